@@ -1,0 +1,40 @@
+# The few verbs people type. Each sets up what it needs on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 55001
+
+.PHONY: run test lint bench contract clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+## run: set up, then serve the mock with the demo fixtures on 127.0.0.1:$(PORT)
+run: $(VENV)/.installed
+	$(BIN)/orchestration-mock --port $(PORT) --fixtures fixtures/demo.yaml
+
+## test: set up, lint, then run the whole test suite
+test: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## contract: run the contract suite against a running server (BASE_URL=...)
+contract: $(VENV)/.installed
+	$(BIN)/orchestration-contract --base-url $${BASE_URL:-http://127.0.0.1:$(PORT)/api/orchestration}
+
+## bench: side-by-side figures against Prism (installs wrk and prism)
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

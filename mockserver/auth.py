@@ -1,0 +1,133 @@
+"""OAuth2 client credentials: the mock issues RS256 JWTs and checks them on every API call.
+
+Reads need ``orchestration:read`` or ``orchestration:write``; every other method needs
+``orchestration:write``, as in the real service. A verified token is cached until it
+expires, so a client reusing its token costs one dictionary lookup per request.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import time
+from dataclasses import dataclass
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from mockserver.errors import Forbidden, Unauthorized, ValidationError
+
+READ_SCOPE = "orchestration:read"
+WRITE_SCOPE = "orchestration:write"
+KNOWN_SCOPES = (READ_SCOPE, WRITE_SCOPE)
+AUDIENCE = "orchestration"
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_CACHE_LIMIT = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    access_token: str
+    expires_in: int
+    scope: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "access_token": self.access_token,
+            "token_type": "Bearer",
+            "expires_in": self.expires_in,
+            "scope": self.scope,
+        }
+
+
+class TokenAuthority:
+    """Issues and verifies the mock's tokens with a key pair made at start-up."""
+
+    def __init__(self, *, issuer: str, lifetime: int = 3600, clients: dict[str, str] | None = None) -> None:
+        self.issuer = issuer
+        self.lifetime = lifetime
+        self.clients = dict(clients or {})
+        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self._public = self._key.public_key()
+        self.key_id = "mock-" + format(self._public.public_numbers().n % (1 << 32), "08x")
+        self._verified: dict[str, tuple[frozenset[str], float]] = {}
+
+    def issue(self, client_id: str, client_secret: str, scope: str | None) -> Grant:
+        """Any client is accepted unless clients are configured; scopes default to both."""
+        if not client_id:
+            raise Unauthorized("invalid_client: missing client_id")
+        if self.clients and self.clients.get(client_id) != client_secret:
+            raise Unauthorized("invalid_client: unknown client or wrong secret")
+        requested = scope.split() if scope else list(KNOWN_SCOPES)
+        unknown = [s for s in requested if s not in KNOWN_SCOPES]
+        if unknown:
+            raise ValidationError(f"invalid_scope: unknown scope(s) {' '.join(unknown)}")
+        now = int(time.time())
+        claims = {
+            "iss": self.issuer,
+            "sub": client_id,
+            "aud": AUDIENCE,
+            "iat": now,
+            "exp": now + self.lifetime,
+            "scope": " ".join(requested),
+        }
+        token = jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self.key_id})
+        return Grant(access_token=token, expires_in=self.lifetime, scope=claims["scope"])
+
+    def scopes_of(self, token: str) -> frozenset[str]:
+        cached = self._verified.get(token)
+        if cached is not None and cached[1] > time.time():
+            return cached[0]
+        try:
+            claims = jwt.decode(
+                token,
+                self._public,
+                algorithms=["RS256"],
+                audience=AUDIENCE,
+                issuer=self.issuer,
+                options={"require": ["exp", "iss", "aud"]},
+            )
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"invalid token: {exc}") from exc
+        scopes = frozenset(str(claims.get("scope", "")).split())
+        if len(self._verified) >= _CACHE_LIMIT:
+            self._verified.clear()
+        self._verified[token] = (scopes, float(claims["exp"]))
+        return scopes
+
+    def authorize(self, header: str | None, method: str) -> None:
+        """Raise Unauthorized or Forbidden unless the Authorization header grants ``method``."""
+        if not header:
+            raise Unauthorized("missing Authorization header")
+        kind, _, token = header.partition(" ")
+        if kind.lower() != "bearer" or not token.strip():
+            raise Unauthorized("Authorization header must be 'Bearer <token>'")
+        scopes = self.scopes_of(token.strip())
+        if WRITE_SCOPE in scopes:
+            return
+        if method in READ_METHODS and READ_SCOPE in scopes:
+            return
+        needed = READ_SCOPE if method in READ_METHODS else WRITE_SCOPE
+        raise Forbidden(f"token lacks the {needed} scope")
+
+    def jwks(self) -> dict[str, object]:
+        numbers = self._public.public_numbers()
+
+        def b64(value: int) -> str:
+            raw = value.to_bytes((value.bit_length() + 7) // 8, "big")
+            return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+        key = {"kty": "RSA", "use": "sig", "alg": "RS256", "kid": self.key_id, "n": b64(numbers.n), "e": b64(numbers.e)}
+        return {"keys": [key]}
+
+
+def basic_credentials(header: str | None) -> tuple[str, str] | None:
+    """Client credentials sent as HTTP Basic, the other form RFC 6749 allows."""
+    if not header or not header.lower().startswith("basic "):
+        return None
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    client_id, _, secret = decoded.partition(":")
+    return client_id, secret

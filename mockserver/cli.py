@@ -1,0 +1,90 @@
+"""``orchestration-mock``: flags -> Settings -> serve. Exit 2 when it cannot start."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from mockserver.config import DEFAULT_PORT, GATEWAY_PREFIX, Settings
+
+
+def _client(text: str) -> tuple[str, str]:
+    client_id, sep, secret = text.partition(":")
+    if not sep or not client_id:
+        raise argparse.ArgumentTypeError("expected CLIENT_ID:SECRET")
+    return client_id, secret
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="orchestration-mock",
+        description="A stateful mock of the Formance orchestration v1 API, built from its OpenAPI spec.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
+    parser.add_argument("--fixtures", type=Path, action="append", default=[], metavar="PATH",
+                        help="fixture document(s) to load at start and on reset (repeatable)")
+    parser.add_argument("--quirks", choices=("spec", "real"), default="spec",
+                        help="'spec' follows the spec; 'real' reproduces the real service's deviations")
+    parser.add_argument("--seed", type=int, default=None, help="make generated ids deterministic")
+    parser.add_argument("--clock", choices=("real", "manual"), default="real",
+                        help="'manual' moves time only through POST /_mock/clock/advance")
+    parser.add_argument("--auth", choices=("on", "off"), default="on", help="require bearer tokens (default: on)")
+    parser.add_argument("--client", type=_client, action="append", default=[], metavar="ID:SECRET",
+                        help="accepted client credentials (repeatable; default: any client is accepted)")
+    parser.add_argument("--token-lifetime", type=int, default=3600, help="token lifetime in seconds")
+    parser.add_argument("--max-body-bytes", type=int, default=1024 * 1024, help="request body limit (413 above)")
+    parser.add_argument("--quiet", action="store_true", help="no access log line per request")
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings(
+        host=args.host,
+        port=args.port,
+        fixtures=tuple(args.fixtures),
+        quirks=args.quirks,
+        seed=args.seed,
+        clock=args.clock,
+        auth=args.auth == "on",
+        clients=dict(args.client),
+        token_lifetime=args.token_lifetime,
+        issuer=f"http://{args.host}:{args.port}/api/auth",
+        max_body_bytes=args.max_body_bytes,
+        access_log=not args.quiet,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = settings_from(args)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from mockserver.app import create_app
+
+    try:
+        mock = create_app(settings)
+    except (OSError, ValueError) as exc:
+        print(f"orchestration-mock: cannot start: {exc}", file=sys.stderr)
+        return 2
+    import uvicorn
+
+    base = f"http://{settings.host}:{settings.port}"
+    print(f"orchestration-mock ({settings.quirks} mode, {settings.clock} clock) on {base}{GATEWAY_PREFIX}"
+          f"  ui: {base}{GATEWAY_PREFIX}/ui/  token: POST {base}/api/auth/oauth/token", file=sys.stderr)
+    uvicorn.run(
+        mock.asgi,
+        host=settings.host,
+        port=settings.port,
+        access_log=settings.access_log,
+        log_level="info",
+        loop="uvloop",
+        http="httptools",
+        lifespan="on",
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""Every option of the mock in one frozen dataclass; the CLI only fills it in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_PORT = 55001
+GATEWAY_PREFIX = "/api/orchestration"
+CONTROL_PREFIX = "/_mock"
+TOKEN_PATH = "/api/auth/oauth/token"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    fixtures: tuple[Path, ...] = ()
+    quirks: str = "spec"
+    seed: int | None = None
+    clock: str = "real"
+    auth: bool = True
+    token_lifetime: int = 3600
+    clients: dict[str, str] = field(default_factory=dict)
+    issuer: str = "http://127.0.0.1:55001/api/auth"
+    max_body_bytes: int = 1024 * 1024
+    wait_timeout: float = 10.0
+    journal_size: int = 1000
+    access_log: bool = True
+
+    def __post_init__(self) -> None:
+        if self.quirks not in ("spec", "real"):
+            raise ValueError(f"unknown quirks mode {self.quirks!r}: expected 'spec' or 'real'")
+        if self.clock not in ("real", "manual"):
+            raise ValueError(f"unknown clock {self.clock!r}: expected 'real' or 'manual'")
+
+    @property
+    def real_quirks(self) -> bool:
+        return self.quirks == "real"

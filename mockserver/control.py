@@ -1,0 +1,98 @@
+"""Handlers of the control API under ``/_mock``: state, clock, events, journal, bank.
+
+The control API is the mock's own (``spec/control.v1.yaml``), never part of the
+Formance contract; the contract suite uses it only when it is present.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from mockserver import presenter as present
+from mockserver.backend import Backend
+from mockserver.fixtures import load_fixture, parse_fixture
+
+Reply = tuple[Any, int]
+
+
+class ControlApi:
+    def __init__(self, backend: Backend) -> None:
+        self._b = backend
+
+    def registry(self) -> dict[str, Callable[..., Any]]:
+        return {
+            "reset": self.reset,
+            "publish_event": self.publish_event,
+            "list_events": self.list_events,
+            "get_clock": self.get_clock,
+            "advance_clock": self.advance_clock,
+            "list_requests": self.list_requests,
+            "load_fixtures": self.load_fixtures,
+            "get_account": self.get_account,
+            "fund_account": self.fund_account,
+            "list_transactions": self.list_transactions,
+            "list_wallets": self.list_wallets,
+            "list_payments": self.list_payments,
+            "get_state": self.get_state,
+        }
+
+    async def reset(self) -> Reply:
+        self._b.reset()
+        return None, 204
+
+    async def publish_event(self, body: dict[str, Any]) -> Reply:
+        date = body.get("date")
+        occurrences = self._b.engine.publish_bus_event(
+            body["type"],
+            body["payload"],
+            app=body.get("app"),
+            date=datetime.fromisoformat(date.replace("Z", "+00:00")) if date else None,
+        )
+        self._b.engine.pump()
+        shown = [present.occurrence(o, self._b.store.instances) for o in occurrences]
+        return present.envelope({"accepted": True, "occurrences": shown}), 202
+
+    async def list_events(self, type: str | None = None, instance_id: str | None = None) -> Reply:  # noqa: A002
+        return present.envelope(self._b.engine.events.list(type=type, instance_id=instance_id)), 200
+
+    def _clock(self) -> dict[str, Any]:
+        return {"now": present.timestamp(self._b.clock.now()), "mode": self._b.settings.clock}
+
+    async def get_clock(self) -> Reply:
+        return present.envelope(self._clock()), 200
+
+    async def advance_clock(self, body: dict[str, Any]) -> Reply:
+        self._b.clock.advance(float(body["seconds"]))
+        self._b.engine.pump()
+        return present.envelope(self._clock()), 200
+
+    async def list_requests(self, limit: int | None = None) -> Reply:
+        entries = list(self._b.journal)
+        return present.envelope(entries[-limit:] if limit else entries), 200
+
+    async def load_fixtures(self, body: Any) -> Reply:
+        doc = parse_fixture(body) if isinstance(body, str | bytes) else body
+        counts = load_fixture(self._b, doc)
+        return present.envelope(counts), 201
+
+    async def get_account(self, ledger: str, address: str) -> Reply:
+        return present.envelope(self._b.engine.bank.account(ledger, address)), 200
+
+    async def fund_account(self, ledger: str, address: str, body: dict[str, Any]) -> Reply:
+        self._b.engine.bank.fund(ledger, address, body["asset"], int(body["amount"]))
+        self._b.engine.pump()
+        return present.envelope(self._b.engine.bank.account(ledger, address)), 200
+
+    async def list_transactions(self, ledger: str) -> Reply:
+        return present.envelope(self._b.engine.bank.transactions(ledger)), 200
+
+    async def list_wallets(self) -> Reply:
+        return present.envelope(self._b.engine.bank.wallets()), 200
+
+    async def list_payments(self) -> Reply:
+        return present.envelope(self._b.engine.bank.payments()), 200
+
+    async def get_state(self) -> Reply:
+        return present.envelope(self._b.store.counts()), 200

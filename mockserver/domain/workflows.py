@@ -1,0 +1,55 @@
+"""Workflow rules: creation, reads, lists and soft delete, in both modes."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from mockserver.domain.model import Workflow
+from mockserver.errors import InternalError, NotFound, ValidationError
+
+if TYPE_CHECKING:
+    from mockserver.backend import Backend
+
+CANONICAL_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class Workflows:
+    def __init__(self, backend: Backend) -> None:
+        self._b = backend
+
+    def create(self, body: dict[str, Any], *, workflow_id: str | None = None) -> Workflow:
+        """Store a definition as submitted (``name`` defaults to ``""``) once the engine accepts it."""
+        config = {"name": body.get("name") or "", "stages": body.get("stages")}
+        self._b.engine.validate_definition(config)
+        item = Workflow(id=workflow_id or self._b.ids.uuid(), config=config, created_at=self._b.clock.now())
+        self._b.store.add_workflow(item)
+        return item
+
+    def get(self, workflow_id: str) -> Workflow:
+        """Spec mode: unknown or deleted is 404. Real mode: unknown is 500, deleted is still readable."""
+        item = self._b.store.workflows.get(workflow_id)
+        if self._b.real_quirks:
+            if item is None:
+                raise InternalError("sql: no rows in result set")
+            return item
+        if item is None or item.deleted_at is not None:
+            raise NotFound(f"workflow {workflow_id} not found")
+        return item
+
+    def list(self) -> list[Workflow]:
+        return list(self._b.store.live_workflows.values())
+
+    def delete(self, workflow_id: str) -> None:
+        """Only canonical lower-case UUIDs are ids (400 otherwise, as the real service).
+
+        Spec mode: deleting twice is 404, the workflow is already gone. Real mode: a second
+        delete succeeds again and moves ``deletedAt`` forward.
+        """
+        if not CANONICAL_UUID.match(workflow_id):
+            raise ValidationError("Key: '' Error:Field validation for '' failed on the 'uuid' tag")
+        item = self._b.store.workflows.get(workflow_id)
+        if item is None or (item.deleted_at is not None and not self._b.real_quirks):
+            raise NotFound("Workflow not found")
+        item.deleted_at = self._b.clock.now()
+        self._b.store.soft_delete_workflow(item)

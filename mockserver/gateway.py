@@ -1,0 +1,208 @@
+"""The ASGI layer in front of Connexion: what the real gateway and auth middleware do.
+
+It serves the token endpoint and JWKS, refuses oversized bodies (413) without reading
+them whole, enforces bearer auth on the orchestration routes, reproduces the real
+service's transport quirks in ``--quirks real``, keeps the request journal, and lets
+the engine catch up with the clock before each request.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import parse_qs
+
+import orjson
+
+from mockserver.auth import TokenAuthority, basic_credentials
+from mockserver.backend import Backend
+from mockserver.config import CONTROL_PREFIX, GATEWAY_PREFIX, TOKEN_PATH
+from mockserver.errors import MockError, PayloadTooLarge, ValidationError
+from mockserver.presenter import timestamp
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+PROTECTED = re.compile(r"^(?:/api/orchestration)?/(?:workflows|instances|triggers)(?:/|$)")
+STAGE_HISTORY = re.compile(r"^(?:/api/orchestration)?/instances/[^/]+/stages/([^/]+)/history$")
+INT64 = re.compile(r"^[+-]?\d{1,19}$")
+JWKS_PATHS = frozenset({"/api/auth/keys", "/api/auth/.well-known/jwks.json", "/.well-known/jwks.json"})
+OPENID_PATHS = frozenset({"/api/auth/.well-known/openid-configuration", "/.well-known/openid-configuration"})
+JSON_HEADERS = [(b"content-type", b"application/json")]
+
+
+def error_body(exc: MockError) -> bytes:
+    return orjson.dumps({"errorCode": exc.code, "errorMessage": exc.message}) + b"\n"
+
+
+async def respond(send: Send, status: int, body: bytes = b"", headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    head = list(headers if headers is not None else JSON_HEADERS)
+    head.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": head})
+    await send({"type": "http.response.body", "body": body})
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class Gateway:
+    def __init__(self, app: ASGIApp, backend: Backend, authority: TokenAuthority) -> None:
+        self.app = app
+        self.backend = backend
+        self.authority = authority
+        self.settings = backend.settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status_box = [0]
+
+        async def send_recording(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_box[0] = message["status"]
+            await send(message)
+
+        try:
+            await self._dispatch(scope, receive, send_recording)
+        finally:
+            self._journal(scope, status_box[0], started)
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope["path"]
+        method: str = scope["method"]
+        declared = _content_length(scope)
+        limit = self.settings.max_body_bytes
+        if declared is not None and declared > limit:
+            await self._fail(send, PayloadTooLarge(f"request body exceeds {limit} bytes"))
+            return
+        if path == TOKEN_PATH:
+            await self._token(scope, receive, send)
+            return
+        if path in JWKS_PATHS:
+            await respond(send, 200, orjson.dumps(self.authority.jwks()))
+            return
+        if path in OPENID_PATHS:
+            await respond(send, 200, orjson.dumps(self._openid()))
+            return
+        if self.settings.auth and PROTECTED.match(path):
+            try:
+                self.authority.authorize(_header(scope, b"authorization"), method)
+            except MockError as exc:
+                await self._fail(send, exc, bare=self.backend.real_quirks)
+                return
+        stage = STAGE_HISTORY.match(path)
+        if stage and not _is_int64(stage.group(1)):
+            # Connexion would not even route a non-integer; the spec promises 400, the service a bare 404.
+            if self.backend.real_quirks:
+                await respond(send, 404)
+            else:
+                await self._fail(send, ValidationError(f"stage number {stage.group(1)!r} is not an int64"))
+            return
+        self.backend.engine.pump()
+        try:
+            await self.app(scope, _limited(receive, limit), send)
+        except _BodyTooLarge:
+            await self._fail(send, PayloadTooLarge(f"request body exceeds {limit} bytes"))
+
+    async def _fail(self, send: Send, exc: MockError, *, bare: bool = False) -> None:
+        await respond(send, exc.status, b"" if bare else error_body(exc))
+
+    async def _token(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] != "POST":
+            await respond(send, 405, orjson.dumps({"error": "invalid_request"}), [*JSON_HEADERS, (b"allow", b"POST")])
+            return
+        raw = b""
+        more = True
+        while more:
+            message = await receive()
+            raw += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(raw) > self.settings.max_body_bytes:
+                await self._fail(send, PayloadTooLarge("request body too large"))
+                return
+        form = {k: v[0] for k, v in parse_qs(raw.decode("latin-1")).items()}
+        basic = basic_credentials(_header(scope, b"authorization"))
+        client_id, secret = basic or (form.get("client_id", ""), form.get("client_secret", ""))
+        if form.get("grant_type") != "client_credentials":
+            body = {"error": "unsupported_grant_type", "error_description": "only client_credentials is supported"}
+            await respond(send, 400, orjson.dumps(body))
+            return
+        try:
+            grant = self.authority.issue(client_id, secret, form.get("scope"))
+        except MockError as exc:
+            error = "invalid_client" if exc.status == 401 else "invalid_scope"
+            await respond(send, exc.status, orjson.dumps({"error": error, "error_description": exc.message}))
+            return
+        await respond(send, 200, orjson.dumps(grant.as_json()), [*JSON_HEADERS, (b"cache-control", b"no-store")])
+
+    def _openid(self) -> dict[str, Any]:
+        issuer = self.authority.issuer
+        return {
+            "issuer": issuer,
+            "token_endpoint": issuer.rsplit("/api/auth", 1)[0] + TOKEN_PATH,
+            "jwks_uri": issuer + "/keys",
+            "grant_types_supported": ["client_credentials"],
+            "scopes_supported": ["orchestration:read", "orchestration:write"],
+        }
+
+    def _journal(self, scope: Scope, status: int, started: float) -> None:
+        path: str = scope["path"]
+        if path.startswith(CONTROL_PREFIX):
+            return
+        self.backend.journal.append(
+            {
+                "method": scope["method"],
+                "path": path,
+                "query": scope.get("query_string", b"").decode("latin-1"),
+                "status": status,
+                "date": timestamp(self.backend.clock.now()),
+                "durationMs": round((time.perf_counter() - started) * 1000, 3),
+            }
+        )
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _content_length(scope: Scope) -> int | None:
+    value = _header(scope, b"content-length")
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+def _is_int64(text: str) -> bool:
+    return bool(INT64.match(text)) and -(2**63) <= int(text) < 2**63
+
+
+def _limited(receive: Receive, limit: int) -> Receive:
+    """Count streamed body bytes so a chunked upload cannot exceed the limit either."""
+    seen = 0
+
+    async def wrapped() -> Message:
+        nonlocal seen
+        message = await receive()
+        seen += len(message.get("body", b""))
+        if seen > limit:
+            raise _BodyTooLarge
+        return message
+
+    return wrapped
+
+
+__all__ = ["Gateway", "GATEWAY_PREFIX"]

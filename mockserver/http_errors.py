@@ -1,0 +1,73 @@
+"""One mapping from every failure to the API's Error shape.
+
+Connexion answers its own validation problems as ``application/problem+json``; the
+real service answers ``{"errorCode", "errorMessage"}``. Everything is mapped here.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import orjson
+
+from connexion.exceptions import ProblemException
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from starlette.exceptions import HTTPException
+
+from mockserver.errors import MockError
+
+log = logging.getLogger("mockserver")
+
+CODES = {
+    400: "VALIDATION",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> ConnexionResponse:
+    return ConnexionResponse(
+        status_code=status,
+        mimetype="application/json",
+        content_type="application/json",
+        body=orjson.dumps({"errorCode": code, "errorMessage": message}) + b"\n",
+        headers=headers or {},
+        is_streamed=False,
+    )
+
+
+def _client_code(status: int) -> str:
+    if status in CODES:
+        return CODES[status]
+    return "VALIDATION" if status < 500 else "INTERNAL"
+
+
+def mock_error(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    assert isinstance(exc, MockError)
+    return error_response(exc.status, exc.code, exc.message)
+
+
+def problem(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    assert isinstance(exc, ProblemException)
+    status = exc.status if 400 <= exc.status < 500 else 500
+    message = str(exc.detail or exc.title or "request rejected")
+    return error_response(status, _client_code(status), message)
+
+
+def http_exception(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    assert isinstance(exc, HTTPException)
+    status = exc.status_code
+    headers = dict(exc.headers or {})
+    headers.pop("content-type", None)
+    message = {404: "no such route", 405: "method not allowed on this route"}.get(status, str(exc.detail))
+    return error_response(status, _client_code(status), message, headers)
+
+
+def unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    # A 500 from the mock is a bug: log it loudly, still answer in the Error shape.
+    log.exception("unexpected error", exc_info=exc)
+    return error_response(500, "INTERNAL", f"internal error: {type(exc).__name__}")

@@ -1,0 +1,152 @@
+"""Test support: a real mock server on 127.0.0.1, clients, and spec-based response checks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+from openapi_schema_validator import OAS30Validator
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC_PATH = ROOT / "spec" / "orchestration.v1.yaml"
+CONTROL_SPEC_PATH = ROOT / "spec" / "control.v1.yaml"
+PREFIX = "/api/orchestration"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RunningMock:
+    url: str
+    process: subprocess.Popen[bytes]
+
+    @property
+    def api(self) -> str:
+        return self.url + PREFIX
+
+
+@contextmanager
+def running_mock(*args: str, ready_timeout: float = 20.0) -> Iterator[RunningMock]:
+    """Start ``python -m mockserver`` on a free loopback port and stop it afterwards."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "mockserver", "--port", str(port), "--quiet", *args]
+    process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + ready_timeout
+    try:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"mock exited early: {process.stderr.read().decode() if process.stderr else ''}")
+            try:
+                if httpx.get(url + "/_info", timeout=0.5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("mock did not answer in time")
+            time.sleep(0.05)
+        yield RunningMock(url=url, process=process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def token_for(url: str, scope: str | None = None) -> str:
+    data = {"grant_type": "client_credentials", "client_id": "tests", "client_secret": "secret"}
+    if scope:
+        data["scope"] = scope
+    reply = httpx.post(url + "/api/auth/oauth/token", data=data)
+    reply.raise_for_status()
+    return reply.json()["access_token"]
+
+
+@cache
+def load_spec(path: Path = SPEC_PATH) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text())
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _match_path(spec: dict[str, Any], path: str) -> str:
+    parts = path.strip("/").split("/") if path.strip("/") else []
+    for template in spec["paths"]:
+        tparts = template.strip("/").split("/") if template.strip("/") else []
+        if len(tparts) == len(parts) and all(t.startswith("{") or t == p for t, p in zip(tparts, parts, strict=True)):
+            return template
+    raise AssertionError(f"no path of the spec matches {path}")
+
+
+def check_response(method: str, path: str, response: httpx.Response, spec_path: Path = SPEC_PATH) -> None:
+    """Assert that a response is one the spec declares for this operation, with a valid body."""
+    spec = load_spec(spec_path)
+    if path.startswith(PREFIX):
+        path = path[len(PREFIX):] or "/"
+    template = _match_path(spec, path.split("?")[0])
+    operation = spec["paths"][template][method.lower()]
+    responses = operation["responses"]
+    key = str(response.status_code) if str(response.status_code) in responses else "default"
+    assert key in responses, f"{method} {path}: status {response.status_code} is not declared"
+    declared = responses[key]
+    if "$ref" in declared:
+        declared = spec["components"]["responses"][declared["$ref"].rsplit("/", 1)[1]]
+        pointer = f"#/components/responses/{responses[key]['$ref'].rsplit('/', 1)[1]}/content/application~1json/schema"
+    else:
+        pointer = f"#/paths/{_escape(template)}/{method.lower()}/responses/{key}/content/application~1json/schema"
+    content = declared.get("content")
+    if not content:
+        assert response.content == b"", f"{method} {path}: {response.status_code} must have no body"
+        return
+    assert response.headers["content-type"].startswith("application/json"), response.headers["content-type"]
+    schema = dict(spec)
+    schema["$ref"] = pointer
+    errors = list(OAS30Validator(schema).iter_errors(response.json()))
+    assert not errors, f"{method} {path} {response.status_code}: {errors[0].message} at {list(errors[0].path)}"
+
+
+class Api:
+    """An httpx client that checks every orchestration response against the spec."""
+
+    def __init__(self, base: str, token: str | None) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.client = httpx.Client(base_url=base, headers=headers, timeout=10)
+        self.base = base
+
+    def request(self, method: str, path: str, *, check: bool = True, **kwargs: Any) -> httpx.Response:
+        response = self.client.request(method, path, **kwargs)
+        if check:
+            check_response(method, path, response)
+        return response
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PUT", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("DELETE", path, **kwargs)

@@ -1,0 +1,54 @@
+"""The command line: options, clean shutdown, and refusing to start on bad input."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from tests.support import ROOT, running_mock, token_for
+
+
+def test_sigterm_stops_cleanly() -> None:
+    with running_mock() as server:
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(timeout=10) == 0
+
+
+def test_sigint_stops_cleanly() -> None:
+    with running_mock() as server:
+        server.process.send_signal(signal.SIGINT)
+        assert server.process.wait(timeout=10) == 0
+
+
+def test_a_bad_fixture_file_exits_2_with_a_message(tmp_path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("workflows:\n  - stages:\n      - teleport: {}\n")
+    done = subprocess.run([sys.executable, "-m", "mockserver", "--fixtures", str(bad), "--port", "1"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2
+    assert "bad.yaml" in done.stderr and "teleport" in done.stderr
+
+
+@pytest.mark.parametrize("flag", [["--quirks", "odd"], ["--clock", "slow"], ["--port", "x"]])
+def test_invalid_options_are_refused(flag: list[str]) -> None:
+    done = subprocess.run([sys.executable, "-m", "mockserver", *flag], cwd=ROOT, capture_output=True, timeout=30)
+    assert done.returncode == 2
+
+
+def test_seeded_runs_hand_out_the_same_ids() -> None:
+    ids = []
+    for _ in range(2):
+        with running_mock("--seed", "42", "--clock", "manual") as server:
+            headers = {"Authorization": f"Bearer {token_for(server.url)}"}
+            reply = httpx.post(server.api + "/workflows", json={"stages": []}, headers=headers)
+            ids.append(reply.json()["data"]["id"])
+    assert ids[0] == ids[1]
+
+
+def test_auth_off_accepts_anonymous_requests() -> None:
+    with running_mock("--auth", "off") as server:
+        assert httpx.get(server.api + "/workflows").status_code == 200
