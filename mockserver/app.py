@@ -18,6 +18,7 @@ from connexion.middleware.security import SecurityMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 
 from mockserver import http_errors
 from mockserver.api import OrchestrationApi
@@ -46,7 +47,7 @@ class _OrjsonModule:
 
 @dataclass
 class MockApp:
-    asgi: Gateway
+    asgi: Any
     backend: Backend
     authority: TokenAuthority
 
@@ -82,8 +83,15 @@ def create_app(settings: Settings | None = None) -> MockApp:
     app.add_error_handler(MockError, http_errors.mock_error)
     app.add_error_handler(ProblemException, http_errors.problem)
     app.add_error_handler(HTTPException, http_errors.http_exception)
+    app.add_error_handler(UnicodeDecodeError, http_errors.undecodable)
+    app.add_error_handler(RecursionError, http_errors.undecodable)
     app.add_error_handler(Exception, http_errors.unexpected)
-    return MockApp(asgi=Gateway(app, backend, authority), backend=backend, authority=authority)
+    asgi: Any = Gateway(app, backend, authority)
+    if settings.cors_origins:
+        # Outside the gateway: a browser's preflight carries no token and must not be refused.
+        asgi = CORSMiddleware(asgi, allow_origins=list(settings.cors_origins), allow_methods=["*"],
+                              allow_headers=["*"], allow_credentials=True)
+    return MockApp(asgi=asgi, backend=backend, authority=authority)
 
 
 def _lifespan(backend: Backend) -> Any:

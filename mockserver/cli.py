@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+import uvicorn
 
 from mockserver.config import DEFAULT_PORT, GATEWAY_PREFIX, Settings
 
@@ -37,6 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--token-lifetime", type=int, default=3600, help="token lifetime in seconds")
     parser.add_argument("--max-body-bytes", type=int, default=1024 * 1024, help="request body limit (413 above)")
     parser.add_argument("--quiet", action="store_true", help="no access log line per request")
+    parser.add_argument("--control", choices=("on", "off"), default="on", help="serve the /_mock control API")
+    parser.add_argument("--control-token", default=None, metavar="TOKEN",
+                        help="require 'Authorization: Bearer TOKEN' on the control API")
+    parser.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                        help="allow browser calls from ORIGIN (repeatable; CORS is off by default)")
     return parser
 
 
@@ -54,6 +63,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
         issuer=f"http://{args.host}:{args.port}/api/auth",
         max_body_bytes=args.max_body_bytes,
         access_log=not args.quiet,
+        control=args.control == "on",
+        control_token=args.control_token,
+        cors_origins=tuple(args.cors_origin),
     )
 
 
@@ -68,12 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"orchestration-mock: cannot start: {exc}", file=sys.stderr)
         return 2
-    import uvicorn
-
     base = f"http://{settings.host}:{settings.port}"
     print(f"orchestration-mock ({settings.quirks} mode, {settings.clock} clock) on {base}{GATEWAY_PREFIX}"
           f"  ui: {base}{GATEWAY_PREFIX}/ui/  token: POST {base}/api/auth/oauth/token", file=sys.stderr)
-    uvicorn.run(
+    config = uvicorn.Config(
         mock.asgi,
         host=settings.host,
         port=settings.port,
@@ -83,7 +93,18 @@ def main(argv: list[str] | None = None) -> int:
         http="httptools",
         lifespan="on",
     )
+    _Server(config).run()
     return 0
+
+
+class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        with super().capture_signals():
+            yield
+            # SIGINT/SIGTERM is how the mock is meant to stop: after the graceful shutdown,
+            # exit 0 instead of re-raising the signal as uvicorn does.
+            self._captured_signals.clear()
 
 
 if __name__ == "__main__":

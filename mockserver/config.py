@@ -27,6 +27,9 @@ class Settings:
     wait_timeout: float = 10.0
     journal_size: int = 1000
     access_log: bool = True
+    control: bool = True
+    control_token: str | None = None
+    cors_origins: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.quirks not in ("spec", "real"):

@@ -12,9 +12,11 @@ from typing import Any
 
 from mockserver import presenter as present
 from mockserver.backend import Backend
+from mockserver.errors import ValidationError
 from mockserver.fixtures import load_fixture, parse_fixture
 
 Reply = tuple[Any, int]
+MAX_ADVANCE_SECONDS = 100 * 365 * 24 * 3600
 
 
 class ControlApi:
@@ -64,7 +66,10 @@ class ControlApi:
         return present.envelope(self._clock()), 200
 
     async def advance_clock(self, body: dict[str, Any]) -> Reply:
-        self._b.clock.advance(float(body["seconds"]))
+        seconds = float(body["seconds"])
+        if not 0 <= seconds <= MAX_ADVANCE_SECONDS:
+            raise ValidationError(f"seconds must be between 0 and {MAX_ADVANCE_SECONDS} (100 years)")
+        self._b.clock.advance(seconds)
         self._b.engine.pump()
         return present.envelope(self._clock()), 200
 

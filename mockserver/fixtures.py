@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jsonschema
-import yaml
 
 from mockserver.errors import MockError, ValidationError
+from mockserver.yamlsafe import load_yaml
 
 if TYPE_CHECKING:
     from mockserver.backend import Backend
@@ -78,10 +78,7 @@ _VALIDATOR = jsonschema.Draft202012Validator(FIXTURE_SCHEMA)
 
 def parse_fixture(text: str | bytes) -> dict[str, Any]:
     """Parse YAML (a superset of JSON) into a fixture document, or raise ValidationError."""
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ValidationError(f"fixture is not valid YAML or JSON: {exc}") from exc
+    doc = load_yaml(text, what="fixture")
     return doc if doc is not None else {}
 
 

@@ -19,8 +19,9 @@ import orjson
 from mockserver.auth import TokenAuthority, basic_credentials
 from mockserver.backend import Backend
 from mockserver.config import CONTROL_PREFIX, GATEWAY_PREFIX, TOKEN_PATH
-from mockserver.errors import MockError, PayloadTooLarge, ValidationError
+from mockserver.errors import MockError, NotFound, PayloadTooLarge, Unauthorized, ValidationError
 from mockserver.presenter import timestamp
+from mockserver.yamlsafe import load_yaml
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -34,6 +35,9 @@ INT64 = re.compile(r"^[+-]?\d{1,19}$")
 JWKS_PATHS = frozenset({"/api/auth/keys", "/api/auth/.well-known/jwks.json", "/.well-known/jwks.json"})
 OPENID_PATHS = frozenset({"/api/auth/.well-known/openid-configuration", "/.well-known/openid-configuration"})
 JSON_HEADERS = [(b"content-type", b"application/json")]
+JSON_TYPES = frozenset({"application/json"})
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+WORKFLOWS = re.compile(r"^(?:/api/orchestration)?/workflows/?$")
 
 
 def error_body(exc: MockError) -> bytes:
@@ -92,6 +96,9 @@ class Gateway:
         if path in OPENID_PATHS:
             await respond(send, 200, orjson.dumps(self._openid()))
             return
+        if path.startswith(CONTROL_PREFIX) and not self._control_allowed(scope):
+            await self._control_refused(send)
+            return
         if self.settings.auth and PROTECTED.match(path):
             try:
                 self.authority.authorize(_header(scope, b"authorization"), method)
@@ -106,11 +113,33 @@ class Gateway:
             else:
                 await self._fail(send, ValidationError(f"stage number {stage.group(1)!r} is not an int64"))
             return
+        receive = _limited(receive, limit)
+        if method in BODY_METHODS and (PROTECTED.match(path) or path.startswith(CONTROL_PREFIX)):
+            try:
+                scope, receive = await _as_json_request(scope, receive, path)
+            except _BodyTooLarge:
+                await self._fail(send, PayloadTooLarge(f"request body exceeds {limit} bytes"))
+                return
+            except ValidationError as exc:
+                await self._fail(send, exc)
+                return
         self.backend.engine.pump()
         try:
-            await self.app(scope, _limited(receive, limit), send)
+            await self.app(scope, receive, send)
         except _BodyTooLarge:
             await self._fail(send, PayloadTooLarge(f"request body exceeds {limit} bytes"))
+
+    def _control_allowed(self, scope: Scope) -> bool:
+        if not self.settings.control:
+            return False
+        expected = self.settings.control_token
+        return expected is None or _header(scope, b"authorization") == f"Bearer {expected}"
+
+    async def _control_refused(self, send: Send) -> None:
+        if not self.settings.control:
+            await self._fail(send, NotFound("the control API is disabled (--control off)"))
+        else:
+            await self._fail(send, Unauthorized("the control API needs its own token (--control-token)"))
 
     async def _fail(self, send: Send, exc: MockError, *, bare: bool = False) -> None:
         await respond(send, exc.status, b"" if bare else error_body(exc))
@@ -184,6 +213,58 @@ def _content_length(scope: Scope) -> int | None:
         return int(value)
     except ValueError:
         return None
+
+
+async def _as_json_request(scope: Scope, receive: Receive, path: str) -> tuple[Scope, Receive]:
+    """Read every body as JSON whatever its declared type, as the real service does.
+
+    The one exception is also the real service's: ``POST /workflows`` with exactly
+    ``text/vnd.yaml`` is YAML, converted here so that Connexion validates it like JSON.
+    The control API's fixture loader keeps its YAML types.
+    """
+    ctype = (_header(scope, b"content-type") or "").strip()
+    if ctype.split(";")[0].strip().lower() in JSON_TYPES:
+        return scope, receive
+    if path.startswith(CONTROL_PREFIX) and "yaml" in ctype.lower():
+        return scope, receive
+    headers = [(k, v) for k, v in scope["headers"] if k not in (b"content-type", b"content-length")]
+    if ctype == "text/vnd.yaml" and WORKFLOWS.match(path):
+        raw = await _read_all(receive)
+        document = load_yaml(raw, what="unmarshalling yaml: the body") if raw.strip() else None
+        try:
+            body = orjson.dumps(document) if raw.strip() else b""
+        except (TypeError, orjson.JSONEncodeError) as exc:
+            raise ValidationError(f"unmarshalling yaml: {exc}") from exc
+        headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        return {**scope, "headers": headers}, _replay(body)
+    headers.append((b"content-type", b"application/json"))
+    length = _header(scope, b"content-length")
+    if length is not None:
+        headers.append((b"content-length", length.encode()))
+    return {**scope, "headers": headers}, receive
+
+
+async def _read_all(receive: Receive) -> bytes:
+    chunks = []
+    more = True
+    while more:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
 
 
 def _is_int64(text: str) -> bool:

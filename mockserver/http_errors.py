@@ -67,6 +67,13 @@ def http_exception(_request: ConnexionRequest, exc: Exception) -> ConnexionRespo
     return error_response(status, _client_code(status), message, headers)
 
 
+def undecodable(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """Bodies that are not UTF-8, or nested beyond what a parser can walk, are the client's fault."""
+    if isinstance(exc, RecursionError):
+        return error_response(400, "VALIDATION", "request body is nested too deeply")
+    return error_response(400, "VALIDATION", f"request body is not valid UTF-8 JSON: {exc}")
+
+
 def unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     # A 500 from the mock is a bug: log it loudly, still answer in the Error shape.
     log.exception("unexpected error", exc_info=exc)

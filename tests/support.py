@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +35,7 @@ def free_port() -> int:
 class RunningMock:
     url: str
     process: subprocess.Popen[bytes]
+    log: Path
 
     @property
     def api(self) -> str:
@@ -45,14 +47,16 @@ def running_mock(*args: str, ready_timeout: float = 20.0) -> Iterator[RunningMoc
     """Start ``python -m mockserver`` on a free loopback port and stop it afterwards."""
     port = free_port()
     cmd = [sys.executable, "-m", "mockserver", "--port", str(port), "--quiet", *args]
-    process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    # A file, not a pipe: a full pipe would block the server on its next log line.
+    log = tempfile.NamedTemporaryFile(prefix="mock-", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log,
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + ready_timeout
     try:
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"mock exited early: {process.stderr.read().decode() if process.stderr else ''}")
+                raise RuntimeError(f"mock exited early: {Path(log.name).read_text()}")
             try:
                 if httpx.get(url + "/_info", timeout=0.5).status_code == 200:
                     break
@@ -61,7 +65,7 @@ def running_mock(*args: str, ready_timeout: float = 20.0) -> Iterator[RunningMoc
             if time.monotonic() > deadline:
                 raise RuntimeError("mock did not answer in time")
             time.sleep(0.05)
-        yield RunningMock(url=url, process=process)
+        yield RunningMock(url=url, process=process, log=Path(log.name))
     finally:
         process.terminate()
         try:
@@ -69,6 +73,7 @@ def running_mock(*args: str, ready_timeout: float = 20.0) -> Iterator[RunningMoc
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()
 
 
 def token_for(url: str, scope: str | None = None) -> str:

@@ -52,3 +52,28 @@ def test_seeded_runs_hand_out_the_same_ids() -> None:
 def test_auth_off_accepts_anonymous_requests() -> None:
     with running_mock("--auth", "off") as server:
         assert httpx.get(server.api + "/workflows").status_code == 200
+
+
+def test_control_api_can_be_disabled_or_put_behind_a_token() -> None:
+    with running_mock("--control", "off") as server:
+        reply = httpx.post(server.url + "/_mock/reset")
+        assert reply.status_code == 404
+        assert reply.json()["errorCode"] == "NOT_FOUND"
+    with running_mock("--control-token", "letmein") as server:
+        assert httpx.post(server.url + "/_mock/reset").status_code == 401
+        ok = httpx.post(server.url + "/_mock/reset", headers={"Authorization": "Bearer letmein"})
+        assert ok.status_code == 204
+
+
+def test_cors_is_off_by_default_and_an_allow_list_when_on() -> None:
+    preflight = {"Origin": "http://localhost:3000", "Access-Control-Request-Method": "GET",
+                 "Access-Control-Request-Headers": "authorization"}
+    with running_mock() as server:
+        reply = httpx.options(server.api + "/workflows", headers=preflight)
+        assert "access-control-allow-origin" not in reply.headers
+    with running_mock("--cors-origin", "http://localhost:3000") as server:
+        reply = httpx.options(server.api + "/workflows", headers=preflight)
+        assert reply.status_code == 200
+        assert reply.headers["access-control-allow-origin"] == "http://localhost:3000"
+        other = httpx.options(server.api + "/workflows", headers={**preflight, "Origin": "http://evil.test"})
+        assert "access-control-allow-origin" not in other.headers

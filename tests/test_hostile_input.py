@@ -40,6 +40,7 @@ BODIES = [
     b"[" * 1000 + b"]" * 1000,
     b'{"a":' * 1000 + b"1" + b"}" * 1000,
     json.dumps({"stages": [{"delay": {"duration": "9999999999h"}}]}).encode(),
+    b"a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b]\n",
     json.dumps({"seconds": -1}).encode(),
     json.dumps({"seconds": 1e308}).encode(),
     json.dumps({"type": "", "payload": []}).encode(),
