@@ -33,11 +33,12 @@ class Backend:
         self.journal: deque[dict[str, Any]] = deque(maxlen=settings.journal_size)
 
     def reset(self) -> None:
-        """Forget everything, restart the id sequence and reload the startup fixtures."""
+        """Forget everything, rewind the clock, restart the id sequence, reload the startup fixtures."""
         from mockserver.fixtures import load_fixture_files
 
         self.store.clear()
         self.engine.reset()
         self.ids.reset()
+        self.clock.reset()
         self.journal.clear()
         load_fixture_files(self, self.settings.fixtures)

@@ -20,6 +20,8 @@ class Clock(Protocol):
 
     def advance(self, seconds: float) -> datetime: ...
 
+    def reset(self) -> None: ...
+
 
 class SystemClock:
     """Wall-clock time shifted by an offset that only grows."""
@@ -36,11 +38,16 @@ class SystemClock:
             self._offset += timedelta(seconds=seconds)
         return self.now()
 
+    def reset(self) -> None:
+        with self._lock:
+            self._offset = timedelta()
+
 
 class ManualClock:
     """A clock that stands still until told to move."""
 
     def __init__(self, start: datetime = MANUAL_EPOCH) -> None:
+        self._start = start
         self._now = start
         self._lock = threading.Lock()
 
@@ -51,6 +58,10 @@ class ManualClock:
         with self._lock:
             self._now += timedelta(seconds=seconds)
             return self._now
+
+    def reset(self) -> None:
+        with self._lock:
+            self._now = self._start
 
 
 def make_clock(kind: str) -> Clock:
