@@ -17,6 +17,7 @@ from connexion.middleware.main import ConnexionMiddleware
 from connexion.middleware.security import SecurityMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
+from orchestration_spec import CONTROL_SPEC, ORCHESTRATION_SPEC
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
@@ -30,7 +31,6 @@ from mockserver.control import ControlApi
 from mockserver.errors import MockError
 from mockserver.fixtures import load_fixture_files
 from mockserver.gateway import Gateway
-from orchestration_spec import CONTROL_SPEC, ORCHESTRATION_SPEC
 
 
 class _OrjsonModule:
@@ -74,12 +74,25 @@ def create_app(settings: Settings | None = None) -> MockApp:
     control = Resolver(function_resolver=ControlApi(backend).registry().__getitem__)
     no_ui = SwaggerUIOptions(swagger_ui=False)
     # Connexion sorts APIs by base path, so the root mount catches only what the others do not.
-    app.add_api(ORCHESTRATION_SPEC, base_path=GATEWAY_PREFIX, resolver=api, pythonic_params=True,
-                swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"), name="gateway")
-    app.add_api(CONTROL_SPEC, base_path=CONTROL_PREFIX, resolver=control, pythonic_params=True,
-                swagger_ui_options=no_ui, name="control")
-    app.add_api(ORCHESTRATION_SPEC, base_path="", resolver=api, pythonic_params=True,
-                swagger_ui_options=no_ui, name="root")
+    app.add_api(
+        ORCHESTRATION_SPEC,
+        base_path=GATEWAY_PREFIX,
+        resolver=api,
+        pythonic_params=True,
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),
+        name="gateway",
+    )
+    app.add_api(
+        CONTROL_SPEC,
+        base_path=CONTROL_PREFIX,
+        resolver=control,
+        pythonic_params=True,
+        swagger_ui_options=no_ui,
+        name="control",
+    )
+    app.add_api(
+        ORCHESTRATION_SPEC, base_path="", resolver=api, pythonic_params=True, swagger_ui_options=no_ui, name="root"
+    )
     app.add_error_handler(MockError, http_errors.mock_error)
     app.add_error_handler(ProblemException, http_errors.problem)
     app.add_error_handler(HTTPException, http_errors.http_exception)
@@ -89,8 +102,13 @@ def create_app(settings: Settings | None = None) -> MockApp:
     asgi: Any = Gateway(app, backend, authority)
     if settings.cors_origins:
         # Outside the gateway: a browser's preflight carries no token and must not be refused.
-        asgi = CORSMiddleware(asgi, allow_origins=list(settings.cors_origins), allow_methods=["*"],
-                              allow_headers=["*"], allow_credentials=True)
+        asgi = CORSMiddleware(
+            asgi,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["*"],
+            allow_headers=["*"],
+            allow_credentials=True,
+        )
     return MockApp(asgi=asgi, backend=backend, authority=authority)
 
 

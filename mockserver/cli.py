@@ -28,24 +28,53 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
-    parser.add_argument("--fixtures", type=Path, action="append", default=[], metavar="PATH",
-                        help="fixture document(s) to load at start and on reset (repeatable)")
-    parser.add_argument("--quirks", choices=("spec", "real"), default="spec",
-                        help="'spec' follows the spec; 'real' reproduces the real service's deviations")
+    parser.add_argument(
+        "--fixtures",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="fixture document(s) to load at start and on reset (repeatable)",
+    )
+    parser.add_argument(
+        "--quirks",
+        choices=("spec", "real"),
+        default="spec",
+        help="'spec' follows the spec; 'real' reproduces the real service's deviations",
+    )
     parser.add_argument("--seed", type=int, default=None, help="make generated ids deterministic")
-    parser.add_argument("--clock", choices=("real", "manual"), default="real",
-                        help="'manual' moves time only through POST /_mock/clock/advance")
+    parser.add_argument(
+        "--clock",
+        choices=("real", "manual"),
+        default="real",
+        help="'manual' moves time only through POST /_mock/clock/advance",
+    )
     parser.add_argument("--auth", choices=("on", "off"), default="on", help="require bearer tokens (default: on)")
-    parser.add_argument("--client", type=_client, action="append", default=[], metavar="ID:SECRET",
-                        help="accepted client credentials (repeatable; default: any client is accepted)")
+    parser.add_argument(
+        "--client",
+        type=_client,
+        action="append",
+        default=[],
+        metavar="ID:SECRET",
+        help="accepted client credentials (repeatable; default: any client is accepted)",
+    )
     parser.add_argument("--token-lifetime", type=int, default=3600, help="token lifetime in seconds")
     parser.add_argument("--max-body-bytes", type=int, default=1024 * 1024, help="request body limit (413 above)")
     parser.add_argument("--quiet", action="store_true", help="no access log line per request")
     parser.add_argument("--control", choices=("on", "off"), default="on", help="serve the /_mock control API")
-    parser.add_argument("--control-token", default=None, metavar="TOKEN",
-                        help="require 'Authorization: Bearer TOKEN' on the control API")
-    parser.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
-                        help="allow browser calls from ORIGIN (repeatable; CORS is off by default)")
+    parser.add_argument(
+        "--control-token",
+        default=None,
+        metavar="TOKEN",
+        help="require 'Authorization: Bearer TOKEN' on the control API",
+    )
+    parser.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="allow browser calls from ORIGIN (repeatable; CORS is off by default)",
+    )
     return parser
 
 
@@ -81,8 +110,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"orchestration-mock: cannot start: {exc}", file=sys.stderr)
         return 2
     base = f"http://{settings.host}:{settings.port}"
-    print(f"orchestration-mock ({settings.quirks} mode, {settings.clock} clock) on {base}{GATEWAY_PREFIX}"
-          f"  ui: {base}{GATEWAY_PREFIX}/ui/  token: POST {base}/api/auth/oauth/token", file=sys.stderr)
+    print(
+        f"orchestration-mock ({settings.quirks} mode, {settings.clock} clock) on {base}{GATEWAY_PREFIX}"
+        f"  ui: {base}{GATEWAY_PREFIX}/ui/  token: POST {base}/api/auth/oauth/token",
+        file=sys.stderr,
+    )
     config = uvicorn.Config(
         mock.asgi,
         host=settings.host,

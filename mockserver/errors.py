@@ -1,12 +1,12 @@
 """The mock's exception tree; one middleware turns each into the API's Error shape.
 
-    MockError (status, errorCode, message)
-    ├── ValidationError      400 VALIDATION
-    ├── NotFound             404 NOT_FOUND
-    ├── Unauthorized         401 UNAUTHORIZED
-    ├── Forbidden            403 FORBIDDEN
-    ├── PayloadTooLarge      413 PAYLOAD_TOO_LARGE
-    └── InternalError        500 INTERNAL   (raised only to reproduce the real service's quirks)
+MockError (status, errorCode, message)
+├── ValidationError      400 VALIDATION
+├── NotFound             404 NOT_FOUND
+├── Unauthorized         401 UNAUTHORIZED
+├── Forbidden            403 FORBIDDEN
+├── PayloadTooLarge      413 PAYLOAD_TOO_LARGE
+└── InternalError        500 INTERNAL   (raised only to reproduce the real service's quirks)
 """
 
 from __future__ import annotations

@@ -98,15 +98,16 @@ def load_fixture(backend: Backend, doc: Any) -> dict[str, int]:
     names = {w.config["name"]: w.id for w in backend.store.live_workflows.values() if w.config["name"]}
     declared = {spec.get("name"): spec.get("id") for spec in doc.get("workflows", [])}
     for ref in [t["workflow"] for t in doc.get("triggers", [])] + [i["workflow"] for i in doc.get("instances", [])]:
-        if ref not in names and ref not in declared and ref not in backend.store.live_workflows and ref not in {
-            v for v in declared.values() if v
-        }:
+        if (
+            ref not in names
+            and ref not in declared
+            and ref not in backend.store.live_workflows
+            and ref not in {v for v in declared.values() if v}
+        ):
             raise ValidationError(f"invalid fixture: unknown workflow {ref!r}")
 
     try:
-        backend.engine.bank.load(
-            {key: doc[key] for key in ("ledgers", "wallets", "payments") if key in doc}
-        )
+        backend.engine.bank.load({key: doc[key] for key in ("ledgers", "wallets", "payments") if key in doc})
         for uri, data in doc.get("links", {}).items():
             backend.engine.triggers.register_link_document(uri, data)
         for spec in doc.get("workflows", []):

@@ -286,4 +286,4 @@ def _limited(receive: Receive, limit: int) -> Receive:
     return wrapped
 
 
-__all__ = ["Gateway", "GATEWAY_PREFIX"]
+__all__ = ["GATEWAY_PREFIX", "Gateway"]

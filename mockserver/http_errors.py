@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 
 import orjson
-
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException

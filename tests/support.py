@@ -49,8 +49,9 @@ def running_mock(*args: str, ready_timeout: float = 20.0) -> Iterator[RunningMoc
     cmd = [sys.executable, "-m", "mockserver", "--port", str(port), "--quiet", *args]
     # A file, not a pipe: a full pipe would block the server on its next log line.
     log = tempfile.NamedTemporaryFile(prefix="mock-", suffix=".log", delete=False)  # noqa: SIM115
-    process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    process = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + ready_timeout
     try:
@@ -107,7 +108,7 @@ def check_response(method: str, path: str, response: httpx.Response, spec_path: 
     """Assert that a response is one the spec declares for this operation, with a valid body."""
     spec = load_spec(spec_path)
     if path.startswith(PREFIX):
-        path = path[len(PREFIX):] or "/"
+        path = path[len(PREFIX) :] or "/"
     template = _match_path(spec, path.split("?")[0])
     operation = spec["paths"][template][method.lower()]
     responses = operation["responses"]

@@ -69,9 +69,15 @@ def test_bad_tokens_are_401(mock_server: RunningMock, header: str) -> None:
 
 
 def test_token_endpoint_issues_expiring_rs256_jwts_with_the_granted_scopes(mock_server: RunningMock) -> None:
-    reply = httpx.post(mock_server.url + "/api/auth/oauth/token",
-                       data={"grant_type": "client_credentials", "client_id": "a", "client_secret": "b",
-                             "scope": "orchestration:read"})
+    reply = httpx.post(
+        mock_server.url + "/api/auth/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "a",
+            "client_secret": "b",
+            "scope": "orchestration:read",
+        },
+    )
     assert reply.status_code == 200
     grant = reply.json()
     assert grant["token_type"] == "Bearer" and grant["expires_in"] == 3600
@@ -101,8 +107,7 @@ def test_configured_clients_and_expired_tokens() -> None:
         url = server.url + "/api/auth/oauth/token"
         wrong = httpx.post(url, data={"grant_type": "client_credentials", "client_id": "app", "client_secret": "x"})
         assert wrong.status_code == 401
-        good = httpx.post(url, data={"grant_type": "client_credentials", "client_id": "app",
-                                     "client_secret": "s3cret"})
+        good = httpx.post(url, data={"grant_type": "client_credentials", "client_id": "app", "client_secret": "s3cret"})
         token = good.json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
         assert httpx.get(server.api + "/workflows", headers=headers).status_code == 200

@@ -27,8 +27,13 @@ def test_sigint_stops_cleanly() -> None:
 def test_a_bad_fixture_file_exits_2_with_a_message(tmp_path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("workflows:\n  - stages:\n      - teleport: {}\n")
-    done = subprocess.run([sys.executable, "-m", "mockserver", "--fixtures", str(bad), "--port", "1"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [sys.executable, "-m", "mockserver", "--fixtures", str(bad), "--port", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 2
     assert "bad.yaml" in done.stderr and "teleport" in done.stderr
 
@@ -66,8 +71,11 @@ def test_control_api_can_be_disabled_or_put_behind_a_token() -> None:
 
 
 def test_cors_is_off_by_default_and_an_allow_list_when_on() -> None:
-    preflight = {"Origin": "http://localhost:3000", "Access-Control-Request-Method": "GET",
-                 "Access-Control-Request-Headers": "authorization"}
+    preflight = {
+        "Origin": "http://localhost:3000",
+        "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "authorization",
+    }
     with running_mock() as server:
         reply = httpx.options(server.api + "/workflows", headers=preflight)
         assert "access-control-allow-origin" not in reply.headers

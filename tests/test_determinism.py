@@ -17,13 +17,26 @@ def scenario(url: str, token: str) -> list[bytes]:
         return reply
 
     control.post("/fixtures", json={"ledgers": {"default": {"accounts": {"poor": {"balances": {}}}}}})
-    send = {"send": {"source": {"account": {"id": "${from}"}}, "destination": {"account": {"id": "bank"}},
-                     "amount": {"amount": "${amount}", "asset": "EUR/2"}}}
-    wf = keep(api.post("/workflows", json={"name": "d", "stages": [send, {"wait_event": {"event": "go"}},
-                                                                      {"delay": {"duration": "10m"}}]}))
+    send = {
+        "send": {
+            "source": {"account": {"id": "${from}"}},
+            "destination": {"account": {"id": "bank"}},
+            "amount": {"amount": "${amount}", "asset": "EUR/2"},
+        }
+    }
+    wf = keep(
+        api.post(
+            "/workflows",
+            json={"name": "d", "stages": [send, {"wait_event": {"event": "go"}}, {"delay": {"duration": "10m"}}]},
+        )
+    )
     wf_id = wf.json()["data"]["id"]
-    keep(api.post("/triggers", json={"event": "SAVED_PAYMENT", "workflowID": wf_id,
-                                     "vars": {"from": '"world"', "amount": "event.amount"}}))
+    keep(
+        api.post(
+            "/triggers",
+            json={"event": "SAVED_PAYMENT", "workflowID": wf_id, "vars": {"from": '"world"', "amount": "event.amount"}},
+        )
+    )
     first = keep(api.post(f"/workflows/{wf_id}/instances", json={"from": "world", "amount": "5"})).json()["data"]
     second = keep(api.post(f"/workflows/{wf_id}/instances", json={"from": "poor", "amount": "5"})).json()["data"]
     keep(control.post("/events", json={"type": "SAVED_PAYMENT", "payload": {"id": "p", "amount": 7}}))
@@ -31,8 +44,14 @@ def scenario(url: str, token: str) -> list[bytes]:
     keep(api.post(f"/instances/{first['id']}/events", json={"name": "go"}))
     keep(control.post("/clock/advance", json={"seconds": 600}))
     keep(api.put(f"/instances/{second['id']}/abort"))
-    for path in ("/workflows", "/instances", "/triggers", f"/instances/{first['id']}",
-                 f"/instances/{first['id']}/history", f"/instances/{second['id']}/stages/0/history"):
+    for path in (
+        "/workflows",
+        "/instances",
+        "/triggers",
+        f"/instances/{first['id']}",
+        f"/instances/{first['id']}/history",
+        f"/instances/{second['id']}/stages/0/history",
+    ):
         keep(api.get(path))
     keep(control.get("/events"))
     return bodies

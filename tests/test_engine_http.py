@@ -29,36 +29,72 @@ BANK = {
         "other": {"accounts": {"users:carol": {"balances": {"EUR/2": 500}}}},
     },
     "wallets": [
-        {"id": WALLET_A, "name": "alice", "ledger": "default", "metadata": {"formanceAccountID": "acct_w"},
-         "balances": {"main": {"EUR/2": 5_000}}},
+        {
+            "id": WALLET_A,
+            "name": "alice",
+            "ledger": "default",
+            "metadata": {"formanceAccountID": "acct_w"},
+            "balances": {"main": {"EUR/2": 5_000}},
+        },
         {"id": WALLET_B, "name": "bob", "ledger": "default", "balances": {"main": {"EUR/2": 0}}},
         {"id": WALLET_OTHER_LEDGER, "name": "carol", "ledger": "other", "balances": {"main": {"EUR/2": 0}}},
     ],
-    "payments": [{"id": "pay-1", "initialAmount": 700, "asset": "EUR/2", "reference": "ord_1",
-                  "type": "PAY-IN", "status": "SUCCEEDED", "scheme": "visa", "connectorID": "stripe"}],
+    "payments": [
+        {
+            "id": "pay-1",
+            "initialAmount": 700,
+            "asset": "EUR/2",
+            "reference": "ord_1",
+            "type": "PAY-IN",
+            "status": "SUCCEEDED",
+            "scheme": "visa",
+            "connectorID": "stripe",
+        }
+    ],
 }
 
 ACCOUNT = {"account": {"id": "users:alice", "ledger": "default"}}
 COMBINATIONS = {
     "account-account": (ACCOUNT, {"account": {"id": "users:bob", "ledger": "default"}}, ["CreateTransaction"]),
-    "account-account-cross-ledger": (ACCOUNT, {"account": {"id": "users:dave", "ledger": "other"}},
-                                     ["CreateTransaction", "CreateTransaction"]),
+    "account-account-cross-ledger": (
+        ACCOUNT,
+        {"account": {"id": "users:dave", "ledger": "other"}},
+        ["CreateTransaction", "CreateTransaction"],
+    ),
     "account-wallet": (ACCOUNT, {"wallet": {"id": WALLET_B}}, ["GetWallet", "CreditWallet"]),
     "account-wallet-by-name": (ACCOUNT, {"wallet": {"name": "bob"}}, ["ListWallets", "CreditWallet"]),
-    "wallet-account": ({"wallet": {"id": WALLET_A}}, {"account": {"id": "users:bob", "ledger": "default"}},
-                       ["GetWallet", "DebitWallet"]),
-    "wallet-wallet": ({"wallet": {"id": WALLET_A}}, {"wallet": {"id": WALLET_B}},
-                      ["GetWallet", "GetWallet", "CreditWallet"]),
-    "wallet-wallet-cross-ledger": ({"wallet": {"id": WALLET_A}}, {"wallet": {"id": WALLET_OTHER_LEDGER}},
-                                   ["GetWallet", "GetWallet", "DebitWallet", "CreditWallet"]),
+    "wallet-account": (
+        {"wallet": {"id": WALLET_A}},
+        {"account": {"id": "users:bob", "ledger": "default"}},
+        ["GetWallet", "DebitWallet"],
+    ),
+    "wallet-wallet": (
+        {"wallet": {"id": WALLET_A}},
+        {"wallet": {"id": WALLET_B}},
+        ["GetWallet", "GetWallet", "CreditWallet"],
+    ),
+    "wallet-wallet-cross-ledger": (
+        {"wallet": {"id": WALLET_A}},
+        {"wallet": {"id": WALLET_OTHER_LEDGER}},
+        ["GetWallet", "GetWallet", "DebitWallet", "CreditWallet"],
+    ),
     "account-payment": (ACCOUNT, {"payment": {"psp": "stripe"}}, ["GetAccount", "StripeTransfer", "CreateTransaction"]),
-    "wallet-payment": ({"wallet": {"id": WALLET_A}}, {"payment": {"psp": "stripe"}},
-                       ["GetWallet", "StripeTransfer", "DebitWallet"]),
-    "payment-account": ({"payment": {"id": "pay-1"}}, {"account": {"id": "users:bob", "ledger": "default"}},
-                        # world -> payment:<id> on the internal ledger, then a cross-ledger move
-                        ["GetPayment", "CreateTransaction", "CreateTransaction", "CreateTransaction"]),
-    "payment-wallet": ({"payment": {"id": "pay-1"}}, {"wallet": {"id": WALLET_B}},
-                       ["GetPayment", "CreateTransaction", "GetWallet", "CreateTransaction", "CreditWallet"]),
+    "wallet-payment": (
+        {"wallet": {"id": WALLET_A}},
+        {"payment": {"psp": "stripe"}},
+        ["GetWallet", "StripeTransfer", "DebitWallet"],
+    ),
+    "payment-account": (
+        {"payment": {"id": "pay-1"}},
+        {"account": {"id": "users:bob", "ledger": "default"}},
+        # world -> payment:<id> on the internal ledger, then a cross-ledger move
+        ["GetPayment", "CreateTransaction", "CreateTransaction", "CreateTransaction"],
+    ),
+    "payment-wallet": (
+        {"payment": {"id": "pay-1"}},
+        {"wallet": {"id": WALLET_B}},
+        ["GetPayment", "CreateTransaction", "GetWallet", "CreateTransaction", "CreditWallet"],
+    ),
 }
 
 
@@ -114,8 +150,17 @@ def test_every_send_combination(bank: Api, sdk: SDK, combination: str) -> None:
 
 
 def test_send_moves_balances_in_the_simulated_ledger(bank: Api, control: httpx.Client) -> None:
-    start(bank, {"send": {"source": ACCOUNT, "destination": {"account": {"id": "users:bob"}},
-                          "amount": {"amount": "${amount}", "asset": "EUR/2"}}}, variables={"amount": "250"})
+    start(
+        bank,
+        {
+            "send": {
+                "source": ACCOUNT,
+                "destination": {"account": {"id": "users:bob"}},
+                "amount": {"amount": "${amount}", "asset": "EUR/2"},
+            }
+        },
+        variables={"amount": "250"},
+    )
     alice = control.get("/ledgers/default/accounts/users:alice").json()["data"]
     bob = control.get("/ledgers/default/accounts/users:bob").json()["data"]
     assert alice["balances"]["EUR/2"] == 9_750 and bob["balances"]["EUR/2"] == 250
@@ -130,15 +175,25 @@ def test_payment_to_payment_fails_the_stage(bank: Api) -> None:
 
 
 def test_negative_amount_fails_without_retry(bank: Api) -> None:
-    send = {"send": {"source": ACCOUNT, "destination": {"account": {"id": "bank"}},
-                     "amount": {"amount": -5, "asset": "EUR/2"}}}
+    send = {
+        "send": {
+            "source": ACCOUNT,
+            "destination": {"account": {"id": "bank"}},
+            "amount": {"amount": -5, "asset": "EUR/2"},
+        }
+    }
     failed = instance(bank, start(bank, send))
     assert failed["terminated"] is True and failed["error"]
 
 
 def retrying_send(api: Api) -> str:
-    send = {"send": {"source": {"account": {"id": "users:empty"}}, "destination": {"account": {"id": "bank"}},
-                     "amount": {"amount": 100, "asset": "EUR/2"}}}
+    send = {
+        "send": {
+            "source": {"account": {"id": "users:empty"}},
+            "destination": {"account": {"id": "bank"}},
+            "amount": {"amount": 100, "asset": "EUR/2"},
+        }
+    }
     return start(api, send)
 
 
@@ -237,7 +292,11 @@ def test_orchestration_events_are_published_in_order(api: Api, control: httpx.Cl
     instance_id = start(api, {"noop": {}}, {"wait_event": {"event": "${missing}"}})
     events = control.get("/events", params={"instance_id": instance_id}).json()["data"]
     assert [e["type"] for e in events] == [
-        "STARTED_WORKFLOW", "STARTED_WORKFLOW_STAGE", "SUCCEEDED_WORKFLOW_STAGE",
-        "STARTED_WORKFLOW_STAGE", "FAILED_WORKFLOW_STAGE", "FAILED_WORKFLOW",
+        "STARTED_WORKFLOW",
+        "STARTED_WORKFLOW_STAGE",
+        "SUCCEEDED_WORKFLOW_STAGE",
+        "STARTED_WORKFLOW_STAGE",
+        "FAILED_WORKFLOW_STAGE",
+        "FAILED_WORKFLOW",
     ]
     assert all(e["app"] == "orchestration" for e in events)

@@ -52,8 +52,9 @@ CONTENT_TYPES = ["application/json", "text/plain", "application/x-www-form-urlen
 def ids(mock_server: RunningMock, write_token: str) -> dict[str, str]:
     headers = {"Authorization": f"Bearer {write_token}"}
     httpx.post(mock_server.url + "/_mock/reset")
-    wf = httpx.post(mock_server.api + "/workflows", headers=headers,
-                    json={"stages": [{"wait_event": {"event": "go"}}]}).json()["data"]["id"]
+    wf = httpx.post(
+        mock_server.api + "/workflows", headers=headers, json={"stages": [{"wait_event": {"event": "go"}}]}
+    ).json()["data"]["id"]
     inst = httpx.post(mock_server.api + f"/workflows/{wf}/instances", headers=headers, json={}).json()["data"]["id"]
     return {"wf": wf, "inst": inst, "n": "0"}
 
@@ -108,8 +109,11 @@ def test_method_not_allowed_is_405_in_error_shape(mock_server, write_token) -> N
 
 
 def test_body_over_the_limit_is_413(mock_server, write_token) -> None:
-    reply = httpx.post(mock_server.api + "/workflows", content=b" " * (1024 * 1024 + 1),
-                       headers={"Authorization": f"Bearer {write_token}", "Content-Type": "application/json"})
+    reply = httpx.post(
+        mock_server.api + "/workflows",
+        content=b" " * (1024 * 1024 + 1),
+        headers={"Authorization": f"Bearer {write_token}", "Content-Type": "application/json"},
+    )
     assert reply.status_code == 413
     assert reply.json()["errorCode"] == "PAYLOAD_TOO_LARGE"
 
@@ -119,8 +123,9 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
     max_leaves=20,
 )
-stage_like = st.dictionaries(st.sampled_from(["send", "delay", "wait_event", "update", "noop", "x"]), json_values,
-                             max_size=2)
+stage_like = st.dictionaries(
+    st.sampled_from(["send", "delay", "wait_event", "update", "noop", "x"]), json_values, max_size=2
+)
 
 
 @settings(derandomize=True, max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
@@ -129,12 +134,15 @@ stage_like = st.dictionaries(st.sampled_from(["send", "delay", "wait_event", "up
     body=st.one_of(
         json_values,
         st.fixed_dictionaries({"stages": st.lists(stage_like, max_size=3)}, optional={"name": json_values}),
-        st.fixed_dictionaries({"event": json_values, "workflowID": json_values},
-                              optional={"filter": st.text(max_size=30), "vars": json_values}),
+        st.fixed_dictionaries(
+            {"event": json_values, "workflowID": json_values},
+            optional={"filter": st.text(max_size=30), "vars": json_values},
+        ),
     ),
 )
 def test_generated_json_never_gives_5xx(mock_server, write_token, ids, target, body) -> None:
     method, template = target
-    reply = send(mock_server, write_token, method, template.format(**ids), json.dumps(body).encode(),
-                 "application/json")
+    reply = send(
+        mock_server, write_token, method, template.format(**ids), json.dumps(body).encode(), "application/json"
+    )
     assert_client_error(reply)

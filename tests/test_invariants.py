@@ -8,9 +8,13 @@ import httpx
 
 from tests.support import Api
 
-SEND_WORLD_BANK = {"send": {"source": {"account": {"id": "world", "ledger": "default"}},
-                            "destination": {"account": {"id": "bank", "ledger": "default"}},
-                            "amount": {"amount": 100, "asset": "EUR/2"}}}
+SEND_WORLD_BANK = {
+    "send": {
+        "source": {"account": {"id": "world", "ledger": "default"}},
+        "destination": {"account": {"id": "bank", "ledger": "default"}},
+        "amount": {"amount": 100, "asset": "EUR/2"},
+    }
+}
 
 
 def workflow(api: Api, *stages: dict, name: str = "inv") -> str:
@@ -149,8 +153,13 @@ def test_15_stage_history_beyond_started_is_404_and_world_to_bank_is_one_transac
 
 def test_16_stage_history_attempts_and_pending_fields(api: Api, control: httpx.Client) -> None:
     control.post("/fixtures", json={"ledgers": {"default": {"accounts": {"poor": {"balances": {}}}}}})
-    send = {"send": {"source": {"account": {"id": "poor"}}, "destination": {"account": {"id": "bank"}},
-                     "amount": {"amount": 1, "asset": "EUR/2"}}}
+    send = {
+        "send": {
+            "source": {"account": {"id": "poor"}},
+            "destination": {"account": {"id": "bank"}},
+            "amount": {"amount": 1, "asset": "EUR/2"},
+        }
+    }
     started = run(api, workflow(api, {"noop": {}}, SEND_WORLD_BANK, send))
     for number in (1, 2):
         entries = api.get(f"/instances/{started['id']}/stages/{number}/history").json()["data"]
@@ -169,7 +178,8 @@ def test_17_trigger_creation_checks(api: Api) -> None:
     assert api.post("/triggers", json={"event": "E"}).json()["errorCode"] == "VALIDATION"
     assert api.post("/triggers", json={"event": "E", "workflowID": wf, "filter": "a =="}).status_code == 400
     assert api.post("/triggers", json={"event": "E", "workflowID": str(uuid.uuid4())}).json()["errorCode"] == (
-        "NOT_FOUND")
+        "NOT_FOUND"
+    )
 
 
 def test_18_trigger_reads_back_and_is_listed(api: Api) -> None:
@@ -196,8 +206,9 @@ def test_21_matching_events_add_exactly_one_occurrence(api: Api, control: httpx.
     wf = workflow(api)
     created = trigger(api, wf, filter="event.amount > 10")
     for event_type, amount in (("OTHER", 50), ("SAVED_PAYMENT", 5), ("SAVED_PAYMENT", 50)):
-        control.post("/events", json={"type": event_type, "payload": {"id": f"p{amount}{event_type}",
-                                                                      "amount": amount}})
+        control.post(
+            "/events", json={"type": event_type, "payload": {"id": f"p{amount}{event_type}", "amount": amount}}
+        )
     found = occurrences(api, created["id"])
     assert len(found) == 1 and "error" not in found[0]
     assert read(api, found[0]["workflowInstanceID"])["workflowID"] == wf
@@ -223,8 +234,13 @@ def test_23_second_saved_payment_with_the_same_id_adds_nothing(api: Api, control
 
 
 def test_24_trigger_vars_reach_the_run(api: Api, control: httpx.Client) -> None:
-    send = {"send": {"source": {"account": {"id": "world"}}, "destination": {"account": {"id": "bank"}},
-                     "amount": {"amount": "${amount}", "asset": "EUR/2"}}}
+    send = {
+        "send": {
+            "source": {"account": {"id": "world"}},
+            "destination": {"account": {"id": "bank"}},
+            "amount": {"amount": "${amount}", "asset": "EUR/2"},
+        }
+    }
     created = trigger(api, workflow(api, send), vars={"amount": "event.amount"})
     control.post("/events", json={"type": "SAVED_PAYMENT", "payload": {"id": "big", "amount": 1000000}})
     (found,) = occurrences(api, created["id"])

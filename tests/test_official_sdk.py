@@ -54,13 +54,19 @@ def test_all_17_operations_through_the_sdk(sdk: SDK, mock_server: RunningMock) -
     v1.send_event(request={"instance_id": instance.id, "request_body": {"name": "go"}})
     assert v1.get_instance(request={"instance_id": instance.id}).get_workflow_instance_response.data.terminated
 
-    trigger = v1.create_trigger(request={"event": "SAVED_PAYMENT", "workflow_id": workflow.id,
-                                         "vars": {"amount": "event.amount", "order": "event.id"}})
+    trigger = v1.create_trigger(
+        request={
+            "event": "SAVED_PAYMENT",
+            "workflow_id": workflow.id,
+            "vars": {"amount": "event.amount", "order": "event.id"},
+        }
+    )
     trigger_id = trigger.create_trigger_response.data.id
     assert v1.read_trigger(request={"trigger_id": trigger_id}).read_trigger_response.data.id == trigger_id
     assert [t.id for t in v1.list_triggers(request={}).list_triggers_response.data] == [trigger_id]
-    httpx.post(mock_server.url + "/_mock/events",
-               json={"type": "SAVED_PAYMENT", "payload": {"id": "pay_1", "amount": 250}}).raise_for_status()
+    httpx.post(
+        mock_server.url + "/_mock/events", json={"type": "SAVED_PAYMENT", "payload": {"id": "pay_1", "amount": 250}}
+    ).raise_for_status()
     occurrences = v1.list_triggers_occurrences(request={"trigger_id": trigger_id})
     occurrence = occurrences.list_triggers_occurrences_response.data[0]
     assert occurrence.workflow_instance.workflow_id == workflow.id

@@ -16,12 +16,27 @@ from tests.support import ROOT, free_port
 
 def test_non_editable_install_serves_from_another_directory(tmp_path: Path) -> None:
     source = tmp_path / "checkout"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", "build", "*.egg-info",
-                                                                "artifacts", ".hypothesis"))
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "__pycache__", "build", "*.egg-info", "artifacts", ".hypothesis"
+        ),
+    )
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--target",
-         str(target), str(source)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(source),
+        ],
         check=True,
         capture_output=True,
     )
@@ -31,8 +46,13 @@ def test_non_editable_install_serves_from_another_directory(tmp_path: Path) -> N
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(target)}
-    process = subprocess.Popen([sys.executable, "-m", "mockserver", "--port", str(port), "--quiet"], cwd=elsewhere,
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockserver", "--port", str(port), "--quiet"],
+        cwd=elsewhere,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -44,8 +64,14 @@ def test_non_editable_install_serves_from_another_directory(tmp_path: Path) -> N
                 assert time.monotonic() < deadline, "installed mock did not start"
                 time.sleep(0.1)
         assert reply.status_code == 200
-        loaded_from = subprocess.run([sys.executable, "-c", "import mockserver; print(mockserver.__file__)"],
-                                     cwd=elsewhere, env=env, capture_output=True, text=True, check=True).stdout
+        loaded_from = subprocess.run(
+            [sys.executable, "-c", "import mockserver; print(mockserver.__file__)"],
+            cwd=elsewhere,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         assert loaded_from.startswith(str(target))
     finally:
         process.terminate()

@@ -43,8 +43,9 @@ def test_deleted_workflow_is_still_readable_and_runnable(real_api: Api) -> None:
 
 
 def test_abort_is_a_no_op(real_api: Api) -> None:
-    started = real_api.post(f"/workflows/{workflow(real_api, {'wait_event': {'event': 'go'}})}/instances",
-                            json={}).json()["data"]
+    started = real_api.post(
+        f"/workflows/{workflow(real_api, {'wait_event': {'event': 'go'}})}/instances", json={}
+    ).json()["data"]
     assert real_api.put(f"/instances/{started['id']}/abort", check=False).status_code == 204
     assert real_api.get(f"/instances/{started['id']}").json()["data"]["terminated"] is False
 

@@ -15,8 +15,13 @@ def workflow(api: Api) -> str:
 
 def test_create_read_list_delete_round_trip(api: Api) -> None:
     wf = workflow(api)
-    body = {"name": "payins", "event": "SAVED_PAYMENT", "workflowID": wf,
-            "filter": 'event.type == "PAY-IN"', "vars": {"amount": "event.amount"}}
+    body = {
+        "name": "payins",
+        "event": "SAVED_PAYMENT",
+        "workflowID": wf,
+        "filter": 'event.type == "PAY-IN"',
+        "vars": {"amount": "event.amount"},
+    }
     created = api.post("/triggers", json=body)
     assert created.status_code == 201, created.text
     trigger = created.json()["data"]
@@ -84,8 +89,10 @@ def test_unknown_ids_are_404_and_occurrences_of_unknown_trigger_are_empty(api: A
 
 def test_a_published_event_fires_the_trigger_and_records_an_occurrence(api: Api, control) -> None:
     wf = api.post("/workflows", json={"stages": [{"wait_event": {"event": "${next}"}}]}).json()["data"]["id"]
-    trigger = api.post("/triggers", json={"event": "SAVED_PAYMENT", "workflowID": wf,
-                                          "filter": "event.amount > 100", "vars": {"next": "event.id"}}).json()["data"]
+    trigger = api.post(
+        "/triggers",
+        json={"event": "SAVED_PAYMENT", "workflowID": wf, "filter": "event.amount > 100", "vars": {"next": "event.id"}},
+    ).json()["data"]
     control.post("/events", json={"type": "SAVED_PAYMENT", "payload": {"id": "p1", "amount": 50}})
     assert api.get(f"/triggers/{trigger['id']}/occurrences").json()["data"] == []
     published = control.post("/events", json={"type": "SAVED_PAYMENT", "payload": {"id": "p2", "amount": 500}})

@@ -65,8 +65,16 @@ def test_zero_stage_workflow_is_accepted(api: Api) -> None:
         {"stages": [{"delay": {"duration": 5}}]},
         {"stages": [{"send": {"source": {}, "destination": {}, "amount": {"amount": "abc", "asset": "X"}}}]},
     ],
-    ids=["no-stages", "stages-not-array", "stage-not-object", "empty-stage", "two-keys", "unknown-stage",
-         "duration-number", "amount-not-int"],
+    ids=[
+        "no-stages",
+        "stages-not-array",
+        "stage-not-object",
+        "empty-stage",
+        "two-keys",
+        "unknown-stage",
+        "duration-number",
+        "amount-not-int",
+    ],
 )
 def test_invalid_definitions_are_400_validation_and_store_nothing(api: Api, body: dict) -> None:
     reply = api.post("/workflows", json=body)
