@@ -1,0 +1,64 @@
+"""Properties of the engine that must hold for any input, checked with Hypothesis."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mockserver.engine.gotypes import INT64_MAX, INT64_MIN, format_duration, parse_duration
+from mockserver.engine.resolve import interpolate
+from tests.test_engine_harness import Harness, account, send
+
+ADDRESSES = ["users:1", "users:2", "users:3", "world"]
+
+
+@given(st.integers(min_value=INT64_MIN, max_value=INT64_MAX))
+def test_go_durations_round_trip(ns: int) -> None:
+    assert parse_duration(format_duration(ns)) == ns
+
+
+@given(
+    st.text(alphabet=st.characters(blacklist_characters="$"), max_size=40),
+    st.dictionaries(st.text(), st.text()),
+)
+def test_text_without_placeholders_is_left_alone(text: str, variables: dict[str, str]) -> None:
+    assert interpolate(text, variables) == text
+
+
+@given(
+    st.dictionaries(st.from_regex(r"[a-z]{1,5}", fullmatch=True), st.text(max_size=5), max_size=3),
+    st.lists(st.from_regex(r"[a-z]{1,5}", fullmatch=True), max_size=4),
+)
+def test_placeholders_become_values_or_empty(variables: dict[str, str], names: list[str]) -> None:
+    text = "|".join("${" + n + "}" for n in names)
+    assert interpolate(text, variables) == "|".join(variables.get(n, "") for n in names)
+
+
+transfers = st.lists(
+    st.tuples(
+        st.sampled_from(ADDRESSES), st.sampled_from(ADDRESSES), st.integers(min_value=0, max_value=300)
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(transfers)
+def test_money_is_conserved_and_only_world_goes_negative(moves: list[tuple[str, str, int]]) -> None:
+    h = Harness()
+    h.bank.load({"ledgers": {"default": {"accounts": {"users:1": {"balances": {"EUR/2": 200}}}}}})
+    instances = [h.run(send(account(src), account(dst), amount=amount)) for src, dst, amount in moves]
+    h.advance(30)
+    ledger = h.bank.ledger("default")
+    total = sum(acc.balance("EUR/2") for acc in ledger.accounts.values())
+    assert total == 0
+    assert all(acc.balance("EUR/2") >= 0 for addr, acc in ledger.accounts.items() if addr != "world")
+    for instance in instances:
+        activity = instance.activities[0][-1]
+        # Every instance either finished or is retrying an insufficient-funds failure.
+        assert instance.terminated or (
+            activity.last_failure and "insufficient funds" in activity.last_failure
+        )
+        assert activity.attempt >= 1
+    assert [tx["id"] for tx in h.bank.transactions("default")] == list(range(len(ledger.transactions)))

@@ -1,0 +1,394 @@
+"""The send stage against the simulated bank: every combination of §5.3, retries, failures."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from mockserver.domain.model import Instance
+from tests.test_engine_harness import Harness, account, send, wallet
+
+ALICE = "0b0b0b0b-0000-4000-8000-00000000000a"  # ledger default, has money and a Stripe id
+BOB = "0b0b0b0b-0000-4000-8000-00000000000b"  # ledger default, empty
+CAROL = "0b0b0b0b-0000-4000-8000-00000000000c"  # ledger wallets-002 (the default)
+PAYMENT = "pay-0001"
+
+BANK = {
+    "ledgers": {
+        "default": {
+            "accounts": {
+                "users:1": {"balances": {"EUR/2": 1000}, "metadata": {"formanceAccountID": "acct_1"}}
+            }
+        },
+        "other": {"accounts": {"treasury": {"balances": {"EUR/2": 500}}}},
+    },
+    "wallets": [
+        {
+            "id": ALICE,
+            "name": "alice",
+            "ledger": "default",
+            "metadata": {"formanceAccountID": "acct_w"},
+            "balances": {"main": {"EUR/2": 300}, "savings": {"EUR/2": 50}},
+        },
+        {"id": BOB, "name": "bob", "ledger": "default"},
+        {"id": CAROL, "name": "carol"},
+        {"name": "twin"},
+        {"name": "twin"},
+    ],
+    "payments": [{"id": PAYMENT, "initialAmount": 700, "asset": "EUR/2", "provider": "STRIPE"}],
+}
+
+
+def _bank(quirks: str = "spec") -> Harness:
+    h = Harness(quirks)
+    h.bank.load(BANK)
+    return h
+
+
+def _balance(h: Harness, ledger: str, address: str) -> int:
+    return h.bank.account(ledger, address)["balances"].get("EUR/2", 0)
+
+
+def _wallet_balance(h: Harness, wallet_id: str, balance: str = "main") -> int:
+    found = next(w for w in h.bank.wallets() if w["id"] == wallet_id)
+    return found["balances"].get(balance, {}).get("EUR/2", 0)
+
+
+def _ok(h: Harness, *stages: dict[str, Any], **kwargs: Any) -> Instance:
+    instance = h.run(*stages, **kwargs)
+    assert instance.terminated and instance.error is None, instance.error
+    h.history(instance)
+    for number in instance.activities:
+        h.activities(instance, number)  # spec mode: every record validates against the spec
+    return instance
+
+
+@pytest.mark.parametrize("quirks", ["spec", "real"])
+def test_account_to_account_same_ledger(quirks: str) -> None:
+    h = _bank(quirks)
+    instance = _ok(h, send(account("users:1"), account("users:2"), metadata={"k": "v"}))
+    assert h.names(instance) == ["CreateTransaction"]
+    assert (_balance(h, "default", "users:1"), _balance(h, "default", "users:2")) == (900, 100)
+    entry = h.activities(instance, 0)[0]
+    posting = {"amount": 100, "asset": "EUR/2", "destination": "users:2", "source": "users:1"}
+    tx = {
+        "id": 0,
+        "metadata": {"k": "v"},
+        "postings": [posting],
+        "reverted": False,
+        "timestamp": "2025-01-01T00:00:00Z",
+    }
+    if quirks == "spec":
+        assert entry["input"] == {
+            "CreateTransaction": {
+                "ledger": "default",
+                "data": {"metadata": {"k": "v"}, "postings": [posting]},
+            }
+        }
+        assert entry["output"] == {"CreateTransaction": {"data": tx}}
+    else:
+        assert entry["input"] == {
+            "CreateTransaction": {
+                "Ledger": "default",
+                "Data": {"metadata": {"k": "v"}, "postings": [posting]},
+            }
+        }
+        assert entry["output"] == {"CreateTransaction": {"data": [{"id": 0, "txid": 0, **tx}]}}
+    second = _ok(h, send(account("users:1"), account("users:2")))
+    assert second.activities[0][0].output["CreateTransaction"]["data"]  # ids keep counting
+    assert [t["id"] for t in h.bank.transactions("default")] == [0, 1]
+
+
+def test_real_mode_omits_empty_metadata_in_the_input() -> None:
+    h = _bank("real")
+    instance = _ok(h, send(account("world"), account("bank")))
+    assert h.activities(instance, 0)[0]["input"]["CreateTransaction"]["Data"] == {
+        "postings": [{"amount": 100, "asset": "EUR/2", "destination": "bank", "source": "world"}]
+    }
+
+
+def test_account_to_account_across_ledgers() -> None:
+    h = _bank()
+    instance = _ok(h, send(account("users:1"), account("treasury", "other")))
+    assert h.names(instance) == ["CreateTransaction", "CreateTransaction"]
+    first, second = (a.input["CreateTransaction"] for a in instance.activities[0])
+    assert first["ledger"] == "default" and first["data"]["postings"][0]["destination"] == "world"
+    assert first["data"]["metadata"] == {"orchestration/move-to-ledger": "other"}
+    assert second["ledger"] == "other" and second["data"]["postings"][0]["source"] == "world"
+    assert second["data"]["metadata"] == {"orchestration/move-from-ledger": "default"}
+    assert (_balance(h, "default", "users:1"), _balance(h, "other", "treasury")) == (900, 600)
+
+
+def test_account_to_wallet_same_ledger() -> None:
+    h = _bank()
+    instance = _ok(h, send(account("users:1"), wallet(ALICE), timestamp="2024-05-02T10:00:00Z"))
+    assert h.names(instance) == ["GetWallet", "CreditWallet"]
+    get, credit = h.activities(instance, 0)
+    assert get["output"]["GetWallet"]["data"]["balances"] == {"main": {"assets": {"EUR/2": 300}}}
+    assert credit["input"] == {
+        "CreditWallet": {
+            "id": ALICE,
+            "data": {
+                "amount": {"amount": 100, "asset": "EUR/2"},
+                "balance": "main",
+                "metadata": {},
+                "sources": [{"type": "ACCOUNT", "identifier": "users:1"}],
+                "timestamp": "2024-05-02T10:00:00Z",
+            },
+        }
+    }
+    assert "output" not in credit
+    assert (_balance(h, "default", "users:1"), _wallet_balance(h, ALICE)) == (900, 400)
+    assert h.bank.transactions("default")[0]["timestamp"] == "2024-05-02T10:00:00Z"
+
+
+def test_account_to_wallet_by_name_across_ledgers() -> None:
+    h = _bank()
+    instance = _ok(h, send(account("users:1"), wallet(name="carol", balance="bonus")))
+    assert h.names(instance) == ["ListWallets", "CreateTransaction", "CreditWallet"]
+    listed = h.activities(instance, 0)[0]["output"]["ListWallets"]["cursor"]
+    assert listed["data"][0]["id"] == CAROL and listed["data"][0]["ledger"] == "wallets-002"
+    credit = instance.activities[0][2].input["CreditWallet"]["data"]
+    assert credit["sources"] == [{"type": "ACCOUNT", "identifier": "world"}]
+    assert credit["metadata"] == {"orchestration/move-from-ledger": "default"}
+    assert _wallet_balance(h, CAROL, "bonus") == 100
+
+
+@pytest.mark.parametrize("quirks", ["spec", "real"])
+def test_wallet_to_account_same_ledger(quirks: str) -> None:
+    h = _bank(quirks)
+    instance = _ok(h, send(wallet(ALICE), account("users:9")))
+    assert h.names(instance) == ["GetWallet", "DebitWallet"]
+    debit = h.activities(instance, 0)[1]
+    assert debit["input"]["DebitWallet"]["data"] == {
+        "amount": {"amount": 100, "asset": "EUR/2"},
+        "balances": ["main"],
+        "destination": {"type": "ACCOUNT", "identifier": "users:9"},
+        "metadata": {},
+    }
+    if quirks == "spec":
+        hold = debit["output"]["DebitWallet"]["data"]
+        assert hold["walletID"] == ALICE and hold["destination"]["identifier"] == "users:9"
+    else:
+        assert "output" not in debit
+    assert (_wallet_balance(h, ALICE), _balance(h, "default", "users:9")) == (200, 100)
+
+
+def test_wallet_to_account_across_ledgers_from_a_named_balance() -> None:
+    h = _bank()
+    instance = _ok(h, send(wallet(ALICE, balance="savings"), account("treasury", "other"), amount=50))
+    assert h.names(instance) == ["GetWallet", "DebitWallet", "CreateTransaction"]
+    assert _wallet_balance(h, ALICE, "savings") == 0 and _balance(h, "other", "treasury") == 550
+
+
+def test_wallet_to_wallet_same_ledger_takes_from_main() -> None:
+    h = _bank()
+    instance = _ok(h, send(wallet(ALICE, balance="savings"), wallet(BOB)))
+    assert h.names(instance) == ["GetWallet", "GetWallet", "CreditWallet"]
+    sources = instance.activities[0][2].input["CreditWallet"]["data"]["sources"]
+    assert sources == [{"type": "WALLET", "identifier": ALICE, "balance": "main"}]
+    assert (_wallet_balance(h, ALICE), _wallet_balance(h, BOB)) == (200, 100)
+
+
+def test_wallet_to_wallet_across_ledgers() -> None:
+    h = _bank()
+    instance = _ok(h, send(wallet(ALICE), wallet(CAROL)))
+    assert h.names(instance) == ["GetWallet", "GetWallet", "DebitWallet", "CreditWallet"]
+    assert (_wallet_balance(h, ALICE), _wallet_balance(h, CAROL)) == (200, 100)
+
+
+def test_account_to_payment() -> None:
+    h = _bank()
+    payout = {"payment": {"psp": "stripe", "connectorId": "stripe-main"}}
+    instance = _ok(h, send(account("users:1"), payout))
+    assert h.names(instance) == ["GetAccount", "StripeTransfer", "CreateTransaction"]
+    get, transfer, _ = h.activities(instance, 0)
+    assert get["output"]["GetAccount"]["data"]["metadata"] == {"formanceAccountID": "acct_1"}
+    assert transfer["input"] == {
+        "StripeTransfer": {
+            "amount": 100,
+            "asset": "EUR/2",
+            "connectorID": "stripe-main",
+            "destination": "acct_1",
+            "metadata": {},
+            "waitingValidation": False,
+        }
+    }
+    assert h.bank.payment_book.transfers[0]["destination"] == "acct_1"
+    assert _balance(h, "default", "users:1") == 900
+
+
+def test_wallet_to_payment() -> None:
+    h = _bank()
+    instance = _ok(h, send(wallet(ALICE), {"payment": {"psp": "stripe"}}))
+    assert h.names(instance) == ["GetWallet", "StripeTransfer", "DebitWallet"]
+    assert h.bank.payment_book.transfers[0]["destination"] == "acct_w"
+    assert _wallet_balance(h, ALICE) == 200
+
+
+@pytest.mark.parametrize(
+    ("source", "payout", "error", "activities"),
+    [
+        (account("users:1"), {"psp": "paypal"}, "only stripe actually supported", []),
+        (
+            account("users:2"),
+            {"psp": "stripe"},
+            "expected 'formanceAccountID' metadata containing formance account ID",
+            ["GetAccount"],
+        ),
+        (
+            account("users:1"),
+            {"psp": "stripe", "metadata": "other"},
+            "expected 'other' metadata containing formance account ID",
+            ["GetAccount"],
+        ),
+        (
+            wallet(BOB),
+            {"psp": "stripe"},
+            "expected 'formanceAccountID' metadata containing formance account ID",
+            ["GetWallet"],
+        ),
+    ],
+)
+def test_payout_failures(source: dict, payout: dict, error: str, activities: list[str]) -> None:
+    h = _bank()
+    instance = h.run(send(source, {"payment": payout}))
+    assert instance.error == error and h.names(instance) == activities
+    assert h.history(instance)[0]["error"] == error
+
+
+def test_payment_to_account_defaults_to_the_payment_amount() -> None:
+    h = _bank()
+    instance = _ok(h, send({"payment": {"id": PAYMENT}}, account("users:7"), amount=None))
+    assert h.names(instance) == ["GetPayment", "CreateTransaction", "CreateTransaction", "CreateTransaction"]
+    payment = h.activities(instance, 0)[0]["output"]["GetPayment"]["data"]
+    assert payment["initialAmount"] == 700 and payment["raw"] is None and payment["adjustments"] == []
+    booked = instance.activities[0][1].input["CreateTransaction"]
+    assert booked["ledger"] == "orchestration-000-internal"
+    assert booked["data"]["reference"] == "payment:pay_0001"
+    assert booked["data"]["postings"][0] == {
+        "amount": 700,
+        "asset": "EUR/2",
+        "destination": "payment:pay_0001",
+        "source": "world",
+    }
+    assert _balance(h, "default", "users:7") == 700
+
+
+def test_payment_is_booked_once_and_a_conflict_is_tolerated() -> None:
+    h = _bank()
+    _ok(h, send({"payment": {"id": PAYMENT}}, account("users:7", "orchestration-000-internal"), amount=300))
+    second = _ok(
+        h, send({"payment": {"id": PAYMENT}}, account("users:7", "orchestration-000-internal"), amount=400)
+    )
+    booking = h.activities(second, 0)[1]
+    assert booking["terminated"] and "already exists" in booking["error"]
+    assert h.names(second) == ["GetPayment", "CreateTransaction", "CreateTransaction"]
+    assert _balance(h, "orchestration-000-internal", "users:7") == 700
+
+
+def test_payment_to_wallet() -> None:
+    h = _bank()
+    instance = _ok(h, send({"payment": {"id": PAYMENT}}, wallet(CAROL), amount=None))
+    assert h.names(instance) == [
+        "GetPayment",
+        "CreateTransaction",
+        "GetWallet",
+        "CreateTransaction",
+        "CreditWallet",
+    ]
+    assert _wallet_balance(h, CAROL) == 700
+
+
+def test_payment_to_payment_is_not_supported() -> None:
+    h = _bank()
+    instance = h.run(send({"payment": {"id": PAYMENT}}, {"payment": {"psp": "stripe"}}))
+    assert instance.error == "send from payment to payment is not supported"
+    assert h.history(instance)[0]["error"] == instance.error and h.names(instance) == []
+
+
+@pytest.mark.parametrize(
+    ("dest", "error"),
+    [
+        (wallet(name="nobody"), "wallet not found"),
+        (wallet(name="twin"), "found multiple wallets with the same name"),
+    ],
+)
+def test_wallet_lookup_by_name_failures(dest: dict, error: str) -> None:
+    h = _bank()
+    instance = h.run(send(account("users:1"), dest))
+    assert instance.error == error and h.names(instance) == ["ListWallets"]
+
+
+def test_amount_must_be_specified_unless_the_source_is_a_payment() -> None:
+    h = _bank()
+    instance = h.run(send(account("users:1"), account("users:2"), amount=None))
+    assert instance.error == "amount must be specified" and h.history(instance)[0]["error"] == instance.error
+
+
+def test_negative_amount_fails_the_stage_in_spec_mode_before_any_activity() -> None:
+    h = _bank()
+    instance = h.run(send(account("world"), account("bank"), amount=-5))
+    assert instance.error == "invalid amount: negative amount" and h.names(instance) == []
+
+
+def test_insufficient_funds_retries_with_growing_backoff_then_completes() -> None:
+    h = _bank()
+    instance = h.run(send(account("users:2"), account("bank")))
+    start = h.clock.now()
+    seen = []
+    for _ in range(10):
+        entry = h.activities(instance, 0)[-1]
+        pending = instance.activities[0][-1]
+        assert not entry["terminated"] and "terminatedAt" not in entry
+        assert entry["lastFailure"] == (
+            "running numscript: script execution failed: account(s) @users:2 had/have insufficient funds"
+        )
+        seen.append((entry["attempt"], int((pending.next_execution - h.clock.now()).total_seconds())))
+        assert not instance.terminated and h.engine.is_settled(instance)
+        h.clock.advance((pending.next_execution - h.clock.now()).total_seconds())
+        h.engine.pump()
+    assert seen == [(2, 1), (3, 2), (4, 4), (5, 8), (6, 16), (7, 32), (8, 64), (9, 100), (10, 100), (11, 100)]
+    assert instance.activities[0][0].started_at == start
+    h.bank.fund("default", "users:2", "EUR/2", 150)
+    h.advance(100)
+    assert instance.terminated and instance.error is None
+    entry = h.activities(instance, 0)[-1]
+    assert entry["attempt"] == 1 and entry["terminated"]
+    assert "lastFailure" not in entry and "nextExecution" not in entry
+    assert len(instance.activities[0]) == 1
+
+
+def test_wallet_without_funds_and_unknown_wallet_are_retried() -> None:
+    h = _bank()
+    poor = h.run(send(wallet(BOB), account("users:1")))
+    assert not poor.terminated and "insufficient funds" in poor.activities[0][-1].last_failure
+    ghost = h.run(send(account("users:1"), wallet("11111111-1111-4111-8111-111111111111")))
+    assert not ghost.terminated and ghost.activities[0][-1].last_failure.startswith("wallet not found")
+
+
+def test_abort_a_retrying_instance_in_spec_mode() -> None:
+    h = _bank()
+    instance = h.run(send(account("users:2"), account("bank")))
+    h.advance(1)
+    h.engine.abort(instance)
+    assert instance.error == "canceled" and instance.history[0].error == "canceled"
+    entry = h.activities(instance, 0)[0]
+    assert entry["error"] == "canceled" and entry["terminated"] and entry["attempt"] == 1
+    assert "nextExecution" not in entry and "lastFailure" not in entry
+    assert h.engine.next_wakeup() is None
+    h.bank.fund("default", "users:2", "EUR/2", 500)
+    h.advance(500)
+    assert _balance(h, "default", "bank") == 0
+
+
+def test_abort_a_retrying_instance_in_real_mode_changes_nothing() -> None:
+    h = _bank("real")
+    instance = h.run(send(account("users:2"), account("bank")))
+    h.engine.abort(instance)
+    assert not instance.terminated and h.engine.next_wakeup() == h.clock.now() + timedelta(seconds=1)
+    h.bank.fund("default", "users:2", "EUR/2", 500)
+    h.advance(1)
+    assert instance.terminated and instance.error is None
