@@ -14,9 +14,7 @@ from mockserver.ids import IdSource
 from tests.test_engine_harness import check_schema
 
 SEED = {
-    "ledgers": {
-        "default": {"accounts": {"users:1": {"balances": {"USD/2": 1000}, "metadata": {"tier": "gold"}}}}
-    },
+    "ledgers": {"default": {"accounts": {"users:1": {"balances": {"USD/2": 1000}, "metadata": {"tier": "gold"}}}}},
     "wallets": [
         {
             "id": "5f1e2d3c-0000-4000-8000-000000000001",
@@ -51,9 +49,7 @@ def test_wallet_and_payment_views() -> None:
     bank = _bank()
     (shown,) = bank.wallets()
     assert shown["balances"] == {"main": {"USD/2": 100}} and shown["ledger"] == "default"
-    assert bank.account("default", "wallets:5f1e2d3c000040008000000000000001:main")["balances"] == {
-        "USD/2": 100
-    }
+    assert bank.account("default", "wallets:5f1e2d3c000040008000000000000001:main")["balances"] == {"USD/2": 100}
     (payment,) = bank.payments()
     check_schema("Payment", payment)
     assert payment["reference"] == "p1" and payment["type"] == "PAY-IN" and payment["status"] == "SUCCEEDED"

@@ -167,10 +167,7 @@ def test_numbers_are_truncated_big_ints() -> None:
 def test_unparsable_variable_fails_resolution_at_run_time() -> None:
     with pytest.raises(StageError) as exc:
         prepare_stage(SEND, {"from": "a", "wallet": "w", "amount": "abc"})
-    assert (
-        exc.value.message
-        == "resolving field 'Amount': resolving field 'Amount': unable to parse 'abc' as big int"
-    )
+    assert exc.value.message == "resolving field 'Amount': resolving field 'Amount': unable to parse 'abc' as big int"
 
 
 @pytest.mark.parametrize(
@@ -236,9 +233,7 @@ def test_missing_amount_variable_is_refused_in_spec_mode_only() -> None:
 def test_history_inputs_of_each_stage_kind() -> None:
     assert prepare_stage({"noop": {}}, {}).input == {}
     assert prepare_stage({"delay": {"duration": "60s"}}, {}).input == {"duration": "1m0s"}
-    assert prepare_stage({"delay": {"until": "2030-01-01T00:00:00Z"}}, {}).input == {
-        "until": "2030-01-01T00:00:00Z"
-    }
+    assert prepare_stage({"delay": {"until": "2030-01-01T00:00:00Z"}}, {}).input == {"until": "2030-01-01T00:00:00Z"}
     assert prepare_stage({"wait_event": {"event": "${e}"}}, {"e": "go"}).input == {"event": "go"}
     payout = {"send": {"source": {"payment": {"id": "p"}}, "destination": {"payment": {"psp": "stripe"}}}}
     assert prepare_stage(payout, {}).input["destination"] == {

@@ -35,9 +35,7 @@ def test_placeholders_become_values_or_empty(variables: dict[str, str], names: l
 
 
 transfers = st.lists(
-    st.tuples(
-        st.sampled_from(ADDRESSES), st.sampled_from(ADDRESSES), st.integers(min_value=0, max_value=300)
-    ),
+    st.tuples(st.sampled_from(ADDRESSES), st.sampled_from(ADDRESSES), st.integers(min_value=0, max_value=300)),
     min_size=1,
     max_size=6,
 )
@@ -57,8 +55,6 @@ def test_money_is_conserved_and_only_world_goes_negative(moves: list[tuple[str, 
     for instance in instances:
         activity = instance.activities[0][-1]
         # Every instance either finished or is retrying an insufficient-funds failure.
-        assert instance.terminated or (
-            activity.last_failure and "insufficient funds" in activity.last_failure
-        )
+        assert instance.terminated or (activity.last_failure and "insufficient funds" in activity.last_failure)
         assert activity.attempt >= 1
     assert [tx["id"] for tx in h.bank.transactions("default")] == list(range(len(ledger.transactions)))

@@ -18,9 +18,7 @@ PAYMENT = "pay-0001"
 BANK = {
     "ledgers": {
         "default": {
-            "accounts": {
-                "users:1": {"balances": {"EUR/2": 1000}, "metadata": {"formanceAccountID": "acct_1"}}
-            }
+            "accounts": {"users:1": {"balances": {"EUR/2": 1000}, "metadata": {"formanceAccountID": "acct_1"}}}
         },
         "other": {"accounts": {"treasury": {"balances": {"EUR/2": 500}}}},
     },
@@ -280,9 +278,7 @@ def test_payment_to_account_defaults_to_the_payment_amount() -> None:
 def test_payment_is_booked_once_and_a_conflict_is_tolerated() -> None:
     h = _bank()
     _ok(h, send({"payment": {"id": PAYMENT}}, account("users:7", "orchestration-000-internal"), amount=300))
-    second = _ok(
-        h, send({"payment": {"id": PAYMENT}}, account("users:7", "orchestration-000-internal"), amount=400)
-    )
+    second = _ok(h, send({"payment": {"id": PAYMENT}}, account("users:7", "orchestration-000-internal"), amount=400))
     booking = h.activities(second, 0)[1]
     assert booking["terminated"] and "already exists" in booking["error"]
     assert h.names(second) == ["GetPayment", "CreateTransaction", "CreateTransaction"]

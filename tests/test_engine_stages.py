@@ -169,9 +169,7 @@ def test_update_sets_account_metadata() -> None:
     assert instance.terminated and instance.error is None
     assert h.bank.account("main", "users:1")["metadata"] == {"kyc": "done"}
     entry = h.activities(instance, 0)[0]
-    assert entry["input"] == {
-        "AddAccountMetadata": {"ledger": "main", "id": "users:1", "metadata": {"kyc": "done"}}
-    }
+    assert entry["input"] == {"AddAccountMetadata": {"ledger": "main", "id": "users:1", "metadata": {"kyc": "done"}}}
     assert "output" not in entry and entry["attempt"] == 1
 
 
@@ -203,10 +201,7 @@ def test_resolution_failure_at_run_time_has_status_but_no_history() -> None:
 def test_requirement_failure_at_run_time() -> None:
     h = Harness()
     instance = h.run({"wait_event": {"event": "${e}"}})
-    assert (
-        instance.error
-        == "Key: 'WaitEvent.Event' Error:Field validation for 'Event' failed on the 'required' tag"
-    )
+    assert instance.error == "Key: 'WaitEvent.Event' Error:Field validation for 'Event' failed on the 'required' tag"
     assert instance.history == []
 
 
@@ -225,11 +220,7 @@ def test_abort_a_waiting_instance_in_spec_mode() -> None:
     h.clock.advance(3)
     h.engine.abort(instance)
     shown = h.instance(instance)
-    assert (
-        shown["terminated"]
-        and shown["error"] == "canceled"
-        and shown["terminatedAt"] == "2025-01-01T00:00:03Z"
-    )
+    assert shown["terminated"] and shown["error"] == "canceled" and shown["terminatedAt"] == "2025-01-01T00:00:03Z"
     assert shown["status"][1]["error"] == "canceled" and len(shown["status"]) == 2
     assert h.history(instance)[1]["error"] == "canceled"
     assert h.types(instance)[-2:] == ["FAILED_WORKFLOW_STAGE", "FAILED_WORKFLOW"]

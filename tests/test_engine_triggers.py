@@ -63,9 +63,7 @@ def test_a_matching_event_starts_the_workflow_with_its_vars() -> None:
 )
 def test_filters_that_are_false_non_boolean_or_failing_do_not_match(filter_: str) -> None:
     h, workflow = _setup()
-    trigger = h.trigger(
-        "SAVED_PAYMENT", workflow, filter=filter_, vars={"amount": "event.amount", "dest": "'x'"}
-    )
+    trigger = h.trigger("SAVED_PAYMENT", workflow, filter=filter_, vars={"amount": "event.amount", "dest": "'x'"})
     assert h.engine.publish_bus_event("SAVED_PAYMENT", dict(PAYMENT)) == []
     assert trigger.id not in h.store.occurrences_by_trigger and h.store.instances == {}
 
@@ -76,9 +74,7 @@ def test_only_live_triggers_of_the_exact_type_are_candidates() -> None:
     h.store.soft_delete_trigger(deleted)
     h.trigger("saved_payment", workflow)
     assert h.engine.publish_bus_event("SAVED_PAYMENT", dict(PAYMENT)) == []
-    assert (
-        h.engine.publish_bus_event("COMMITTED_TRANSACTIONS", {"ledger": "default", "transactions": []}) == []
-    )
+    assert h.engine.publish_bus_event("COMMITTED_TRANSACTIONS", {"ledger": "default", "transactions": []}) == []
 
 
 def test_a_deleted_workflow_still_runs_and_several_triggers_fire() -> None:
@@ -143,9 +139,7 @@ def test_retryable_var_errors_are_lenient_in_spec_mode_and_silent_in_real_mode(v
     h, workflow = _setup("real")
     trigger = h.trigger("SAVED_PAYMENT", workflow, vars={"dest": var, "amount": "1"})
     assert h.engine.publish_bus_event("SAVED_PAYMENT", dict(PAYMENT)) == []
-    assert (
-        trigger.id not in h.store.occurrences_by_trigger and h.engine.events.list(type="FAILED_TRIGGER") == []
-    )
+    assert trigger.id not in h.store.occurrences_by_trigger and h.engine.events.list(type="FAILED_TRIGGER") == []
 
 
 def test_duplicate_saved_payments_and_accounts_are_suppressed() -> None:

@@ -88,9 +88,7 @@ class Engine:
         validate_definition(config, real=self.real)
 
     # --- instances ---------------------------------------------------------------------
-    def run(
-        self, workflow: Workflow, variables: dict[str, str], *, instance_id: str | None = None
-    ) -> Instance:
+    def run(self, workflow: Workflow, variables: dict[str, str], *, instance_id: str | None = None) -> Instance:
         """Create and register an instance, publish STARTED_WORKFLOW, schedule its first step.
 
         No stage runs here: the caller presents the fresh instance, then calls ``pump()``.

@@ -168,9 +168,7 @@ def _stripe_transfer(ctx: ActivityContext, request: dict[str, Any]) -> None:
 ACTIVITY_TYPES: dict[str, ActivityType] = {
     t.name: t
     for t in (
-        ActivityType(
-            "CreateTransaction", _create_transaction, _create_transaction_input, _create_transaction_output
-        ),
+        ActivityType("CreateTransaction", _create_transaction, _create_transaction_input, _create_transaction_output),
         ActivityType("GetAccount", _get_account, _same, _data),
         ActivityType("AddAccountMetadata", _add_account_metadata, _add_account_metadata_input, _no_output),
         ActivityType("GetWallet", _get_wallet, _same, _data),

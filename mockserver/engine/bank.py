@@ -89,18 +89,14 @@ class Bank:
         if not isinstance(doc, dict):
             raise ValidationError("bank fixture: expected an object")
         accounts = _check_ledgers(_section(doc, "ledgers", dict))
-        wallets = [
-            self._check_wallet(w, f"wallets[{i}]") for i, w in enumerate(_section(doc, "wallets", list))
-        ]
+        wallets = [self._check_wallet(w, f"wallets[{i}]") for i, w in enumerate(_section(doc, "wallets", list))]
         seen = set(self.wallet_book.items)
         for wallet, _ in wallets:
             if wallet.id in seen:
                 raise ValidationError(f"wallet {wallet.id}: duplicate id")
             seen.add(wallet.id)
         now = self._clock.now()
-        payments = [
-            normalize_payment(p, now, f"payments[{i}]") for i, p in enumerate(_section(doc, "payments", list))
-        ]
+        payments = [normalize_payment(p, now, f"payments[{i}]") for i, p in enumerate(_section(doc, "payments", list))]
 
         for ledger, address, metadata, balances in accounts:
             account = self.ledger(ledger).account(address)
@@ -134,9 +130,7 @@ class Bank:
         if not isinstance(balances, dict):
             raise ValidationError(f"{where}.balances: expected an object")
         checked = {str(b): _check_assets(a, f"{where}.balances.{b}") for b, a in balances.items()}
-        wallet = Wallet(
-            wallet_id, name, ledger, created, _string_map(doc.get("metadata"), f"{where}.metadata"), [MAIN]
-        )
+        wallet = Wallet(wallet_id, name, ledger, created, _string_map(doc.get("metadata"), f"{where}.metadata"), [MAIN])
         return wallet, checked
 
 
@@ -197,7 +191,5 @@ def _check_ledgers(ledgers: dict[str, Any]) -> list[tuple[str, str, dict[str, st
             if address == WORLD:
                 raise ValidationError(f"{where}: world cannot be seeded, it funds the other accounts")
             balances = _check_assets(spec.get("balances") or {}, f"{where}.balances")
-            out.append(
-                (str(ledger), address, _string_map(spec.get("metadata"), f"{where}.metadata"), balances)
-            )
+            out.append((str(ledger), address, _string_map(spec.get("metadata"), f"{where}.metadata"), balances))
     return out

@@ -86,9 +86,7 @@ ACCOUNT_UPDATE = Struct(
         Field("Metadata", "metadata", Kind.STRING_MAP),
     ),
 )
-UPDATE = Struct(
-    "Update", (Field("Account", "account", _P, pointer=True, omitempty=True, struct=ACCOUNT_UPDATE),)
-)
+UPDATE = Struct("Update", (Field("Account", "account", _P, pointer=True, omitempty=True, struct=ACCOUNT_UPDATE),))
 NOOP = Struct("NoOp")
 
 
@@ -196,12 +194,7 @@ def prepare_stage(raw_stage: Any, variables: dict[str, str], *, real: bool = Fal
     stage_type, values = _resolve(name, value, variables)
     errors: list[str] = []
     stage_type.check(values, errors)
-    if (
-        not real
-        and stage_type.name == "send"
-        and values["amount"] is not None
-        and values["amount"]["amount"] is None
-    ):
+    if not real and stage_type.name == "send" and values["amount"] is not None and values["amount"]["amount"] is None:
         errors.append(violation("Send.Amount.Amount", "Amount", "required"))
     if errors:
         raise StageError("\n".join(errors))
@@ -213,9 +206,7 @@ _JSON_KINDS = {bool: "bool", int: "number", float: "number", str: "string", list
 
 def _shape_error(value: Any, target: str) -> ValidationError:
     kind = _JSON_KINDS.get(type(value), type(value).__name__)
-    return ValidationError(
-        f"unmarshalling workflow data: json: cannot unmarshal {kind} into Go struct field {target}"
-    )
+    return ValidationError(f"unmarshalling workflow data: json: cannot unmarshal {kind} into Go struct field {target}")
 
 
 def _check_shape(config: dict[str, Any]) -> list[Any]:

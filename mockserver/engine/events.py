@@ -63,9 +63,7 @@ class EventLog:
         self.publish(STARTED_WORKFLOW, {"id": workflow_id, "instanceID": instance_id}, date)
 
     def started_stage(self, workflow_id: str, instance_id: str, number: int, date: datetime) -> None:
-        self.publish(
-            STARTED_WORKFLOW_STAGE, {"id": workflow_id, "instanceID": instance_id, "number": number}, date
-        )
+        self.publish(STARTED_WORKFLOW_STAGE, {"id": workflow_id, "instanceID": instance_id, "number": number}, date)
 
     def stage_finished(
         self, workflow_id: str, instance_id: str, number: int, error: str | None, date: datetime
@@ -77,9 +75,7 @@ class EventLog:
         else:
             self.publish(SUCCEEDED_WORKFLOW_STAGE, payload, date)
 
-    def workflow_finished(
-        self, workflow_id: str, instance_id: str, error: str | None, date: datetime
-    ) -> None:
+    def workflow_finished(self, workflow_id: str, instance_id: str, error: str | None, date: datetime) -> None:
         payload: dict[str, Any] = {"id": workflow_id, "instanceID": instance_id}
         if error:
             payload["error"] = error
@@ -87,9 +83,7 @@ class EventLog:
         else:
             self.publish(SUCCEEDED_WORKFLOW, payload, date)
 
-    def trigger_succeeded(
-        self, occurrence_id: str, trigger_id: str, instance_id: str, date: datetime
-    ) -> None:
+    def trigger_succeeded(self, occurrence_id: str, trigger_id: str, instance_id: str, date: datetime) -> None:
         self.publish(
             SUCCEEDED_TRIGGER,
             {"id": occurrence_id, "triggerID": trigger_id, "workflowInstanceID": instance_id},

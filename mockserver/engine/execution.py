@@ -284,9 +284,7 @@ class Execution:
             self._run.terminated_at = now
             self._run.error = history_error
         self._body = None
-        self.rt.events.stage_finished(
-            self.instance.workflow_id, self.instance.id, self._status.stage, error, now
-        )
+        self.rt.events.stage_finished(self.instance.workflow_id, self.instance.id, self._status.stage, error, now)
 
     def _finish(self, error: str | None) -> None:
         now = self.rt.clock.now()

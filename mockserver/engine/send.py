@@ -45,9 +45,7 @@ class _Send:
             data["timestamp"] = self.timestamp
         return data
 
-    def transaction(
-        self, ledger: str, source: str, dest: str, money: dict[str, Any], meta: dict[str, str]
-    ) -> Steps:
+    def transaction(self, ledger: str, source: str, dest: str, money: dict[str, Any], meta: dict[str, str]) -> Steps:
         posting = {"amount": money["amount"], "asset": money["asset"], "destination": dest, "source": source}
         data = self._stamped({"postings": [posting], "metadata": meta})
         return (yield Call("CreateTransaction", {"ledger": ledger, "data": data}))
@@ -60,9 +58,7 @@ class _Send:
         meta: dict[str, str],
         sources: list[dict[str, Any]],
     ) -> Steps:
-        data = self._stamped(
-            {"amount": dict(money), "balance": balance, "metadata": meta, "sources": sources}
-        )
+        data = self._stamped({"amount": dict(money), "balance": balance, "metadata": meta, "sources": sources})
         return (yield Call("CreditWallet", {"id": wallet["id"], "data": data}))
 
     def debit(
@@ -177,9 +173,7 @@ def _save_payment(send: _Send, payment_id: str, money: dict[str, Any] | None) ->
     return money
 
 
-def _account_to_account(
-    send: _Send, src: dict[str, Any], dst: dict[str, Any], money: dict[str, Any]
-) -> Steps:
+def _account_to_account(send: _Send, src: dict[str, Any], dst: dict[str, Any], money: dict[str, Any]) -> Steps:
     if src["ledger"] == dst["ledger"]:
         yield from send.transaction(dst["ledger"], src["id"], dst["id"], money, send.meta())
         return
@@ -193,9 +187,7 @@ def _account_to_wallet(send: _Send, src: dict[str, Any], dst: dict[str, Any], mo
         yield from send.credit(wallet, dst["balance"], money, send.meta(), [_account_subject(src["id"])])
         return
     yield from send.transaction(src["ledger"], src["id"], WORLD, money, send.meta(to=wallet["ledger"]))
-    yield from send.credit(
-        wallet, dst["balance"], money, send.meta(from_=src["ledger"]), [_account_subject(WORLD)]
-    )
+    yield from send.credit(wallet, dst["balance"], money, send.meta(from_=src["ledger"]), [_account_subject(WORLD)])
 
 
 def _wallet_to_account(send: _Send, src: dict[str, Any], dst: dict[str, Any], money: dict[str, Any]) -> Steps:
@@ -219,9 +211,7 @@ def _wallet_to_wallet(send: _Send, src: dict[str, Any], dst: dict[str, Any], mon
     yield from send.credit(target, dst["balance"], money, send.meta(from_=source["ledger"]), [])
 
 
-def _account_to_payment(
-    send: _Send, src: dict[str, Any], dst: dict[str, Any], money: dict[str, Any]
-) -> Steps:
+def _account_to_payment(send: _Send, src: dict[str, Any], dst: dict[str, Any], money: dict[str, Any]) -> Steps:
     if dst["psp"] != "stripe":
         raise StageFailure("only stripe actually supported")
     account = yield Call("GetAccount", {"ledger": src["ledger"], "id": src["id"]})

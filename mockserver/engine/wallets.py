@@ -106,9 +106,7 @@ class Wallets:
         """Take from each source in order, as a numscript ``source = {@a @b}`` does."""
         postings, remaining = [], amount
         for source in sources:
-            available = (
-                remaining if source == WORLD else min(remaining, max(ledger.balance(source, asset), 0))
-            )
+            available = remaining if source == WORLD else min(remaining, max(ledger.balance(source, asset), 0))
             if available > 0 or (amount == 0 and not postings):
                 postings.append({"amount": available, "asset": asset, "destination": dest, "source": source})
             remaining -= available
