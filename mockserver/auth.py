@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import time
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ WRITE_SCOPE = "orchestration:write"
 KNOWN_SCOPES = (READ_SCOPE, WRITE_SCOPE)
 AUDIENCE = "orchestration"
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SCOPE_TOKEN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _CACHE_LIMIT = 10_000
 
 
@@ -58,10 +60,12 @@ class TokenAuthority:
             raise Unauthorized("invalid_client: missing client_id")
         if self.clients and self.clients.get(client_id) != client_secret:
             raise Unauthorized("invalid_client: unknown client or wrong secret")
+        # Scopes of other Formance services (ledger:read, ...) are granted too, as a stack's
+        # auth server would; only the orchestration ones open this API.
         requested = scope.split() if scope else list(KNOWN_SCOPES)
-        unknown = [s for s in requested if s not in KNOWN_SCOPES]
-        if unknown:
-            raise ValidationError(f"invalid_scope: unknown scope(s) {' '.join(unknown)}")
+        malformed = [s for s in requested if not SCOPE_TOKEN.match(s)]
+        if malformed:
+            raise ValidationError(f"invalid_scope: malformed scope(s) {' '.join(malformed)}")
         now = int(time.time())
         claims = {
             "iss": self.issuer,

@@ -94,7 +94,7 @@ def test_token_endpoint_issues_expiring_rs256_jwts_with_the_granted_scopes(mock_
     ("data", "status"),
     [
         ({"grant_type": "password", "client_id": "a"}, 400),
-        ({"grant_type": "client_credentials", "client_id": "a", "scope": "admin"}, 400),
+        ({"grant_type": "client_credentials", "client_id": "a", "scope": "bad$scope"}, 400),
         ({"grant_type": "client_credentials"}, 401),
     ],
 )
