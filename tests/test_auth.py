@@ -103,7 +103,7 @@ def test_token_endpoint_refusals(mock_server: RunningMock, data: dict, status: i
 
 
 def test_configured_clients_and_expired_tokens() -> None:
-    with running_mock("--client", "app:s3cret", "--token-lifetime", "1") as server:
+    with running_mock("--client", "app:s3cret", "--token-lifetime", "3") as server:
         url = server.url + "/api/auth/oauth/token"
         wrong = httpx.post(url, data={"grant_type": "client_credentials", "client_id": "app", "client_secret": "x"})
         assert wrong.status_code == 401
@@ -111,5 +111,7 @@ def test_configured_clients_and_expired_tokens() -> None:
         token = good.json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
         assert httpx.get(server.api + "/workflows", headers=headers).status_code == 200
-        time.sleep(2.1)  # the one test that must let a real token expire (1 s lifetime)
+        expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+        # The one test that lets a real token expire: wait for its (3 s) lifetime to run out.
+        time.sleep(max(0.0, expires - time.time()) + 1.1)
         assert httpx.get(server.api + "/workflows", headers=headers).status_code == 401
