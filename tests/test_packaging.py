@@ -64,6 +64,8 @@ def test_non_editable_install_serves_from_another_directory(tmp_path: Path) -> N
                 assert time.monotonic() < deadline, "installed mock did not start"
                 time.sleep(0.1)
         assert reply.status_code == 200
+        assert httpx.get(f"http://127.0.0.1:{port}/_mock/ui/static/inspector.js").status_code == 200
+        assert httpx.get(f"http://127.0.0.1:{port}/api/orchestration/ui/").status_code == 200
         loaded_from = subprocess.run(
             [sys.executable, "-c", "import mockserver; print(mockserver.__file__)"],
             cwd=elsewhere,

@@ -1,0 +1,145 @@
+"""The state inspector at ``/_mock/ui/``: a page that shows the mock's state live, with actions.
+
+Routes (the app receives the full path; ``gateway.py`` mounts it behind the control API's
+access check, so ``--control off`` and ``--control-token`` cover it too):
+
+``GET  /_mock/ui/``             the page, rendered on the server
+``GET  /_mock/ui/state.json``   ``{"data": snapshot, "html": {section: fragment}}``, polled every second
+``GET  /_mock/ui/static/NAME``  the page's script and style sheet
+``POST /_mock/ui/api/ACTION``   a JSON object of form fields -> ``{"data": {...}}`` or
+                                ``{"errorCode", "errorMessage"}`` (see ``actions.py``)
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib.resources import files
+from typing import Any
+from urllib.parse import urlsplit
+
+import orjson
+
+from mockserver.backend import Backend
+from mockserver.config import CONTROL_PREFIX
+from mockserver.errors import Forbidden, InternalError, MockError, NotFound, PayloadTooLarge, ValidationError
+from mockserver.inspector.actions import Actions
+from mockserver.inspector.page import render_page, render_sections
+from mockserver.inspector.snapshot import snapshot
+
+__all__ = ["UI_PREFIX", "create_inspector"]
+
+UI_PREFIX = CONTROL_PREFIX + "/ui"
+ASSETS = {"inspector.js": b"text/javascript; charset=utf-8", "inspector.css": b"text/css; charset=utf-8"}
+# No inline script or style anywhere, so an escaping slip cannot execute.
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
+]
+log = logging.getLogger("mockserver.inspector")
+
+Scope = dict[str, Any]
+
+
+class MethodNotAllowed(MockError):
+    status = 405
+    code = "METHOD_NOT_ALLOWED"
+
+
+class UnsupportedMediaType(MockError):
+    status = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+def create_inspector(backend: Backend) -> Inspector:
+    """The inspector as an ASGI app; it expects full paths under ``/_mock/ui``."""
+    return Inspector(backend)
+
+
+class Inspector:
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.actions = Actions(backend).registry()
+        # The assets sit beside the modules, not in a sub-directory, which setuptools would
+        # take for an undeclared package.
+        here = files(__name__)
+        self.assets = {name: (here.joinpath(name).read_bytes(), ctype) for name, ctype in ASSETS.items()}
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        path = scope["path"][len(UI_PREFIX) :]
+        method = scope["method"]
+        # The engine catches up with the clock first, as the gateway does for every API call.
+        self.backend.engine.pump()
+        try:
+            if path == "":
+                await _respond(send, 308, b"", [(b"location", (UI_PREFIX + "/").encode())])
+            elif path in ("/", "/index.html"):
+                _allow(method, "GET")
+                page = render_page(snapshot(self.backend)).encode()
+                await _respond(send, 200, page, [(b"content-type", b"text/html; charset=utf-8")])
+            elif path == "/state.json":
+                _allow(method, "GET")
+                state = snapshot(self.backend)
+                await _json(send, 200, {"data": state, "html": render_sections(state)})
+            elif path.startswith("/static/") and path[len("/static/") :] in self.assets:
+                _allow(method, "GET")
+                body, ctype = self.assets[path[len("/static/") :]]
+                await _respond(send, 200, body, [(b"content-type", ctype)])
+            elif path.startswith("/api/") and path[len("/api/") :] in self.actions:
+                _allow(method, "POST")
+                fields = await _read_fields(scope, receive, self.backend.settings.max_body_bytes)
+                result = await self.actions[path[len("/api/") :]](fields)
+                await _json(send, 200, {"data": result})
+            else:
+                raise NotFound(f"no inspector page at {scope['path']}")
+        except MockError as exc:
+            await _json(send, exc.status, {"errorCode": exc.code, "errorMessage": exc.message})
+        except Exception as exc:  # the page must show a failure, not a dropped connection
+            log.exception("inspector action failed")
+            failure = InternalError(f"{type(exc).__name__}: {exc}")
+            await _json(send, failure.status, {"errorCode": failure.code, "errorMessage": failure.message})
+
+
+def _allow(method: str, allowed: str) -> None:
+    if method != allowed:
+        raise MethodNotAllowed(f"{method} is not allowed here, only {allowed}")
+
+
+async def _read_fields(scope: Scope, receive: Any, limit: int) -> dict[str, Any]:
+    """The action's JSON object. Cross-site pages are refused: browsers send them with an
+    ``Origin`` from elsewhere, and cannot post ``application/json`` without a preflight."""
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+    origin = headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc != headers.get("host"):
+        raise Forbidden(f"inspector actions are refused from another origin ({origin})")
+    if headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        raise UnsupportedMediaType("inspector actions take an application/json body")
+    raw = b""
+    more = True
+    while more:
+        message = await receive()
+        raw += message.get("body", b"")
+        more = message.get("more_body", False)
+        if len(raw) > limit:
+            raise PayloadTooLarge(f"request body exceeds {limit} bytes")
+    try:
+        fields = orjson.loads(raw or b"{}")
+    except orjson.JSONDecodeError as exc:
+        raise ValidationError(f"invalid JSON body: {exc}") from None
+    if not isinstance(fields, dict):
+        raise ValidationError("the body must be a JSON object of form fields")
+    return fields
+
+
+async def _json(send: Any, status: int, document: Any) -> None:
+    await _respond(send, status, orjson.dumps(document), [(b"content-type", b"application/json")])
+
+
+async def _respond(send: Any, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+    head = [*headers, *SECURITY_HEADERS, (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": head})
+    await send({"type": "http.response.body", "body": body})

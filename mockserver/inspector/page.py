@@ -1,0 +1,202 @@
+"""Server-side HTML of the inspector: the page, and each live section as a fragment.
+
+Every value shown comes from the snapshot and goes through ``esc`` (workflow names, event
+names, payloads and metadata are whatever API clients sent). The page carries no inline
+script or style, so the Content-Security-Policy can forbid both: an escaping slip would
+still not run. ``inspector.js`` swaps in fresh fragments from ``state.json``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockserver.inspector.forms import ACTIONS_PANEL, instance_actions
+from mockserver.inspector.markup import esc
+
+SECTIONS = ("clock", "instances", "workflows", "triggers", "bank", "events", "requests")
+
+
+def render_sections(state: dict[str, Any]) -> dict[str, str]:
+    renderers = {
+        "clock": _clock,
+        "instances": _instances,
+        "workflows": _workflows,
+        "triggers": _triggers,
+        "bank": _bank,
+        "events": _events,
+        "requests": _requests,
+    }
+    return {name: renderers[name](state) for name in SECTIONS}
+
+
+def render_page(state: dict[str, Any]) -> str:
+    parts = render_sections(state)
+    live = "".join(f'<section id="{name}" class="live">{parts[name]}</section>' for name in SECTIONS[1:])
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Orchestration mock - state inspector</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="static/inspector.css">
+<script src="static/inspector.js" defer></script>
+</head>
+<body>
+<header>
+<h1>Orchestration mock <small>state inspector</small></h1>
+<div id="clock" class="live">{parts["clock"]}</div>
+<output id="status" role="status" aria-live="polite"></output>
+</header>
+<main>
+{ACTIONS_PANEL}
+{live}
+</main>
+</body>
+</html>
+"""
+
+
+def _table(headers: list[str], rows: list[str], empty: str) -> str:
+    if not rows:
+        return f'<p class="empty">{esc(empty)}</p>'
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _cells(*values: str) -> str:
+    """Cells whose values are already HTML (escaped by the caller)."""
+    return "".join(f"<td>{v}</td>" for v in values)
+
+
+def _code(value: Any) -> str:
+    return f"<code>{esc(value)}</code>"
+
+
+def _clock(state: dict[str, Any]) -> str:
+    clock, counts = state["clock"], state["counts"]
+    summary = " · ".join(f"{esc(n)} {esc(kind)}" for kind, n in counts.items())
+    return (
+        f'<span class="clock">mock clock <time id="now">{esc(clock["now"])}</time> '
+        f'({esc(clock["mode"])}, {esc(state["quirks"])} mode)</span> <span class="counts">{summary}</span>'
+    )
+
+
+def _instances(state: dict[str, Any]) -> str:
+    rows = []
+    for item in state["instances"]:
+        stages = "".join(
+            f'<li class="stage {esc(s["state"])}" title="{esc(s.get("error") or s["label"])}">'
+            f"<b>#{esc(s['number'])} {esc(s['kind'])}</b> {esc(s['label'])}{_retry_detail(s)}</li>"
+            for s in item["stages"]
+        )
+        rows.append(
+            f'<tr data-instance="{esc(item["id"])}" data-state="{esc(item["state"])}">'
+            + _cells(
+                _code(item["id"]),
+                f"{esc(item['workflowName'] or '(unnamed)')}<br>{_code(item['workflowID'])}",
+                f'<span class="badge {esc(item["state"])}">{esc(item["state"])}</span>'
+                f'<div class="label">{esc(item["label"])}</div>',
+                f'<ul class="stages">{stages}</ul>',
+                esc(item["createdAt"]),
+                instance_actions(item),
+            )
+            + "</tr>"
+        )
+    table = _table(["instance", "workflow", "state", "stages", "created", "actions"], rows, "no instance yet")
+    return f"<h2>Instances <small>latest {len(state['instances'])}</small></h2>{table}"
+
+
+def _retry_detail(stage: dict[str, Any]) -> str:
+    if stage["state"] == "retrying":
+        return f'<div class="detail">next attempt at <time>{esc(stage["nextAttempt"])}</time></div>'
+    return ""
+
+
+def _workflows(state: dict[str, Any]) -> str:
+    rows = [
+        f'<tr data-workflow="{esc(w["id"])}">'
+        + _cells(esc(w["name"] or "(unnamed)"), _code(w["id"]), esc(" → ".join(w["stages"])), esc(w["instances"]))
+        + "</tr>"
+        for w in state["workflows"]
+    ]
+    table = _table(["name", "id", "stages", "instances"], rows, "no workflow yet")
+    return f"<h2>Workflows</h2>{table}"
+
+
+def _triggers(state: dict[str, Any]) -> str:
+    rows = []
+    for t in state["triggers"]:
+        occurrences = "".join(
+            f"<li><time>{esc(o['date'])}</time> "
+            + (f'<span class="bad">{esc(o["error"])}</span>' if "error" in o else _code(o["workflowInstanceID"]))
+            + "</li>"
+            for o in t["occurrences"]
+        )
+        rows.append(
+            f'<tr data-trigger="{esc(t["id"])}">'
+            + _cells(
+                esc(t["name"] or "(unnamed)"),
+                _code(t["event"]),
+                _code(t["workflowID"]),
+                _code(t.get("filter") or ""),
+                f'{esc(t["occurrenceCount"])}<ul class="occurrences">{occurrences}</ul>',
+            )
+            + "</tr>"
+        )
+    table = _table(["name", "event", "workflow", "filter", "occurrences (latest)"], rows, "no trigger yet")
+    return f"<h2>Triggers</h2>{table}"
+
+
+def _bank(state: dict[str, Any]) -> str:
+    parts = ["<h2>Simulated bank</h2>"]
+    for ledger in state["ledgers"]:
+        rows = [
+            "<tr>" + _cells(_code(a["address"]), esc(a["balances"]), esc(a["metadata"] or "")) + "</tr>"
+            for a in ledger["accounts"]
+        ]
+        title = f"ledger {ledger['name']} ({ledger['transactions']} transactions)"
+        parts.append(f"<h3>{esc(title)}</h3>" + _table(["account", "balances", "metadata"], rows, "no account"))
+    if not state["ledgers"]:
+        parts.append('<p class="empty">no ledger yet</p>')
+    wallets = [
+        "<tr>" + _cells(esc(w["name"]), _code(w["id"]), esc(w["ledger"]), esc(w["balances"])) + "</tr>"
+        for w in state["wallets"]
+    ]
+    parts.append("<h3>Wallets</h3>" + _table(["name", "id", "ledger", "balances"], wallets, "no wallet"))
+    payments = [
+        "<tr>"
+        + _cells(
+            _code(p.get("id", "")), esc(p.get("status", "")), esc(p.get("initialAmount", "")), esc(p.get("asset", ""))
+        )
+        + "</tr>"
+        for p in state["payments"]
+    ]
+    parts.append("<h3>Payments</h3>" + _table(["id", "status", "amount", "asset"], payments, "no payment"))
+    return "".join(parts)
+
+
+def _events(state: dict[str, Any]) -> str:
+    rows = ["<tr>" + _cells(esc(e["date"]), _code(e["type"]), _code(e["payload"])) + "</tr>" for e in state["events"]]
+    table = _table(["date", "type", "payload"], rows, "no event published yet")
+    return f"<h2>Orchestration events <small>latest {len(state['events'])} of {state['eventCount']}</small></h2>{table}"
+
+
+def _requests(state: dict[str, Any]) -> str:
+    rows = []
+    for r in state["requests"]:
+        target = r["path"] + ("?" + r["query"] if r["query"] else "")
+        status_class = "bad" if r["status"] >= 400 else "good"
+        rows.append(
+            "<tr>"
+            + _cells(
+                esc(r["date"]),
+                esc(r["method"]),
+                _code(target),
+                f'<span class="{status_class}">{esc(r["status"])}</span>',
+                esc(r["durationMs"]),
+            )
+            + "</tr>"
+        )
+    table = _table(["date", "method", "path", "status", "ms"], rows, "no request yet")
+    return f"<h2>Request journal <small>latest {len(state['requests'])} of {state['requestCount']}</small></h2>{table}"

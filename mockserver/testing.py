@@ -1,0 +1,206 @@
+"""A pytest plugin for code that talks to the orchestration API: a real mock per test session.
+
+Add to your ``conftest.py``::
+
+    pytest_plugins = ["mockserver.testing"]
+
+then ask for ``orchestration_mock`` in a test. The mock starts in-process (uvicorn in a
+background thread, on a free 127.0.0.1 port) the first time a test asks for it, serves the
+whole session, and is reset before every test that uses it. Nothing starts unless the fixture
+is requested. Defaults favour determinism: a manual clock (time moves only through
+``control.advance``) and seeded ids; override ``orchestration_mock_options`` to change them::
+
+    @pytest.fixture(scope="session")
+    def orchestration_mock_options():
+        return {"fixtures": [Path("tests/fixtures/shop.yaml")], "quirks": "real"}
+
+Outside pytest, ``serve_mock(**options)`` is the same server as a context manager.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pytest
+
+from mockserver.config import CONTROL_PREFIX, GATEWAY_PREFIX, TOKEN_PATH, Settings
+
+if TYPE_CHECKING:
+    import uvicorn
+
+__all__ = ["ControlClient", "OrchestrationMock", "orchestration_mock", "orchestration_mock_options", "serve_mock"]
+
+DEFAULT_OPTIONS: dict[str, Any] = {
+    "clock": "manual",
+    "seed": 0,
+    # Tokens are checked against wall time: a long test session must not outlive them.
+    "token_lifetime": 24 * 3600,
+}
+START_TIMEOUT = 20.0
+
+
+class ControlClient:
+    """The mock's control API (``/_mock``), for arranging and observing a test."""
+
+    def __init__(self, url: str, token: str | None = None) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._http = httpx.Client(base_url=url + CONTROL_PREFIX, headers=headers, timeout=10)
+
+    def reset(self) -> None:
+        """Empty the state, rewind the clock and ids, reload the start-up fixtures."""
+        self._http.post("/reset").raise_for_status()
+
+    def advance(self, seconds: float) -> dict[str, Any]:
+        """Move the mock's clock forward; due delays and retries run before this returns."""
+        return self._data(self._http.post("/clock/advance", json={"seconds": seconds}))
+
+    def publish(self, type: str, payload: dict[str, Any], *, app: str | None = None) -> dict[str, Any]:  # noqa: A002
+        """Deliver a bus event to the triggers; returns ``{"accepted", "occurrences"}``."""
+        body: dict[str, Any] = {"type": type, "payload": payload}
+        if app is not None:
+            body["app"] = app
+        return self._data(self._http.post("/events", json=body))
+
+    def events(self, type: str | None = None, instance_id: str | None = None) -> list[dict[str, Any]]:  # noqa: A002
+        """Orchestration events the engine published (``STARTED_WORKFLOW`` ...), oldest first."""
+        params = {k: v for k, v in {"type": type, "instanceID": instance_id}.items() if v is not None}
+        return self._data(self._http.get("/events", params=params))
+
+    def requests(self) -> list[dict[str, Any]]:
+        """The journal of API requests the mock received, oldest first."""
+        return self._data(self._http.get("/requests"))
+
+    def load(self, fixture: str | dict[str, Any]) -> dict[str, int]:
+        """Load a fixture document (YAML/JSON text or an object) on top of the current state."""
+        if isinstance(fixture, str):
+            reply = self._http.post("/fixtures", content=fixture, headers={"content-type": "application/yaml"})
+        else:
+            reply = self._http.post("/fixtures", json=fixture)
+        return self._data(reply)
+
+    def close(self) -> None:
+        self._http.close()
+
+    @staticmethod
+    def _data(reply: httpx.Response) -> Any:
+        reply.raise_for_status()
+        return reply.json()["data"]
+
+
+@dataclass(frozen=True)
+class OrchestrationMock:
+    """A running mock: where it is, tokens for it, and its control API."""
+
+    url: str  # the origin, e.g. http://127.0.0.1:51234 (what the official SDK takes as server_url)
+    base_url: str  # the API root, ``url + "/api/orchestration"``
+    token: str  # read and write scopes
+    read_token: str  # read scope only: writes answer 403
+    control: ControlClient
+    settings: Settings
+
+
+@contextmanager
+def serve_mock(**options: Any) -> Iterator[OrchestrationMock]:
+    """Run the mock in a background thread until the block exits. ``options`` are
+    ``Settings`` fields (``clock``, ``seed``, ``quirks``, ``fixtures``, ``clients`` ...)."""
+    # Imported here: a session that loads the plugin but never asks for the mock pays nothing.
+    import uvicorn
+
+    from mockserver.app import create_app
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Binding port 0 here, then handing the socket to uvicorn, leaves no window for another
+    # process to take the port between choosing it and listening on it.
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    settings = Settings(
+        **{
+            **DEFAULT_OPTIONS,
+            **options,
+            "host": "127.0.0.1",
+            "port": port,
+            "issuer": url + "/api/auth",
+            "access_log": False,
+            "fixtures": tuple(Path(p) for p in options.get("fixtures", ())),
+        }
+    )
+    try:
+        config = uvicorn.Config(create_app(settings).asgi, log_level="warning", access_log=False, lifespan="on")
+    except BaseException:
+        sock.close()
+        raise
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="orchestration-mock", daemon=True)
+    thread.start()
+    control = None
+    try:
+        _wait_started(server, thread)
+        control = ControlClient(url, settings.control_token)
+        client = _client_credentials(settings)
+        yield OrchestrationMock(
+            url=url,
+            base_url=url + GATEWAY_PREFIX,
+            token=_token(url, client, None),
+            read_token=_token(url, client, "orchestration:read"),
+            control=control,
+            settings=settings,
+        )
+    finally:
+        if control is not None:
+            control.close()
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+def _wait_started(server: uvicorn.Server, thread: threading.Thread) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("the orchestration mock stopped while starting (see the log above)")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the orchestration mock did not start within {START_TIMEOUT:g} s")
+        time.sleep(0.01)
+
+
+def _client_credentials(settings: Settings) -> tuple[str, str]:
+    """The first configured client, or any client when none is configured."""
+    return next(iter(settings.clients.items()), ("pytest", "pytest"))
+
+
+def _token(url: str, client: tuple[str, str], scope: str | None) -> str:
+    form = {"grant_type": "client_credentials", "client_id": client[0], "client_secret": client[1]}
+    if scope:
+        form["scope"] = scope
+    reply = httpx.post(url + TOKEN_PATH, data=form, timeout=10)
+    reply.raise_for_status()
+    return reply.json()["access_token"]
+
+
+@pytest.fixture(scope="session")
+def orchestration_mock_options() -> dict[str, Any]:
+    """``Settings`` fields for the session's mock; override this fixture to change them."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def _orchestration_mock_server(orchestration_mock_options: dict[str, Any]) -> Iterator[OrchestrationMock]:
+    with serve_mock(**orchestration_mock_options) as mock:
+        yield mock
+
+
+@pytest.fixture
+def orchestration_mock(_orchestration_mock_server: OrchestrationMock) -> OrchestrationMock:
+    """The session's mock, freshly reset for this test."""
+    _orchestration_mock_server.control.reset()
+    return _orchestration_mock_server
