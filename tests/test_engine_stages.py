@@ -128,10 +128,15 @@ def test_wait_event_matching_and_non_matching() -> None:
     assert instance.status[0].terminated_at == h.clock.now()
 
 
-def test_events_go_to_the_latest_stage_and_are_not_buffered() -> None:
-    h = Harness()
+@pytest.mark.parametrize("quirks", ["spec", "real"])
+def test_events_go_to_the_latest_stage_and_are_not_buffered(quirks: str) -> None:
+    h = Harness(quirks)
     instance = h.run({"delay": {"duration": "1m"}}, {"wait_event": {"event": "go"}})
-    h.engine.send_event(instance, "go")  # the running delay ignores it
+    if quirks == "real":
+        h.engine.send_event(instance, "go")  # the running delay drops it
+    else:
+        with pytest.raises(ValidationError, match="not waiting for an event"):
+            h.engine.send_event(instance, "go")  # nothing listens: spec mode says so
     h.advance(60)
     assert not instance.terminated and len(instance.status) == 2
     h.engine.send_event(instance, "go")
