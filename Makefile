@@ -11,20 +11,24 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e .
 	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(VENV)/.installed $@
 
 ## run: set up, then serve the mock with the demo fixtures on 127.0.0.1:$(PORT)
 run: $(VENV)/.installed
 	$(BIN)/orchestration-mock --port $(PORT) --fixtures fixtures/demo.yaml
 
-## test: set up, lint, then run the whole test suite
-test: $(VENV)/.installed
+## test: set up, lint, then run the whole test suite on two workers
+test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
@@ -32,8 +36,8 @@ lint: $(VENV)/.installed
 contract: $(VENV)/.installed
 	$(BIN)/orchestration-contract --base-url $${BASE_URL:-http://127.0.0.1:$(PORT)/api/orchestration}
 
-## bench: side-by-side figures against Prism (installs wrk and prism)
-bench: $(VENV)/.installed
+## bench: side-by-side figures against Prism (installs wrk and Prism)
+bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
 
 clean:
