@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 import orjson
+import yaml
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.jsonifier import Jsonifier
@@ -23,14 +27,15 @@ from starlette.middleware.cors import CORSMiddleware
 
 from mockserver import http_errors
 from mockserver.api import OrchestrationApi
-from mockserver.auth import TokenAuthority
+from mockserver.auth import TokenAuthority, load_signing_key
 from mockserver.backend import Backend
-from mockserver.clock import SystemClock
-from mockserver.config import CONTROL_PREFIX, GATEWAY_PREFIX, Settings
+from mockserver.config import CONTROL_PREFIX, Settings
 from mockserver.control import ControlApi
 from mockserver.errors import MockError
 from mockserver.fixtures import load_fixture_files
 from mockserver.gateway import Gateway
+from mockserver.persistence import Persistence
+from mockserver.validation import VALIDATOR_MAP
 
 
 class _OrjsonModule:
@@ -38,7 +43,12 @@ class _OrjsonModule:
 
     @staticmethod
     def dumps(obj: Any, **_: Any) -> str:
-        return orjson.dumps(obj).decode()
+        try:
+            return orjson.dumps(obj).decode()
+        except TypeError:
+            # orjson stops at 64-bit integers; a ledger amount may be bigger (the real ledger's
+            # are big integers), and the standard library writes it exactly.
+            return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
 
     @staticmethod
     def loads(data: str | bytes, **_: Any) -> Any:
@@ -50,6 +60,7 @@ class MockApp:
     asgi: Any
     backend: Backend
     authority: TokenAuthority
+    persistence: Persistence | None = None
 
 
 def package_version() -> str:
@@ -62,42 +73,56 @@ def package_version() -> str:
 def create_app(settings: Settings | None = None) -> MockApp:
     """Everything the server needs, wired once; ``uvicorn`` serves ``MockApp.asgi``."""
     settings = settings or Settings()
-    backend = Backend(settings)
-    load_fixture_files(backend, settings.fixtures)
-    authority = TokenAuthority(issuer=settings.issuer, lifetime=settings.token_lifetime, clients=settings.clients)
+    persistence: Persistence | None = None
+    if settings.state_file is not None:
+        persistence = Persistence.open(settings)  # replays the state file, or boots as below
+        backend = persistence.backend
+    else:
+        backend = Backend(settings)
+        load_fixture_files(backend, settings.fixtures)
+    authority = TokenAuthority(
+        issuer=settings.issuer,
+        lifetime=settings.token_lifetime,
+        clients=settings.clients,
+        key=load_signing_key(settings.signing_key) if settings.signing_key else None,
+    )
 
     # gateway.py enforces auth the way the real service does (by method scope, before routing
     # errors), so Connexion's own security middleware is left out.
     middlewares = [m for m in ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware]
-    app = AsyncApp(__name__, jsonifier=Jsonifier(_OrjsonModule), lifespan=_lifespan(backend), middlewares=middlewares)
+    app = AsyncApp(
+        __name__,
+        jsonifier=Jsonifier(_OrjsonModule),
+        lifespan=_lifespan(backend, persistence),
+        middlewares=middlewares,
+        validator_map=VALIDATOR_MAP,
+    )
     api = Resolver(function_resolver=OrchestrationApi(backend, package_version()).registry().__getitem__)
     control = Resolver(function_resolver=ControlApi(backend).registry().__getitem__)
-    no_ui = SwaggerUIOptions(swagger_ui=False)
-    # Connexion sorts APIs by base path, so the root mount catches only what the others do not.
+    # One registration serves both the root and the gateway prefix: the gateway marks prefixed
+    # requests with an ASGI root_path, which routing strips (and Swagger UI writes into servers).
     app.add_api(
-        ORCHESTRATION_SPEC,
-        base_path=GATEWAY_PREFIX,
+        _spec(ORCHESTRATION_SPEC),
+        base_path="",
         resolver=api,
         pythonic_params=True,
-        swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),
-        name="gateway",
+        swagger_ui_options=_swagger_ui_options(settings),
+        name="orchestration",
     )
     app.add_api(
-        CONTROL_SPEC,
+        _spec(CONTROL_SPEC),
         base_path=CONTROL_PREFIX,
         resolver=control,
         pythonic_params=True,
-        swagger_ui_options=no_ui,
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=False),
         name="control",
-    )
-    app.add_api(
-        ORCHESTRATION_SPEC, base_path="", resolver=api, pythonic_params=True, swagger_ui_options=no_ui, name="root"
     )
     app.add_error_handler(MockError, http_errors.mock_error)
     app.add_error_handler(ProblemException, http_errors.problem)
     app.add_error_handler(HTTPException, http_errors.http_exception)
     app.add_error_handler(UnicodeDecodeError, http_errors.undecodable)
     app.add_error_handler(RecursionError, http_errors.undecodable)
+    app.add_error_handler(ValueError, http_errors.value_error)
     app.add_error_handler(Exception, http_errors.unexpected)
     asgi: Any = Gateway(app, backend, authority)
     if settings.cors_origins:
@@ -109,20 +134,51 @@ def create_app(settings: Settings | None = None) -> MockApp:
             allow_headers=["*"],
             allow_credentials=True,
         )
-    return MockApp(asgi=asgi, backend=backend, authority=authority)
+    return MockApp(asgi=asgi, backend=backend, authority=authority, persistence=persistence)
 
 
-def _lifespan(backend: Backend) -> Any:
+@functools.cache
+def _spec(path: Path) -> dict[str, Any]:
+    """Parse a spec once per process with libyaml; Connexion's own loader is pure Python."""
+    with path.open("rb") as handle:
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def _swagger_ui_options(settings: Settings) -> SwaggerUIOptions:
+    """Swagger UI at ``/api/orchestration/ui/``, served offline from Connexion's bundle.
+
+    The served spec's ``servers`` is the mount path and its ``tokenUrl`` is origin-relative,
+    so "Authorize" and "Try it out" reach this mock on whatever host and port it runs.
+    The client fields are pre-filled only when any client is accepted: a configured secret
+    must not be shown to whoever opens the page.
+    """
+    init_oauth: dict[str, Any] = {"scopes": ["orchestration:read", "orchestration:write"]}
+    if not settings.clients:
+        init_oauth.update(clientId="swagger-ui", clientSecret="any")
+    return SwaggerUIOptions(
+        swagger_ui=True,
+        swagger_ui_path="/ui",
+        # validatorUrl None: the default badge would call validator.swagger.io.
+        swagger_ui_config={"persistAuthorization": True, "displayRequestDuration": True, "validatorUrl": None},
+        swagger_ui_template_arguments={"initOAuth": init_oauth},
+    )
+
+
+def _lifespan(backend: Backend, persistence: Persistence | None = None) -> Any:
     @contextlib.asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
-        task = asyncio.create_task(_pump_forever(backend)) if isinstance(backend.clock, SystemClock) else None
+        tasks = [asyncio.create_task(_pump_forever(backend))] if backend.settings.clock == "real" else []
+        if persistence is not None:
+            tasks.append(asyncio.create_task(persistence.autosave()))
         try:
             yield
         finally:
-            if task is not None:
+            for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if persistence is not None:
+                persistence.save(force=True)  # after the last request: SIGTERM loses nothing
 
     return lifespan
 

@@ -12,8 +12,10 @@ import binascii
 import re
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import jwt
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from mockserver.errors import Forbidden, Unauthorized, ValidationError
@@ -45,11 +47,18 @@ class Grant:
 class TokenAuthority:
     """Issues and verifies the mock's tokens with a key pair made at start-up."""
 
-    def __init__(self, *, issuer: str, lifetime: int = 3600, clients: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        lifetime: int = 3600,
+        clients: dict[str, str] | None = None,
+        key: rsa.RSAPrivateKey | None = None,
+    ) -> None:
         self.issuer = issuer
         self.lifetime = lifetime
         self.clients = dict(clients or {})
-        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self._key = key or rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self._public = self._key.public_key()
         self.key_id = "mock-" + format(self._public.public_numbers().n % (1 << 32), "08x")
         self._verified: dict[str, tuple[frozenset[str], float]] = {}
@@ -83,6 +92,14 @@ class TokenAuthority:
         if cached is not None and cached[1] > time.time():
             return cached[0]
         try:
+            # A verifier picks the key by ``kid`` from its JWKS: a token naming another key is refused
+            # even when its signature would check out.
+            kid = jwt.get_unverified_header(token).get("kid")
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"invalid token: {exc}") from exc
+        if kid != self.key_id:
+            raise Unauthorized("invalid token: unknown signing key (kid)")
+        try:
             claims = jwt.decode(
                 token,
                 self._public,
@@ -103,10 +120,12 @@ class TokenAuthority:
         """Raise Unauthorized or Forbidden unless the Authorization header grants ``method``."""
         if not header:
             raise Unauthorized("missing Authorization header")
+        # The scheme is case-insensitive (``bearer`` works, as on the real service); the token
+        # follows after exactly one space and has no blanks in it.
         kind, _, token = header.partition(" ")
-        if kind.lower() != "bearer" or not token.strip():
+        if kind.lower() != "bearer" or not token or token != token.strip() or " " in token:
             raise Unauthorized("Authorization header must be 'Bearer <token>'")
-        scopes = self.scopes_of(token.strip())
+        scopes = self.scopes_of(token)
         if WRITE_SCOPE in scopes:
             return
         if method in READ_METHODS and READ_SCOPE in scopes:
@@ -123,6 +142,17 @@ class TokenAuthority:
 
         key = {"kty": "RSA", "use": "sig", "alg": "RS256", "kid": self.key_id, "n": b64(numbers.n), "e": b64(numbers.e)}
         return {"keys": [key]}
+
+
+def load_signing_key(path: Path) -> rsa.RSAPrivateKey:
+    """Read an RSA private key (PEM, unencrypted); ValueError says why one cannot be used."""
+    try:
+        key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    except (TypeError, ValueError) as exc:  # TypeError: the key is encrypted
+        raise ValueError(f"{path}: cannot read an unencrypted PEM private key: {exc}") from exc
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError(f"{path}: not an RSA private key (RS256 needs one)")
+    return key
 
 
 def basic_credentials(header: str | None) -> tuple[str, str] | None:

@@ -20,11 +20,11 @@ from mockserver.ids import IdSource
 
 
 class Backend:
-    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+    def __init__(self, settings: Settings, *, clock: Clock | None = None, ids: IdSource | None = None) -> None:
         self.settings = settings
         self.real_quirks = settings.real_quirks
         self.clock = clock or make_clock(settings.clock)
-        self.ids = IdSource(settings.seed)
+        self.ids = ids or IdSource(settings.seed)
         self.store = Store()
         self.engine = Engine(store=self.store, clock=self.clock, ids=self.ids, quirks=settings.quirks)
         self.workflows = Workflows(self)
@@ -36,9 +36,13 @@ class Backend:
         """Forget everything, rewind the clock, restart the id sequence, reload the startup fixtures."""
         from mockserver.fixtures import load_fixture_files
 
+        self.clear()
+        load_fixture_files(self, self.settings.fixtures)
+
+    def clear(self) -> None:
+        """Back to what a fresh backend holds (``--state-file`` restarts its log here)."""
         self.store.clear()
         self.engine.reset()
         self.ids.reset()
         self.clock.reset()
         self.journal.clear()
-        load_fixture_files(self, self.settings.fixtures)

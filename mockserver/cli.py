@@ -12,6 +12,7 @@ from pathlib import Path
 import uvicorn
 
 from mockserver.config import DEFAULT_PORT, GATEWAY_PREFIX, Settings
+from mockserver.logredact import redact_access_log
 
 
 def _client(text: str) -> tuple[str, str]:
@@ -75,6 +76,28 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ORIGIN",
         help="allow browser calls from ORIGIN (repeatable; CORS is off by default)",
     )
+    # --- robustness: state that survives restarts, and stable signing keys ----------------
+    parser.add_argument(
+        "--state-file",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="keep the state in PATH: loaded at start, saved at an interval and on shutdown",
+    )
+    parser.add_argument(
+        "--state-interval",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="seconds between saves of --state-file (default: 5)",
+    )
+    parser.add_argument(
+        "--signing-key",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="RS256 private key (PEM) to sign tokens with, so tokens outlive a restart (default: a fresh key)",
+    )
     return parser
 
 
@@ -95,16 +118,19 @@ def settings_from(args: argparse.Namespace) -> Settings:
         control=args.control == "on",
         control_token=args.control_token,
         cors_origins=tuple(args.cors_origin),
+        state_file=args.state_file,
+        state_interval=args.state_interval,
+        signing_key=args.signing_key,
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = settings_from(args)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     from mockserver.app import create_app
 
     try:
+        settings = settings_from(args)
         mock = create_app(settings)
     except (OSError, ValueError) as exc:
         print(f"orchestration-mock: cannot start: {exc}", file=sys.stderr)
@@ -125,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         http="httptools",
         lifespan="on",
     )
+    redact_access_log()  # after uvicorn.Config, which (re)configures logging
     _Server(config).run()
     return 0
 

@@ -30,12 +30,19 @@ class Settings:
     control: bool = True
     control_token: str | None = None
     cors_origins: tuple[str, ...] = ()
+    state_file: Path | None = None
+    state_interval: float = 5.0
+    signing_key: Path | None = None
 
     def __post_init__(self) -> None:
         if self.quirks not in ("spec", "real"):
             raise ValueError(f"unknown quirks mode {self.quirks!r}: expected 'spec' or 'real'")
         if self.clock not in ("real", "manual"):
             raise ValueError(f"unknown clock {self.clock!r}: expected 'real' or 'manual'")
+        if self.state_interval <= 0:
+            raise ValueError("the state interval must be a positive number of seconds")
+        if self.token_lifetime <= 0:
+            raise ValueError("the token lifetime must be a positive number of seconds")
 
     @property
     def real_quirks(self) -> bool:

@@ -20,6 +20,8 @@ from mockserver.auth import TokenAuthority, basic_credentials
 from mockserver.backend import Backend
 from mockserver.config import CONTROL_PREFIX, GATEWAY_PREFIX, TOKEN_PATH
 from mockserver.errors import MockError, NotFound, PayloadTooLarge, Unauthorized, ValidationError
+from mockserver.inspector import UI_PREFIX, create_inspector
+from mockserver.limits import check_json_depth
 from mockserver.presenter import timestamp
 from mockserver.yamlsafe import load_yaml
 
@@ -61,6 +63,7 @@ class Gateway:
         self.backend = backend
         self.authority = authority
         self.settings = backend.settings
+        self.inspector = create_inspector(backend)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -99,6 +102,11 @@ class Gateway:
         if path.startswith(CONTROL_PREFIX) and not self._control_allowed(scope):
             await self._control_refused(send)
             return
+        # --- state inspector (mockserver/inspector): behind the control API's access check ---
+        if path == UI_PREFIX or path.startswith(UI_PREFIX + "/"):
+            await self.inspector(scope, receive, send)
+            return
+        # --- end state inspector ---
         if self.settings.auth and PROTECTED.match(path):
             try:
                 self.authority.authorize(_header(scope, b"authorization"), method)
@@ -123,6 +131,8 @@ class Gateway:
             except ValidationError as exc:
                 await self._fail(send, exc)
                 return
+        if path.startswith(GATEWAY_PREFIX + "/"):
+            scope = {**scope, "root_path": GATEWAY_PREFIX}
         self.backend.engine.pump()
         try:
             await self.app(scope, receive, send)
@@ -223,8 +233,15 @@ async def _as_json_request(scope: Scope, receive: Receive, path: str) -> tuple[S
     The control API's fixture loader keeps its YAML types.
     """
     ctype = (_header(scope, b"content-type") or "").strip()
-    if ctype.split(";")[0].strip().lower() in JSON_TYPES:
-        return scope, receive
+    media = ctype.split(";")[0].strip()
+    if media.lower() in JSON_TYPES:
+        if media in JSON_TYPES:
+            return await _depth_checked(scope, receive)
+        # Media types are case-insensitive (RFC 9110), Connexion's match is not: without this,
+        # ``APPLICATION/JSON`` reached the handlers as unparsed bytes (a 500).
+        headers = [(k, v) for k, v in scope["headers"] if k != b"content-type"]
+        headers.append((b"content-type", ctype.replace(media, media.lower(), 1).encode("latin-1")))
+        return await _depth_checked({**scope, "headers": headers}, receive)
     if path.startswith(CONTROL_PREFIX) and "yaml" in ctype.lower():
         return scope, receive
     headers = [(k, v) for k, v in scope["headers"] if k not in (b"content-type", b"content-length")]
@@ -241,7 +258,19 @@ async def _as_json_request(scope: Scope, receive: Receive, path: str) -> tuple[S
     length = _header(scope, b"content-length")
     if length is not None:
         headers.append((b"content-length", length.encode()))
-    return {**scope, "headers": headers}, receive
+    return await _depth_checked({**scope, "headers": headers}, receive)
+
+
+async def _depth_checked(scope: Scope, receive: Receive) -> tuple[Scope, Receive]:
+    """Read the JSON body once and refuse nesting the mock could not present back (see limits).
+
+    The body's real length is declared downstream: Connexion takes a request without
+    Content-Length (a chunked upload) for one without a body."""
+    raw = await _read_all(receive)
+    check_json_depth(raw)
+    headers = [(k, v) for k, v in scope["headers"] if k not in (b"content-length", b"transfer-encoding")]
+    headers.append((b"content-length", str(len(raw)).encode()))
+    return {**scope, "headers": headers}, _replay(raw, then=receive)
 
 
 async def _read_all(receive: Receive) -> bytes:
@@ -254,13 +283,14 @@ async def _read_all(receive: Receive) -> bytes:
     return b"".join(chunks)
 
 
-def _replay(body: bytes) -> Receive:
+def _replay(body: bytes, then: Receive | None = None) -> Receive:
+    """Hand ``body`` over as one message; afterwards, ``then`` (the real channel) reports a disconnect."""
     sent = False
 
     async def receive() -> Message:
         nonlocal sent
         if sent:
-            return {"type": "http.disconnect"}
+            return await then() if then is not None else {"type": "http.disconnect"}
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
 

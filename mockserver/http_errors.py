@@ -73,6 +73,14 @@ def undecodable(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse
     return error_response(400, "VALIDATION", f"request body is not valid UTF-8 JSON: {exc}")
 
 
+def value_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """Python refuses to parse integers of more than 4,300 digits (a guard against quadratic
+    conversion); such a number in a request body is the client's fault, not a crash."""
+    if "integer string conversion" in str(exc):
+        return error_response(400, "VALIDATION", "a number in the request has too many digits")
+    return unexpected(request, exc)
+
+
 def unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     # A 500 from the mock is a bug: log it loudly, still answer in the Error shape.
     log.exception("unexpected error", exc_info=exc)

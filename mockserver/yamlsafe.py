@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from mockserver.errors import ValidationError
+from mockserver.limits import check_depth
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -23,8 +24,10 @@ class _NoAliasLoader(yaml.SafeLoader):
 def load_yaml(text: str | bytes, *, what: str = "YAML") -> Any:
     """Parse one YAML (or JSON) document, or raise ValidationError saying why."""
     try:
-        return yaml.load(text, Loader=_NoAliasLoader)
+        document = yaml.load(text, Loader=_NoAliasLoader)
     except yaml.YAMLError as exc:
         raise ValidationError(f"{what} is not valid YAML or JSON: {exc}") from exc
     except RecursionError as exc:
         raise ValidationError(f"{what} is nested too deeply") from exc
+    check_depth(document, what=what)
+    return document

@@ -1,0 +1,76 @@
+"""Request-body validation compiled once per operation, for Connexion's validator map.
+
+Connexion's stock JSON validator builds a ``jsonschema`` validator on every request and
+parses with the standard library; under load that was a fifth of the mock's CPU on
+writes. This one parses with orjson and validates with ``jsonschema_rs`` (Rust, compiled
+when the operation is registered). OpenAPI 3.0 schemas are not quite JSON Schema, so
+``nullable`` and the annotation-only keywords are translated first.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+import jsonschema_rs
+import orjson
+from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import BadRequestProblem
+from connexion.validators import VALIDATOR_MAP as CONNEXION_VALIDATORS
+from connexion.validators import JSONRequestBodyValidator
+from starlette.types import Scope
+
+# Keywords OpenAPI adds to a schema that mean nothing to a JSON Schema validator.
+_ANNOTATIONS = frozenset({"nullable", "discriminator", "example", "examples", "xml", "externalDocs", "deprecated"})
+
+
+def to_json_schema(schema: t.Any) -> t.Any:
+    """Translate an OpenAPI 3.0 schema object (refs already resolved) into draft-4 JSON Schema."""
+    if isinstance(schema, list):
+        return [to_json_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {key: to_json_schema(value) for key, value in schema.items() if key not in _ANNOTATIONS}
+    for key in ("properties", "patternProperties", "definitions"):
+        if isinstance(schema.get(key), dict):
+            out[key] = {name: to_json_schema(sub) for name, sub in schema[key].items()}
+    if schema.get("nullable") is True:
+        if "type" in out:
+            types = out["type"] if isinstance(out["type"], list) else [out["type"]]
+            out["type"] = [*types, "null"]
+        if "enum" in out:
+            out["enum"] = [*out["enum"], None]
+        if "type" not in out:
+            out = {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+class CompiledJSONBodyValidator(JSONRequestBodyValidator):
+    def __init__(self, *, schema: dict, required: bool = False, nullable: bool = False, encoding: str,
+                 strict_validation: bool, **kwargs: t.Any) -> None:
+        super().__init__(schema=schema, required=required, nullable=nullable, encoding=encoding,
+                         strict_validation=strict_validation, **kwargs)
+        self._compiled = jsonschema_rs.Draft4Validator(to_json_schema(schema), validate_formats=True)
+
+    async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
+        raw = b"".join([chunk async for chunk in stream])
+        if not raw.strip():
+            return None
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise BadRequestProblem(detail=f"request body is not valid JSON: {exc}") from exc
+
+    def _validate(self, body: t.Any) -> dict | None:
+        if not self._nullable and body is None:
+            raise BadRequestProblem("Request body must not be empty")
+        error = next(iter(self._compiled.iter_errors(body)), None)
+        if error is not None:
+            where = "/".join(str(p) for p in error.instance_path)
+            raise BadRequestProblem(detail=f"{error.message}" + (f" - '{where}'" if where else ""))
+        return None
+
+
+VALIDATOR_MAP = {
+    **CONNEXION_VALIDATORS,
+    "body": MediaTypeDict({**CONNEXION_VALIDATORS["body"], "*/*json": CompiledJSONBodyValidator}),
+}
