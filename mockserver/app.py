@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from mockserver import http_errors
+from mockserver.accesslog import AccessLog
 from mockserver.api import OrchestrationApi
 from mockserver.auth import TokenAuthority, load_signing_key
 from mockserver.backend import Backend
@@ -90,10 +91,11 @@ def create_app(settings: Settings | None = None) -> MockApp:
     # gateway.py enforces auth the way the real service does (by method scope, before routing
     # errors), so Connexion's own security middleware is left out.
     middlewares = [m for m in ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware]
+    access_log = AccessLog() if settings.access_log else None
     app = AsyncApp(
         __name__,
         jsonifier=Jsonifier(_OrjsonModule),
-        lifespan=_lifespan(backend, persistence),
+        lifespan=_lifespan(backend, persistence, access_log),
         middlewares=middlewares,
         validator_map=VALIDATOR_MAP,
     )
@@ -124,7 +126,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
     app.add_error_handler(RecursionError, http_errors.undecodable)
     app.add_error_handler(ValueError, http_errors.value_error)
     app.add_error_handler(Exception, http_errors.unexpected)
-    asgi: Any = Gateway(app, backend, authority)
+    asgi: Any = Gateway(app, backend, authority, access_log)
     if settings.cors_origins:
         # Outside the gateway: a browser's preflight carries no token and must not be refused.
         asgi = CORSMiddleware(
@@ -164,12 +166,14 @@ def _swagger_ui_options(settings: Settings) -> SwaggerUIOptions:
     )
 
 
-def _lifespan(backend: Backend, persistence: Persistence | None = None) -> Any:
+def _lifespan(backend: Backend, persistence: Persistence | None = None, access_log: AccessLog | None = None) -> Any:
     @contextlib.asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
         tasks = [asyncio.create_task(_pump_forever(backend))] if backend.settings.clock == "real" else []
         if persistence is not None:
             tasks.append(asyncio.create_task(persistence.autosave()))
+        if access_log is not None:
+            tasks.append(asyncio.create_task(_flush_forever(access_log)))
         try:
             yield
         finally:
@@ -179,8 +183,16 @@ def _lifespan(backend: Backend, persistence: Persistence | None = None) -> Any:
                     await task
             if persistence is not None:
                 persistence.save(force=True)  # after the last request: SIGTERM loses nothing
+            if access_log is not None:
+                access_log.flush()
 
     return lifespan
+
+
+async def _flush_forever(access_log: AccessLog) -> None:
+    while True:
+        await asyncio.sleep(0.5)
+        access_log.flush()
 
 
 async def _pump_forever(backend: Backend) -> None:

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import logging
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -127,6 +128,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # Connexion imports Starlette's test client at start-up, which warns about httpx: noise for users.
+    warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
     from mockserver.app import create_app
 
     try:
@@ -145,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         mock.asgi,
         host=settings.host,
         port=settings.port,
-        access_log=settings.access_log,
+        # The gateway writes the access log itself, in batches (mockserver/accesslog.py).
+        access_log=False,
         log_level="info",
         loop="uvloop",
         http="httptools",

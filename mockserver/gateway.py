@@ -16,12 +16,14 @@ from urllib.parse import parse_qs
 
 import orjson
 
+from mockserver.accesslog import AccessLog
 from mockserver.auth import TokenAuthority, basic_credentials
 from mockserver.backend import Backend
 from mockserver.config import CONTROL_PREFIX, GATEWAY_PREFIX, TOKEN_PATH
 from mockserver.errors import MockError, NotFound, PayloadTooLarge, Unauthorized, ValidationError
 from mockserver.inspector import UI_PREFIX, create_inspector
 from mockserver.limits import check_json_depth
+from mockserver.logredact import redact
 from mockserver.presenter import timestamp
 from mockserver.yamlsafe import load_yaml
 
@@ -58,8 +60,11 @@ class _BodyTooLarge(Exception):
 
 
 class Gateway:
-    def __init__(self, app: ASGIApp, backend: Backend, authority: TokenAuthority) -> None:
+    def __init__(
+        self, app: ASGIApp, backend: Backend, authority: TokenAuthority, access_log: AccessLog | None = None
+    ) -> None:
         self.app = app
+        self.access_log = access_log
         self.backend = backend
         self.authority = authority
         self.settings = backend.settings
@@ -194,16 +199,20 @@ class Gateway:
 
     def _journal(self, scope: Scope, status: int, started: float) -> None:
         path: str = scope["path"]
+        query = redact("?" + scope.get("query_string", b"").decode("latin-1"))[1:]
+        duration_ms = (time.perf_counter() - started) * 1000
+        if self.access_log is not None:
+            self.access_log.line(scope["method"], path, query, status, duration_ms)
         if path.startswith(CONTROL_PREFIX):
             return
         self.backend.journal.append(
             {
                 "method": scope["method"],
                 "path": path,
-                "query": scope.get("query_string", b"").decode("latin-1"),
+                "query": query,
                 "status": status,
                 "date": timestamp(self.backend.clock.now()),
-                "durationMs": round((time.perf_counter() - started) * 1000, 3),
+                "durationMs": round(duration_ms, 3),
             }
         )
 

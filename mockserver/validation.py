@@ -44,12 +44,40 @@ def to_json_schema(schema: t.Any) -> t.Any:
     return out
 
 
+_CACHE: dict[int, tuple[dict, t.Any]] = {}
+
+
+def _compiled(schema: dict) -> t.Any:
+    """Connexion builds a body validator per request, always from the operation's same schema
+    object: compile it on first sight only (the schema is kept, so its id cannot be reused)."""
+    cached = _CACHE.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    compiled = jsonschema_rs.Draft4Validator(to_json_schema(schema), validate_formats=True)
+    _CACHE[id(schema)] = (schema, compiled)
+    return compiled
+
+
 class CompiledJSONBodyValidator(JSONRequestBodyValidator):
-    def __init__(self, *, schema: dict, required: bool = False, nullable: bool = False, encoding: str,
-                 strict_validation: bool, **kwargs: t.Any) -> None:
-        super().__init__(schema=schema, required=required, nullable=nullable, encoding=encoding,
-                         strict_validation=strict_validation, **kwargs)
-        self._compiled = jsonschema_rs.Draft4Validator(to_json_schema(schema), validate_formats=True)
+    def __init__(
+        self,
+        *,
+        schema: dict,
+        required: bool = False,
+        nullable: bool = False,
+        encoding: str,
+        strict_validation: bool,
+        **kwargs: t.Any,
+    ) -> None:
+        super().__init__(
+            schema=schema,
+            required=required,
+            nullable=nullable,
+            encoding=encoding,
+            strict_validation=strict_validation,
+            **kwargs,
+        )
+        self._compiled = _compiled(schema)
 
     async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
         raw = b"".join([chunk async for chunk in stream])

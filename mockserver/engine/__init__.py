@@ -151,7 +151,9 @@ class Engine:
                 raise InternalError("sending signal to server: workflow execution already completed")
             raise ValidationError(f"instance {instance.id} is not waiting for an event: it has terminated")
         if not self.real and execution.state is not State.WAITING_EVENT:
-            raise ValidationError(f"instance {instance.id} is not waiting for an event: stage {latest.stage} is running")
+            raise ValidationError(
+                f"instance {instance.id} is not waiting for an event: stage {latest.stage} is running"
+            )
         execution.signal(name)
         self.pump()
 
