@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
 from mockserver.domain.model import Activity, Instance, Occurrence, StageRun, StageStatus, Trigger, Workflow
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def timestamp(value: datetime) -> str:
-    """RFC 3339 in UTC with trailing zeros trimmed, as Go's RFC3339Nano renders it."""
+    """RFC 3339 in UTC with trailing zeros trimmed, as Go's RFC3339Nano renders it.
+
+    Cached: lists render the same few thousand instants over and over, and strftime is the
+    costliest step of presenting an instance."""
     text = value.strftime("%Y-%m-%dT%H:%M:%S.%f").rstrip("0").rstrip(".")
     return text + "Z"
 
