@@ -1,0 +1,106 @@
+"""Trigger steps of the suite's vocabulary: create, read, list, delete, and fire through bus events."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from contract_tests.client import poll
+from contract_tests.expressions import Expr
+from contract_tests.model import TriggerModel
+
+if TYPE_CHECKING:
+    from contract_tests.actions import World
+    from contract_tests.client import Api
+    from contract_tests.control import Control
+
+__all__ = ["TriggerActions"]
+
+TRIGGER_FIELDS = ("id", "event", "workflowID", "filter", "vars", "name")
+
+
+class TriggerActions:
+    api: Api
+    world: World
+    control: Control | None
+    timeout: float
+    interval: float
+    nonce: str
+
+    def create_trigger(self, definition: dict[str, Any], condition: Expr | None = None) -> TriggerModel | None:
+        workflow = self.world.workflows.get(definition.get("workflowID", ""))
+        ex = self.api.call("createTrigger", body=definition)
+        if workflow is not None and workflow.deleted:
+            self.api.apply("invalid_trigger_rejected", ex, expected=404, why="trigger for a deleted workflow")
+            return None
+        if not self.api.apply("valid_request_accepted", ex, expected=201, why="create a valid trigger"):
+            return None
+        fields = tuple(f for f in TRIGGER_FIELDS[1:] if f in definition)
+        self.api.apply("read_matches_created", ex, created=definition, fields=fields)
+        if not self.api.apply("ids_fresh", ex, seen=self.world.seen_ids):
+            return None
+        model = TriggerModel(id=str(ex.data["id"]), definition=definition, created=ex.data, condition=condition)
+        self.world.seen_ids.add(model.id)
+        self.world.triggers[model.id] = model
+        return model
+
+    def read_trigger(self, model: TriggerModel) -> None:
+        ex = self.api.call("readTrigger", path={"triggerID": model.id})
+        if model.deleted:
+            self.api.apply("deleted_resource_not_found", ex, expected=404, why="read a deleted trigger")
+        elif self.api.apply("valid_request_accepted", ex, expected=200, why="read a trigger"):
+            fields = tuple(f for f in TRIGGER_FIELDS if f in model.created)
+            self.api.apply("read_matches_created", ex, created=model.created, fields=fields)
+
+    def delete_trigger(self, model: TriggerModel) -> None:
+        ex = self.api.call("deleteTrigger", path={"triggerID": model.id})
+        if model.deleted:
+            self.api.apply("deleted_resource_not_found", ex, expected=404, why="delete a deleted trigger again")
+        elif self.api.apply("valid_request_accepted", ex, expected=204, why="delete a trigger"):
+            model.deleted = True
+
+    def list_triggers(self, name: str | None = None) -> None:
+        ex = self.api.call("listTriggers", query={"name": name} if name is not None else None)
+        if not self.api.apply("valid_request_accepted", ex, expected=200, why="list triggers"):
+            return
+        live = [t for t in self.world.triggers.values() if not t.deleted]
+        if name is not None:
+            needle = name.lower()
+            live = [t for t in live if needle in str(t.created.get("name", "")).lower()]
+            self.api.apply(
+                "name_filter_applied",
+                ex,
+                keep=lambda item: needle in str(item.get("name", "")).lower(),
+                rule=f"name contains {name!r}",
+            )
+        self.api.apply("list_contains_created", ex, present={t.id for t in live})
+        self.api.apply("list_excludes_deleted", ex, absent={t.id for t in self.world.triggers.values() if t.deleted})
+
+    def occurrences(self, model: TriggerModel) -> None:
+        ex = poll(
+            lambda: self.api.call("listTriggersOccurrences", path={"triggerID": model.id}),
+            lambda e: isinstance(e.data, list) and len(e.data) >= model.occurrences,
+            timeout=self.timeout if model.occurrences else 0,
+            interval=self.interval,
+        )
+        if self.api.apply("valid_request_accepted", ex, expected=200, why="list occurrences"):
+            self.api.apply("occurrences_counted", ex, expected=model.occurrences, why="one per matching event")
+
+    def publish(self, event: dict[str, Any]) -> None:
+        """Publish a bus event through the control API and count the occurrences the model expects."""
+        if self.control is None:
+            return
+        payload = {**event["payload"], "id": f"{event['payload'].get('id', '')}-{self.nonce}"}
+        self.control.publish(event["type"], payload)
+        if event["type"] in ("SAVED_PAYMENT", "SAVED_ACCOUNT"):
+            # Duplicate suppression: a payment or account id seen before fires nothing (BEHAVIOR.md §7.5).
+            if payload["id"] in self.world.seen_ids:
+                return
+            self.world.seen_ids.add(payload["id"])
+        for model in self.world.triggers.values():
+            condition = model.condition
+            if model.deleted or model.definition["event"] != event["type"]:
+                continue
+            if condition is None and model.definition.get("filter"):
+                continue  # a filter the model cannot evaluate: do not predict this trigger any more
+            if condition is None or condition.evaluate(event["payload"]) is True:
+                model.occurrences += 1

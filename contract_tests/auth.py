@@ -1,0 +1,88 @@
+"""Tokens for the run: the one given with --token, or client-credentials tokens from the token endpoint.
+
+With client credentials the suite asks for two tokens: a write token (`orchestration:read orchestration:write`)
+for everything, and a read-only token (`orchestration:read`) for the 403 checks. The read-only token is kept
+only when the implementation really scopes it; otherwise the 403 checks are skipped, and the report says so.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+
+import httpx
+
+from contract_tests.config import Config
+from contract_tests.errors import AuthError, ServerUnreachable
+
+__all__ = ["FORGED_TOKEN", "READ_SCOPE", "WRITE_SCOPE", "Tokens", "obtain_tokens", "token_scopes"]
+
+READ_SCOPE = "orchestration:read"
+WRITE_SCOPE = "orchestration:write"
+# An unsigned JWT claiming the write scope: an implementation that does not verify signatures accepts it.
+FORGED_TOKEN = "eyJhbGciOiJub25lIn0.eyJzY29wZSI6Im9yY2hlc3RyYXRpb246cmVhZCBvcmNoZXN0cmF0aW9uOndyaXRlIn0."
+
+
+@dataclass(frozen=True)
+class Tokens:
+    write: str | None
+    read: str | None
+    # Why there is no read-only token, when there is none.
+    read_missing_reason: str | None = None
+
+
+def token_scopes(token: str) -> frozenset[str] | None:
+    """The `scope` claim of a JWT, read without verification; None for opaque tokens."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    padded = parts[1] + "=" * (-len(parts[1]) % 4)
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(padded))
+    except (binascii.Error, ValueError):
+        return None
+    scope = claims.get("scope") if isinstance(claims, dict) else None
+    if isinstance(scope, list):
+        return frozenset(str(s) for s in scope)
+    return frozenset(str(scope).split()) if isinstance(scope, str) else None
+
+
+def _request_token(config: Config, client: httpx.Client, scope: str) -> tuple[str, frozenset[str] | None]:
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": config.client_id or "",
+        "client_secret": config.client_secret or "",
+        "scope": scope,
+    }
+    try:
+        reply = client.post(config.effective_token_url, data=form)
+    except httpx.TransportError as exc:
+        raise ServerUnreachable(f"token endpoint {config.effective_token_url} unreachable: {exc}") from exc
+    if reply.status_code != 200:
+        raise AuthError(f"token endpoint answered {reply.status_code} for scope {scope!r}: {reply.text[:200]}")
+    try:
+        payload = reply.json()
+        token = payload["access_token"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise AuthError(f"token endpoint answered without access_token: {reply.text[:200]}") from exc
+    granted = payload.get("scope")
+    scopes = frozenset(granted.split()) if isinstance(granted, str) else token_scopes(token)
+    return token, scopes
+
+
+def obtain_tokens(config: Config, client: httpx.Client) -> Tokens:
+    """Get the run's tokens; raise `AuthError` when the credentials are refused."""
+    if config.token:
+        return Tokens(write=config.token, read=None, read_missing_reason="only --token given (no client credentials)")
+    if not config.client_id:
+        return Tokens(write=None, read=None, read_missing_reason="no credentials given")
+    write, _ = _request_token(config, client, f"{READ_SCOPE} {WRITE_SCOPE}")
+    try:
+        read, scopes = _request_token(config, client, READ_SCOPE)
+    except AuthError as exc:
+        return Tokens(write=write, read=None, read_missing_reason=f"no read-only token: {exc}")
+    if scopes is not None and WRITE_SCOPE in scopes:
+        return Tokens(write=write, read=None, read_missing_reason="the token endpoint does not issue read-only tokens")
+    return Tokens(write=write, read=read)

@@ -1,0 +1,54 @@
+"""The auth phase: every secured operation refuses a missing or forged token (401); writes refuse a
+read-only token (403) and reads accept it, when the implementation issues scoped tokens.
+
+Requests carry valid-looking inputs and an id that does not exist, so an implementation that checks
+authorization first answers 401/403, and one that forgets to answers 404 or 2xx (and is caught).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from contract_tests.client import Api
+from contract_tests.spec import Operation
+
+__all__ = ["request_for", "run_auth"]
+
+_BODIES: dict[str, Any] = {
+    "createWorkflow": {"name": "contract-auth", "stages": [{"noop": {}}]},
+    "runWorkflow": {},
+    "sendEvent": {"name": "continue"},
+    "createTrigger": {"event": "SAVED_PAYMENT", "workflowID": "00000000-0000-4000-8000-000000000000"},
+}
+
+
+def request_for(operation: Operation, unknown: str) -> dict[str, Any]:
+    """Keyword arguments for `Api.call` that make a well-formed request to `operation`."""
+    path = {p.name: (0 if p.name == "number" else unknown) for p in operation.st.path_parameters}
+    arguments: dict[str, Any] = {"path": path}
+    if operation.operation_id in _BODIES:
+        arguments["body"] = _BODIES[operation.operation_id]
+    return arguments
+
+
+def run_auth(api: Api) -> None:
+    unknown = str(uuid.uuid4())
+    secured = [op for op in api.spec.operations.values() if op.secured]
+    for operation in secured:
+        arguments = request_for(operation, unknown)
+        ex = api.call(operation.operation_id, identity=None, **arguments)
+        api.apply("auth_required", ex, expected=401, why=f"{operation.operation_id} without a token")
+        forged = api.call(operation.operation_id, identity="forged", **arguments)
+        api.apply("invalid_token_rejected", forged, expected=401, why=f"{operation.operation_id} with a forged token")
+    if api.tokens.read is None:
+        reason = api.tokens.read_missing_reason or "no read-only token"
+        api.results.skip("write_scope_required", reason)
+        api.results.skip("read_scope_sufficient", reason)
+        return
+    for operation in secured:
+        ex = api.call(operation.operation_id, identity="read", **request_for(operation, unknown))
+        if operation.is_write:
+            api.apply("write_scope_required", ex, expected=403, why=f"{operation.operation_id} with a read-only token")
+        else:
+            api.apply("read_scope_sufficient", ex)

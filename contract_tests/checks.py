@@ -1,0 +1,205 @@
+"""Response checks: run on every answer of every phase.
+
+Five come from Schemathesis (wrapped, so their failures become our typed violations); the others read the
+contract's promises that a JSON Schema cannot express (BEHAVIOR.md §10, invariants 1, 2, 12, 16 and 22).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from schemathesis.checks import not_a_server_error as st_not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance as st_content_type_conformance,
+)
+from schemathesis.specs.openapi.checks import (
+    negative_data_rejection as st_negative_data_rejection,
+)
+from schemathesis.specs.openapi.checks import (
+    response_schema_conformance as st_response_schema_conformance,
+)
+from schemathesis.specs.openapi.checks import (
+    status_code_conformance as st_status_code_conformance,
+)
+
+from contract_tests import checks_shapes  # noqa: F401  (registers the structural checks)
+from contract_tests.errors import Violation
+from contract_tests.registry import REGISTRY, check
+from contract_tests.timestamps import not_after
+
+if TYPE_CHECKING:
+    from contract_tests.client import Api, Exchange
+
+__all__ = ["ERROR_CODES", "run_response_checks"]
+
+ERROR_CODES = {
+    400: "VALIDATION",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    500: "INTERNAL",
+}
+_LISTS = {"listWorkflows", "listInstances", "listTriggers", "listTriggersOccurrences"}
+
+
+def _wrap_schemathesis(name: str, st_check: Callable[..., Any], expected: str) -> None:
+    def run(ex: Exchange) -> None:
+        if name == "negative_data_rejection" and (ex.case.meta is None or not ex.case.meta.generation.mode.is_negative):
+            return
+        try:
+            ex.case.validate_response(ex.response, checks=[st_check])
+        except FailureGroup as group:
+            failure = group.exceptions[0]
+            raise Violation(
+                failure.title,
+                expected=expected.format(op=ex.operation.operation_id, status=ex.status),
+                actual=f"{failure.message.strip()}\n{ex.describe()}".strip(),
+                kind=f"{ex.status} {failure.title} {getattr(failure, '_unique_key', '')}".strip(),
+            ) from None
+
+    run.__doc__ = f"Schemathesis' {name}: {expected.split(' (')[0]}."
+    check(kind="response", name=name)(run)
+
+
+_wrap_schemathesis("not_a_server_error", st_not_a_server_error, "no 5xx answer")
+_wrap_schemathesis("status_code_conformance", st_status_code_conformance, "a status documented for {op}")
+_wrap_schemathesis("content_type_conformance", st_content_type_conformance, "a content type documented for {op}")
+_wrap_schemathesis(
+    "response_schema_conformance", st_response_schema_conformance, "a body valid against {op}'s {status} schema"
+)
+_wrap_schemathesis("negative_data_rejection", st_negative_data_rejection, "invalid request rejected with a 4xx")
+
+
+def _items(ex: Exchange) -> list[dict[str, Any]]:
+    data = ex.data
+    if isinstance(data, list):
+        return [item for item in data if isinstance(item, dict)]
+    return [data] if isinstance(data, dict) else []
+
+
+def _entities(ex: Exchange) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(kind, object) for every workflow, instance, trigger, occurrence and history entry in a 2xx body."""
+    if not 200 <= ex.status < 300:
+        return
+    kinds = {
+        "listWorkflows": "workflow", "createWorkflow": "workflow", "getWorkflow": "workflow",
+        "runWorkflow": "instance", "listInstances": "instance", "getInstance": "instance",
+        "listTriggers": "trigger", "createTrigger": "trigger", "readTrigger": "trigger",
+        "listTriggersOccurrences": "occurrence", "getInstanceHistory": "history",
+        "getInstanceStageHistory": "activity",
+    }  # fmt: skip
+    kind = kinds.get(ex.operation.operation_id)
+    for item in _items(ex) if kind else []:
+        yield kind, item
+        if kind == "occurrence" and isinstance(item.get("workflowInstance"), dict):
+            yield "instance", item["workflowInstance"]
+
+
+@check(kind="response", invariants=(1,))
+def documented_success_status(ex: Exchange) -> None:
+    """A 2xx answer uses the operation's documented success status (`default` describes errors only)."""
+    if 200 <= ex.status < 300 and ex.status not in ex.operation.documented:
+        raise Violation(
+            f"undocumented success status {ex.status}",
+            expected=f"{ex.operation.success} for a successful {ex.operation.operation_id}",
+            actual=ex.describe(),
+            kind=f"status {ex.status}",
+        )
+
+
+@check(kind="response", invariants=(2,))
+def error_body(ex: Exchange) -> None:
+    """Every 4xx/5xx answer is an Error JSON whose `errorCode` goes with the status."""
+    if ex.status < 400:
+        return
+    body = ex.json()
+    if not (isinstance(body, dict) and isinstance(body.get("errorCode"), str) and "errorMessage" in body):
+        raise Violation(
+            f"{ex.status} without an Error body",
+            expected='an Error body {"errorCode": ..., "errorMessage": ...}',
+            actual=ex.describe(),
+            kind=f"{ex.status} no Error body",
+        )
+    wanted = ERROR_CODES.get(ex.status)
+    if wanted is not None and body["errorCode"] != wanted:
+        raise Violation(
+            f"{ex.status} answered with errorCode {body['errorCode']}",
+            expected=f"errorCode {wanted} with status {ex.status}",
+            actual=ex.describe(),
+            kind=f"{ex.status} {body['errorCode']}",
+        )
+
+
+@check(kind="response", invariants=(1,))
+def envelope(ex: Exchange) -> None:
+    """Success bodies are wrapped as `{"data": ...}` (raw for `/_info`); 204 answers have no body."""
+    if ex.status == 204 and ex.response.content.strip():
+        raise Violation("204 with a body", expected="an empty body", actual=ex.describe(), kind="204 body")
+    if ex.status not in (200, 201):
+        return
+    body = ex.json()
+    if ex.operation.operation_id == "getServerInfo":
+        if not (isinstance(body, dict) and "version" in body and "data" not in body):
+            raise Violation("/_info not raw", expected='raw {"version": ...}', actual=ex.describe(), kind="info")
+    elif not (isinstance(body, dict) and "data" in body):
+        raise Violation("success body without data", expected='{"data": ...}', actual=ex.describe(), kind="no data")
+
+
+@check(kind="response", invariants=(4, 18))
+def unique_ids(ex: Exchange) -> None:
+    """A list never holds two items with the same id."""
+    if ex.operation.operation_id not in _LISTS or ex.status != 200:
+        return
+    ids = [item.get("id") for item in _items(ex) if item.get("id") is not None]
+    duplicates = sorted({str(i) for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise Violation(
+            "duplicate ids in a list",
+            expected="each id at most once",
+            actual=f"repeated: {', '.join(duplicates[:5])}",
+            kind="duplicates",
+        )
+
+
+def _order(kind: str, item: dict[str, Any]) -> Iterator[tuple[str, Any, str, Any]]:
+    yield "createdAt", item.get("createdAt"), "updatedAt", item.get("updatedAt")
+    yield "createdAt", item.get("createdAt"), "terminatedAt", item.get("terminatedAt")
+    yield "createdAt", item.get("createdAt"), "deletedAt", item.get("deletedAt")
+    yield "startedAt", item.get("startedAt"), "terminatedAt", item.get("terminatedAt")
+    yield "startedAt", item.get("startedAt"), "nextExecution", item.get("nextExecution")
+    for stage in item.get("status") or [] if kind == "instance" else []:
+        if isinstance(stage, dict):
+            yield "instance createdAt", item.get("createdAt"), "stage startedAt", stage.get("startedAt")
+            yield "stage startedAt", stage.get("startedAt"), "stage terminatedAt", stage.get("terminatedAt")
+            yield "stage terminatedAt", stage.get("terminatedAt"), "instance terminatedAt", item.get("terminatedAt")
+
+
+@check(kind="response", invariants=(12,))
+def timestamps_ordered(ex: Exchange) -> None:
+    """createdAt <= updatedAt <= terminatedAt, startedAt <= terminatedAt, for every entity in a body."""
+    for kind, item in _entities(ex):
+        for first, early, second, late in _order(kind, item):
+            if not not_after(early, late):
+                raise Violation(
+                    f"{kind} {second} before {first}",
+                    expected=f"{first} <= {second}",
+                    actual=f"{first}={early} {second}={late} in {kind} {item.get('id', '')}",
+                    kind=f"{kind} {first}>{second}",
+                )
+
+
+def run_response_checks(api: Api, ex: Exchange) -> None:
+    """Run every response check on an exchange and record what they find."""
+    for entry in [c for c in REGISTRY.values() if c.kind == "response"]:
+        api.results.count_check(entry.name)
+        try:
+            entry.fn(ex)
+        except Violation as violation:
+            api.record(entry.name, ex, violation)
+        except Exception as exc:  # a bug of the suite must not hide the server's answers
+            api.results.error(f"check {entry.name} crashed on {ex.operation.operation_id}: {exc!r}")

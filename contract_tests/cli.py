@@ -1,0 +1,99 @@
+"""`orchestration-contract`: flags -> `Config` -> `runner.run` -> summary, files, exit code.
+
+Exit codes: 0 the implementation conforms (accepted deviations aside), 1 violations, 2 could not run
+(unreachable server, refused credentials, bad arguments, or an incomplete run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from contract_tests.config import PHASES, PROFILES, Config
+from contract_tests.errors import CouldNotRun
+from contract_tests.progress import make_listener
+from contract_tests.registry import load_all
+from contract_tests.runner import run
+
+__all__ = ["main", "parser"]
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="orchestration-contract",
+        description="Check an implementation of the Formance orchestration v1 API against the project's OpenAPI spec.",
+    )
+    p.add_argument("--base-url", help="API root, e.g. http://127.0.0.1:55001/api/orchestration")
+    p.add_argument("--token", help="a bearer token with orchestration:read and orchestration:write")
+    p.add_argument("--client-id", help="OAuth2 client id (client credentials)")
+    p.add_argument("--client-secret", help="OAuth2 client secret")
+    p.add_argument("--token-url", help="token endpoint (default: <origin>/api/auth/oauth/token)")
+    p.add_argument("--max-examples", type=int, help="generated cases per operation and mode (default 20)")
+    p.add_argument("--profile", choices=sorted(PROFILES), default="default", help="a named budget: 3, 20, 100 examples")
+    p.add_argument("--seed", type=int, default=0, help="seed for every generator (runs are reproducible)")
+    p.add_argument("--workers", type=int, default=1, help="threads for the conformance phase")
+    p.add_argument("--junit-xml", type=Path, help="write a JUnit XML report here")
+    p.add_argument("--report", type=Path, help="write a JSON report here")
+    p.add_argument(
+        "--allow-deviations", type=Path, help="YAML list of accepted deviations {check, operation?, status?, reason}"
+    )
+    p.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated subset of {','.join(PHASES)}")
+    p.add_argument("--poll-timeout", type=float, default=5.0, help="seconds to wait for asynchronous progress")
+    p.add_argument("--reveal-token", action="store_true", help="embed the real token in curl commands (not in CI logs)")
+    p.add_argument("--no-control-api", action="store_true", help="never use <origin>/_mock even when it answers")
+    p.add_argument("--list-checks", action="store_true", help="list every named check and exit")
+    return p
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return Config(
+        base_url=args.base_url,
+        token=args.token,
+        client_id=args.client_id,
+        client_secret=args.client_secret,
+        token_url=args.token_url,
+        max_examples=args.max_examples or PROFILES[args.profile].max_examples,
+        seed=args.seed,
+        workers=args.workers,
+        junit_xml=args.junit_xml,
+        report_path=args.report,
+        deviations_path=args.allow_deviations,
+        phases=tuple(p.strip() for p in args.phases.split(",") if p.strip()),
+        poll_timeout=args.poll_timeout,
+        reveal_token=args.reveal_token,
+        use_control_api=not args.no_control_api,
+    )
+
+
+def _list_checks() -> int:
+    for check in sorted(load_all().values(), key=lambda c: (c.kind, c.name)):
+        invariants = f" (invariants {', '.join(map(str, check.invariants))})" if check.invariants else ""
+        print(f"{check.kind:<9} {check.name:<32} {check.description}{invariants}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.list_checks:
+        return _list_checks()
+    if not args.base_url:
+        print("orchestration-contract: --base-url is required", file=sys.stderr)
+        return 2
+    try:
+        config = _config(args)
+        report = run(config, listener=make_listener())
+    except CouldNotRun as exc:
+        print(f"orchestration-contract: could not run: {exc}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    if config.report_path:
+        report.write_json(config.report_path)
+    if config.junit_xml:
+        report.write_junit(config.junit_xml)
+    return report.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

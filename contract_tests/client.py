@@ -1,0 +1,193 @@
+"""Every request of a run goes through `Api`: it sends a Schemathesis `Case` with the chosen identity, counts
+it, runs the response checks of the registry on the answer, and returns an `Exchange`.
+
+Identities: "write" (the write token), "read" (the read-only token), "forged" (an unsigned token), None (no
+Authorization header).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import requests
+from schemathesis.core import NOT_SET
+from schemathesis.core.transport import Response
+from schemathesis.generation.case import Case
+
+from contract_tests.auth import FORGED_TOKEN, Tokens
+from contract_tests.checks import run_response_checks
+from contract_tests.config import Config
+from contract_tests.curl import curl_command
+from contract_tests.errors import Violation
+from contract_tests.registry import load_all
+from contract_tests.results import Failure, Results
+from contract_tests.spec import Operation, Spec
+
+__all__ = ["PHASE", "Api", "Exchange", "poll"]
+
+T = TypeVar("T")
+
+# Headers we never let generation set: framing headers test the HTTP server, not the API (a bogus
+# Content-Length is rejected before any handler runs), and authorization is ours to choose.
+_TRANSPORT_HEADERS = frozenset(
+    {"authorization", "content-length", "transfer-encoding", "host", "connection", "expect", "te", "upgrade", "trailer"}
+)
+
+# The phase a request belongs to, for failure records; set by the runner (and per worker thread).
+PHASE: contextvars.ContextVar[str] = contextvars.ContextVar("contract_phase", default="")
+
+
+@dataclass
+class Exchange:
+    """One request and its response."""
+
+    operation: Operation
+    case: Case
+    response: Response
+    identity: str | None
+
+    @property
+    def status(self) -> int:
+        return self.response.status_code
+
+    @property
+    def content_type(self) -> str:
+        values = self.response.headers.get("content-type") or [""]
+        return values[0]
+
+    def json(self) -> Any:
+        """The decoded body, or None when it is empty or not JSON."""
+        if not self.response.content:
+            return None
+        try:
+            return self.response.json()
+        except ValueError:
+            return None
+
+    @property
+    def data(self) -> Any:
+        body = self.json()
+        return body.get("data") if isinstance(body, dict) else None
+
+    def curl(self, token: str | None = None) -> str:
+        request = self.response.request
+        body = request.body.encode() if isinstance(request.body, str) else request.body
+        return curl_command(
+            request.method or self.operation.method,
+            request.url or "",
+            dict(request.headers),
+            body,
+            identity=self.identity,
+            token=FORGED_TOKEN if self.identity == "forged" else token,
+        )
+
+    def describe(self) -> str:
+        """A short rendering of the response for failure reports."""
+        body = self.response.content[:300].decode("utf-8", "replace")
+        return f"{self.status} {self.content_type or '(no content type)'} {body or '(empty body)'}"
+
+
+class Api:
+    """Sends requests for the phases and runs the response checks on every answer."""
+
+    def __init__(self, spec: Spec, config: Config, tokens: Tokens, results: Results) -> None:
+        self.spec = spec
+        self.config = config
+        self.tokens = tokens
+        self.results = results
+        self._local = threading.local()
+
+    @property
+    def session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            self._local.session = session
+        return session
+
+    def token_for(self, identity: str | None) -> str | None:
+        return {"write": self.tokens.write, "read": self.tokens.read, "forged": FORGED_TOKEN}.get(identity or "")
+
+    def send(self, case: Case, *, identity: str | None = "write", checks: bool = True) -> Exchange:
+        """Send a (generated or built) case; the Authorization header is always ours, never generated."""
+        operation = self.spec[case.operation.definition.raw["operationId"]]
+        for name in [name for name in case.headers if name.lower() in _TRANSPORT_HEADERS]:
+            del case.headers[name]
+        headers = dict(self.config.extra_headers)
+        token = self.token_for(identity)
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        response = case.call(
+            base_url=self.config.base_url, session=self.session, headers=headers, timeout=self.config.request_timeout
+        )
+        exchange = Exchange(operation, case, response, identity if token else None)
+        self.results.count_request(operation.operation_id)
+        if checks:
+            run_response_checks(self, exchange)
+        return exchange
+
+    def call(
+        self,
+        operation_id: str,
+        *,
+        path: dict[str, Any] | None = None,
+        query: dict[str, Any] | None = None,
+        body: Any = NOT_SET,
+        raw: bytes | None = None,
+        identity: str | None = "write",
+        headers: dict[str, str] | None = None,
+        checks: bool = True,
+    ) -> Exchange:
+        """Build a case for an operation by id and send it. `raw` sends bytes as a JSON body, unparsed."""
+        operation = self.spec[operation_id]
+        payload = raw if raw is not None else body
+        case = operation.st.Case(
+            path_parameters=path,
+            query=query,
+            headers=headers,
+            body=payload,
+            media_type="application/json" if payload is not NOT_SET else None,
+        )
+        return self.send(case, identity=identity, checks=checks)
+
+    def record(self, check: str, exchange: Exchange | None, violation: Violation, *, operation: str = "") -> None:
+        """Turn a violation into a failure record, with a reproduction when there is an exchange."""
+        reveal = self.token_for(exchange.identity) if (exchange is not None and self.config.reveal_token) else None
+        status = exchange.status if exchange is not None else None
+        failure = Failure(
+            check=check,
+            operation=exchange.operation.operation_id if exchange is not None else operation,
+            title=violation.title,
+            expected=violation.expected,
+            actual=violation.actual,
+            curl=exchange.curl(reveal) if exchange is not None else "",
+            phase=PHASE.get(),
+            status=status,
+            kind=violation.kind,
+        )
+        self.results.add_failure(failure)
+
+    def apply(self, check: str, exchange: Exchange, **expected: Any) -> bool:
+        """Apply a scenario/model check of the registry to an exchange; True when it holds."""
+        self.results.count_check(check)
+        try:
+            load_all()[check].fn(exchange, **expected)
+        except Violation as violation:
+            self.record(check, exchange, violation)
+            return False
+        return True
+
+
+def poll(read: Callable[[], T], done: Callable[[T], bool], *, timeout: float, interval: float) -> T:
+    """Read until `done` holds or the timeout passes; return the last read (the caller checks it)."""
+    deadline = time.monotonic() + timeout
+    value = read()
+    while not done(value) and time.monotonic() < deadline:
+        time.sleep(interval)
+        value = read()
+    return value

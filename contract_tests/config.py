@@ -1,0 +1,108 @@
+"""The suite's options in one frozen dataclass, plus the named Hypothesis profiles.
+
+The CLI and the pytest plugin both build a `Config` and hand it to `runner.run`; nothing else reads flags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from contract_tests.errors import ConfigError
+
+__all__ = ["DEFAULT_MAX_EXAMPLES", "PHASES", "PROFILES", "Config", "Profile"]
+
+# Every phase, in the order the runner executes them: the semantic phases first, on a server that fuzzing has
+# not yet filled with odd data.
+PHASES: tuple[str, ...] = ("auth", "invariants", "model", "stateful", "conformance")
+
+# Measured against the project's mock on 2 cores: the default run takes about 15 s (see README).
+DEFAULT_MAX_EXAMPLES = 20
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How much generation each phase does, derived from one `max_examples` knob."""
+
+    max_examples: int
+    # The links state machine and the model state machine run whole scenarios, so fewer of them.
+    scenarios: int
+    steps: int
+
+
+def _profile(max_examples: int) -> Profile:
+    return Profile(
+        max_examples=max_examples, scenarios=max(2, max_examples // 2), steps=max(8, min(30, 2 * max_examples))
+    )
+
+
+PROFILES: dict[str, Profile] = {
+    "quick": _profile(3),
+    "default": _profile(DEFAULT_MAX_EXAMPLES),
+    "thorough": _profile(100),
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything one contract run needs. `base_url` is the API root, e.g. `http://host/api/orchestration`."""
+
+    base_url: str
+    token: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    token_url: str | None = None
+    max_examples: int = DEFAULT_MAX_EXAMPLES
+    seed: int = 0
+    workers: int = 1
+    junit_xml: Path | None = None
+    report_path: Path | None = None
+    deviations_path: Path | None = None
+    phases: tuple[str, ...] = PHASES
+    # The real service is asynchronous: reads that should show progress are retried until this timeout.
+    poll_timeout: float = 5.0
+    poll_interval: float = 0.05
+    request_timeout: float = 10.0
+    # Curl commands carry `$TOKEN` unless this is set; then they embed the real token (do not print it in CI logs).
+    reveal_token: bool = False
+    # Use `<origin>/_mock` when it answers (publishing bus events, moving the clock); never required.
+    use_control_api: bool = True
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigError(f"--base-url must be an http(s) URL, got {self.base_url!r}")
+        if self.max_examples < 1:
+            raise ConfigError("--max-examples must be at least 1")
+        if self.workers < 1:
+            raise ConfigError("--workers must be at least 1")
+        if bool(self.client_id) != bool(self.client_secret):
+            raise ConfigError("--client-id and --client-secret go together")
+        if self.token and self.client_id:
+            raise ConfigError("give either --token or --client-id/--client-secret, not both")
+        unknown = [phase for phase in self.phases if phase not in PHASES]
+        if unknown:
+            raise ConfigError(f"unknown phase(s) {', '.join(unknown)}; known: {', '.join(PHASES)}")
+        object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def effective_token_url(self) -> str:
+        return self.token_url or f"{self.origin}/api/auth/oauth/token"
+
+    @property
+    def control_url(self) -> str:
+        return f"{self.origin}/_mock"
+
+    @property
+    def profile(self) -> Profile:
+        return _profile(self.max_examples)
+
+    def with_changes(self, **changes: object) -> Config:
+        return replace(self, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,112 @@
+"""Trigger scenarios of the invariants phase (BEHAVIOR.md §10, invariants 17 to 24)."""
+
+from __future__ import annotations
+
+import uuid
+
+from contract_tests.actions import Actions
+from contract_tests.expressions import Compare, Field
+from contract_tests.invariants import WORLD_TO_BANK, scenario
+
+__all__: list[str] = []
+
+
+@scenario(17)
+def trigger_validation(a: Actions) -> None:
+    wf, gone = a.create_workflow({"stages": [{"noop": {}}]}), a.create_workflow({"stages": []})
+    if wf is None or gone is None:
+        return
+    a.delete_workflow(gone)
+    unknown = str(uuid.uuid5(uuid.NAMESPACE_URL, f"contract-trigger-{a.nonce}"))
+    cases = [
+        ({"workflowID": wf.id}, 400, "a trigger without event"),
+        ({"event": "SAVED_PAYMENT"}, 400, "a trigger without workflowID"),
+        (
+            {"event": "SAVED_PAYMENT", "workflowID": wf.id, "filter": "event.amount >"},
+            400,
+            "a filter that does not compile",
+        ),
+        ({"event": "SAVED_PAYMENT", "workflowID": wf.id, "vars": {"x": "1 +"}}, 400, "a var that does not compile"),
+        ({"event": "SAVED_PAYMENT", "workflowID": unknown}, 404, "a trigger for an unknown workflow"),
+        ({"event": "SAVED_PAYMENT", "workflowID": gone.id}, 404, "a trigger for a deleted workflow"),
+    ]
+    for body, status, why in cases:
+        a.api.apply("invalid_trigger_rejected", a.api.call("createTrigger", body=body), expected=status, why=why)
+
+
+@scenario(18, 19, 20)
+def trigger_lifecycle(a: Actions) -> None:
+    wf = a.create_workflow({"stages": [{"noop": {}}]})
+    if wf is None:
+        return
+    body = {
+        "name": f"Contract-Payin-{a.nonce}",
+        "event": "SAVED_PAYMENT",
+        "workflowID": wf.id,
+        "filter": 'event.amount > 100 && event.status == "SUCCEEDED"',
+        "vars": {"amount": "event.amount", "user": '"user:" + event.id'},
+    }
+    trigger = a.create_trigger(body)
+    decoy = a.create_trigger({**body, "name": f"contract-other-{a.nonce}"})
+    if trigger is None or decoy is None:
+        return
+    a.read_trigger(trigger)
+    a.list_triggers()
+    a.list_triggers(name=f"payin-{a.nonce}".upper())
+    a.occurrences(trigger)
+    a.delete_trigger(trigger)
+    a.read_trigger(trigger)
+    a.list_triggers()
+    a.delete_trigger(trigger)
+    a.occurrences(trigger)
+
+
+@scenario(21, 22, 23, 24, control=True)
+def trigger_firing(a: Actions) -> None:
+    send = {"send": {**WORLD_TO_BANK["send"], "amount": {"amount": "${amount}", "asset": "EUR/2"}}}
+    wf = a.create_workflow({"stages": [send]})
+    if wf is None:
+        return
+    event_type = f"CONTRACT_PAYMENT_{a.nonce.upper()}"
+    above = Compare(Field("amount"), ">", 100)
+    fires = a.create_trigger(
+        {"event": "SAVED_PAYMENT", "workflowID": wf.id, "filter": above.render(), "vars": {"amount": "event.amount"}},
+        above,
+    )
+    broken = a.create_trigger(
+        {"event": "SAVED_PAYMENT", "workflowID": wf.id, "vars": {"x": 'link(event, "unknown").name'}}
+    )
+    other = a.create_trigger({"event": event_type, "workflowID": wf.id})
+    if fires is None or broken is None or other is None:
+        return
+    payment = {"type": "SAVED_PAYMENT", "payload": {"id": "pay_contract_1", "amount": 1000000, "status": "SUCCEEDED"}}
+    a.publish(payment)
+    a.occurrences(fires)
+    a.occurrences(broken)
+    a.occurrences(other)
+    ex = a.api.call("listTriggersOccurrences", path={"triggerID": fires.id})
+    occurrence = ex.data[0] if isinstance(ex.data, list) and ex.data and isinstance(ex.data[0], dict) else {}
+    instance_id = occurrence.get("workflowInstanceID")
+    if instance_id:
+        started = a.api.call("getInstance", path={"instanceID": instance_id})
+        a.api.apply("read_matches_created", started, created={"workflowID": wf.id}, fields=("workflowID",))
+        history = a.api.call("getInstanceHistory", path={"instanceID": instance_id})
+        a.api.apply("vars_reach_run", history, expected=1000000)
+    a.publish(payment)  # same payment id: suppressed
+    a.publish({"type": "SAVED_PAYMENT", "payload": {"id": "pay_contract_2", "amount": 50}})  # filter false
+    a.publish({"type": "SAVED_PAYMENT", "payload": {"id": "pay_contract_3"}})  # filter errors: no occurrence
+    for trigger in (fires, other):
+        a.occurrences(trigger)
+
+
+@scenario(control=True)
+def delay_follows_clock(a: Actions) -> None:
+    wf = a.create_workflow({"stages": [{"delay": {"duration": "10s"}}, {"noop": {}}]})
+    inst = a.run(wf) if wf else None
+    if inst is None:
+        return
+    a.read_instance(inst)
+    a.send_event(inst, "continue")
+    a.advance_clock(10)
+    a.read_instance(inst)
+    a.history(inst)

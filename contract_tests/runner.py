@@ -1,0 +1,165 @@
+"""`run(config)`: the one library call behind the CLI and the pytest plugin.
+
+Preflight (reachability, tokens, control API), then the phases in `config.phases` order (by default auth,
+invariants, model, stateful, conformance). Returns a `Report`; raises `CouldNotRun` only when nothing could be checked.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+import requests
+from hypothesis.errors import Flaky
+
+from contract_tests import invariants_triggers  # noqa: F401  (registers the trigger scenarios)
+from contract_tests.actions import Actions, World
+from contract_tests.auth import Tokens, obtain_tokens
+from contract_tests.authz import run_auth
+from contract_tests.client import PHASE, Api
+from contract_tests.config import Config
+from contract_tests.conformance import run_conformance
+from contract_tests.control import Control, detect_control
+from contract_tests.deviations import load_deviations
+from contract_tests.errors import CouldNotRun, ServerUnreachable
+from contract_tests.invariants import SCENARIOS
+from contract_tests.links import run_links
+from contract_tests.progress import Listener, NullListener
+from contract_tests.report import Report
+from contract_tests.results import PhaseStats, Results
+from contract_tests.spec import load_spec
+from contract_tests.stateful import fresh_world, run_model
+
+__all__ = ["run"]
+
+
+@dataclass
+class _Context:
+    config: Config
+    api: Api
+    control: Control | None
+    listener: Listener
+
+
+def _preflight(config: Config) -> Tokens:
+    with httpx.Client(timeout=config.request_timeout) as client:
+        try:
+            client.get(f"{config.base_url}/_info")
+        except httpx.TransportError as exc:
+            raise ServerUnreachable(f"{config.base_url} is unreachable: {exc}") from exc
+        tokens = obtain_tokens(config, client)
+        if tokens.write is None:
+            probe = client.get(f"{config.base_url}/workflows")
+            if probe.status_code == 401:
+                raise CouldNotRun("the server requires a token: pass --token or --client-id/--client-secret")
+    return tokens
+
+
+def _phase_auth(ctx: _Context) -> None:
+    run_auth(ctx.api)
+
+
+def _phase_conformance(ctx: _Context) -> None:
+    profile = ctx.config.profile
+    run_conformance(
+        ctx.api,
+        max_examples=profile.max_examples,
+        seed=ctx.config.seed,
+        workers=ctx.config.workers,
+        on_operation=ctx.listener.operation_done,
+    )
+
+
+def _stopped_early(ctx: _Context, phase: str, exc: Exception) -> None:
+    # The server's answers decide what a stateful rule can draw next; when a replayed prefix meets a changed
+    # server, Hypothesis refuses to go on. What ran was checked; the rest of the phase is reported as skipped.
+    reason = f"stopped early ({type(exc).__name__}): the server state moved"
+    ctx.api.results.skip(f"{phase}: remaining scenarios", reason)
+
+
+def _phase_stateful(ctx: _Context) -> None:
+    profile = ctx.config.profile
+    try:
+        run_links(ctx.api, scenarios=profile.scenarios, steps=profile.steps, seed=ctx.config.seed)
+    except Flaky as exc:
+        _stopped_early(ctx, "stateful", exc)
+
+
+def _phase_invariants(ctx: _Context) -> None:
+    world = World()
+    for scenario in SCENARIOS:
+        if scenario.needs_control and ctx.control is None:
+            ctx.api.results.skip(scenario.name, f"needs the control API ({ctx.config.control_url} did not answer)")
+            continue
+        try:
+            scenario.run(Actions(ctx.api, ctx.control, world))
+        except requests.ConnectionError:
+            raise
+        except Exception as exc:
+            ctx.api.results.error(f"scenario {scenario.name} stopped: {exc!r}")
+        ctx.listener.operation_done(scenario.name)
+
+
+def _phase_model(ctx: _Context) -> None:
+    if ctx.control is None:
+        ctx.api.results.skip("model: publish, advance_clock", "needs the control API (bus events, clock)")
+    shared = World()
+    profile = ctx.config.profile
+    try:
+        run_model(
+            lambda: Actions(ctx.api, ctx.control, fresh_world(shared)),
+            scenarios=profile.scenarios,
+            steps=profile.steps,
+            seed=ctx.config.seed,
+        )
+    except Flaky as exc:
+        _stopped_early(ctx, "model", exc)
+
+
+PHASE_RUNNERS: dict[str, Callable[[_Context], None]] = {
+    "auth": _phase_auth,
+    "conformance": _phase_conformance,
+    "stateful": _phase_stateful,
+    "invariants": _phase_invariants,
+    "model": _phase_model,
+}
+
+
+def run(config: Config, *, listener: Listener | None = None) -> Report:
+    """Check the implementation at `config.base_url` against the contract and return what was found."""
+    listener = listener or NullListener()
+    started = time.monotonic()
+    deviations = load_deviations(config.deviations_path) if config.deviations_path else None
+    tokens = _preflight(config)
+    results = Results(on_failure=listener.failure, acceptor=deviations.reason_for if deviations else None)
+    control = detect_control(config.control_url, config.request_timeout) if config.use_control_api else None
+    if control is None:
+        reason = f"no control API at {config.control_url}: bus events and clock moves are not possible"
+        results.skip("control API", reason)
+        results.skip("vars_reach_run", reason)
+    api = Api(load_spec(config.base_url), config, tokens, results)
+    ctx = _Context(config, api, control, listener)
+    try:
+        for name in config.phases:
+            stats = results.phases.setdefault(name, PhaseStats())
+            listener.phase_started(name)
+            PHASE.set(name)
+            began = time.monotonic()
+            failures_before = len(results.failures)
+            try:
+                PHASE_RUNNERS[name](ctx)
+                stats.status = "failed" if len(results.failures) > failures_before else "passed"
+            except requests.ConnectionError as exc:
+                stats.status = "error"
+                results.error(f"phase {name}: lost the server: {exc}")
+            except Exception as exc:
+                stats.status = "error"
+                results.error(f"phase {name} stopped: {exc!r}")
+            stats.duration = time.monotonic() - began
+            listener.phase_finished(name, stats)
+    finally:
+        if control is not None:
+            control.close()
+    return Report(config=config, results=results, duration=time.monotonic() - started, control=control is not None)

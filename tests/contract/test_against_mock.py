@@ -1,0 +1,67 @@
+"""The suite against the project's own mock: spec mode conforms (fast, deterministic), real mode does not,
+and the report names the real service's known deviations."""
+
+from __future__ import annotations
+
+import pytest
+
+from contract_tests.config import Config
+from contract_tests.runner import run
+from tests.contract.conftest import reset, run_suite
+from tests.support import RunningMock
+
+
+@pytest.mark.slow
+def test_the_mock_conforms_with_default_settings(mock_server: RunningMock) -> None:
+    reset(mock_server)
+    report = run(Config(base_url=mock_server.api, client_id="contract-tests", client_secret="secret", seed=1))
+    assert report.exit_code == 0, report.summary()
+    # About 20 s on an idle 2-core machine; the bound leaves room for a loaded CI box (`-n 2`, other suites).
+    assert report.duration < 90, f"the default run took {report.duration:.1f}s"
+    assert sum(s.requests for s in report.results.operations.values()) > 300
+    assert {"auth", "invariants", "model", "stateful", "conformance"} == set(report.results.phases)
+
+
+def test_a_seeded_run_is_deterministic(mock_server: RunningMock) -> None:
+    outcomes = []
+    for _ in range(2):
+        reset(mock_server)
+        report = run_suite(mock_server.api, seed=3)
+        requests = {name: stats.requests for name, stats in report.results.operations.items()}
+        outcomes.append((sorted(report.results.failures), requests))
+    assert outcomes[0] == outcomes[1]
+
+
+@pytest.fixture(scope="module")
+def real_report(real_server: RunningMock):
+    reset(real_server)
+    return run_suite(real_server.api, phases=("auth", "invariants", "model", "stateful"))
+
+
+def test_the_real_quirks_fail_the_suite(real_report) -> None:
+    assert real_report.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("check", "operation", "deviation"),
+    [
+        ("unknown_resource_not_found", "getWorkflow", "500 INTERNAL for an unknown workflow"),
+        ("unknown_resource_not_found", "getInstance", "500 INTERNAL for an unknown instance"),
+        ("not_a_server_error", "runWorkflow", "500 INTERNAL when running an unknown workflow"),
+        ("error_body", "listWorkflows", "401 with an empty body"),
+        ("instance_progress", "getInstance", "abort is a no-op: the instance runs on"),
+        ("not_a_server_error", "listTriggers", "the name filter answers 500 (broken SQL)"),
+        ("malformed_body_rejected", "getInstanceStageHistory", "a non-integer stage number answers a bare 404"),
+        ("event_to_finished_rejected", "sendEvent", "an event for a terminated instance answers 500"),
+    ],
+)
+def test_the_report_names_each_known_deviation(real_report, check: str, operation: str, deviation: str) -> None:
+    found = {(f.check, f.operation) for f in real_report.results.new_failures}
+    assert (check, operation) in found, f"{deviation} was not reported as [{check}] {operation}"
+
+
+def test_workers_share_the_conformance_phase(mock_server: RunningMock) -> None:
+    reset(mock_server)
+    report = run_suite(mock_server.api, workers=2, phases=("conformance",))
+    assert report.exit_code == 0, report.summary()
+    assert len(report.results.operations) == 17
