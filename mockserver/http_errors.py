@@ -7,15 +7,19 @@ real service answers ``{"errorCode", "errorMessage"}``. Everything is mapped her
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
 
 import orjson
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
+from mockserver.config import GATEWAY_PREFIX
 from mockserver.errors import MockError
 
 log = logging.getLogger("mockserver")
+_HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options"})
 
 CODES = {
     400: "VALIDATION",
@@ -57,13 +61,35 @@ def problem(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     return error_response(status, _client_code(status), message)
 
 
-def http_exception(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    assert isinstance(exc, HTTPException)
-    status = exc.status_code
-    headers = dict(exc.headers or {})
-    headers.pop("content-type", None)
-    message = {404: "no such route", 405: "method not allowed on this route"}.get(status, str(exc.detail))
-    return error_response(status, _client_code(status), message, headers)
+class AllowedMethods:
+    """Which methods a path serves, from the specs: Starlette's 405 only names the methods of
+    the first route it matched, so ``Allow`` would leave out e.g. POST on ``/workflows``."""
+
+    def __init__(self, specs: list[tuple[str, dict]]) -> None:
+        self._routes: list[tuple[re.Pattern[str], str]] = []
+        for base, spec in specs:
+            for template, item in spec["paths"].items():
+                methods = sorted(m.upper() for m in item if m in _HTTP_METHODS)
+                if "GET" in methods:
+                    methods.append("HEAD")
+                pattern = re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(base + template))
+                self._routes.append((re.compile(f"^(?:{GATEWAY_PREFIX})?{pattern}/?$"), ", ".join(methods)))
+
+    def __call__(self, path: str) -> str | None:
+        return next((allow for pattern, allow in self._routes if pattern.match(path)), None)
+
+
+def http_exception_handler(allowed: AllowedMethods) -> Callable[[ConnexionRequest, Exception], ConnexionResponse]:
+    def http_exception(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        assert isinstance(exc, HTTPException)
+        status = exc.status_code
+        headers = {k.lower(): v for k, v in (exc.headers or {}).items() if k.lower() != "content-type"}
+        if status == 405:
+            headers["allow"] = allowed(request.url.path) or headers.get("allow", "")
+        message = {404: "no such route", 405: "method not allowed on this route"}.get(status, str(exc.detail))
+        return error_response(status, _client_code(status), message, headers)
+
+    return http_exception
 
 
 def undecodable(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:

@@ -4,6 +4,9 @@ The state is kept as its command log (``mockserver.recording`` says why and how)
 header line, then one JSON document per command since the last reset. At start the log
 is replayed on a fresh backend; afterwards it is saved every ``--state-interval`` seconds
 when it changed, and once more at shutdown (SIGTERM, SIGINT), after the last request.
+A restored mock does not load its start-up fixtures again: what they created is in the
+log already (``POST /_mock/reset`` reloads them as usual). The file holds what clients
+sent, so it is created readable by its owner only.
 
 Every save replaces the file whole and atomically: the text goes to a temporary file in
 the same directory, is fsynced, then ``os.replace``-d over the old one (and the directory
@@ -158,11 +161,10 @@ class Persistence:
         """Every interval, save what changed; the file work runs off the event loop."""
         while True:
             await asyncio.sleep(self.settings.state_interval)
-            data = self._snapshot()
-            if data is None:
-                continue
             try:
-                await asyncio.to_thread(self.file.write, data)
-            except OSError:
-                self._saved_version = -1  # try again next time
+                data = self._snapshot()
+                if data is not None:
+                    await asyncio.to_thread(self.file.write, data)
+            except Exception:  # a full disk must not end the saving for good: try again next time
+                self._saved_version = -1
                 log.exception("could not save the state to %s", self.file.path)

@@ -180,7 +180,7 @@ def _plain(value: Any) -> Any:
 
 def _through_json(args: list[Any], kwargs: dict[str, Any]) -> tuple[str, Args]:
     try:
-        text = json.dumps([args, kwargs], default=_plain, ensure_ascii=False)
+        text = json.dumps([args, kwargs], default=_plain)
     except (TypeError, ValueError) as exc:
         raise ValidationError(f"this request cannot be recorded in --state-file: {exc}") from exc
     again = json.loads(text)
@@ -248,7 +248,8 @@ class Recorder:
             self._append(spec, entry, ok)
 
     def _append(self, spec: CommandSpec, entry: dict[str, Any], ok: bool) -> None:
-        line = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+        # ASCII only: a lone surrogate in a client's string still makes a valid, UTF-8 encodable line.
+        line = json.dumps(entry, separators=(",", ":"))
         if spec.restarts_log and ok:
             self.lines = [line]
         else:

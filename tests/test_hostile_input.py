@@ -146,3 +146,17 @@ def test_generated_json_never_gives_5xx(mock_server, write_token, ids, target, b
         mock_server, write_token, method, template.format(**ids), json.dumps(body).encode(), "application/json"
     )
     assert_client_error(reply)
+
+
+@pytest.mark.parametrize(
+    ("path", "allow"),
+    [
+        ("/workflows", "GET, POST, HEAD"),
+        ("/workflows/00000000-0000-4000-8000-000000000000", "DELETE, GET, HEAD"),
+        ("/instances/x/abort", "PUT"),
+    ],
+)
+def test_405_names_every_method_the_path_serves(mock_server, write_token, path: str, allow: str) -> None:
+    reply = httpx.patch(mock_server.api + path, headers={"Authorization": f"Bearer {write_token}"})
+    assert reply.status_code == 405
+    assert set(reply.headers["allow"].split(", ")) == set(allow.split(", "))
