@@ -1,8 +1,9 @@
 """The project's OpenAPI descriptions, shipped as package data."""
+
 from pathlib import Path
 
 SPEC_DIR = Path(__file__).resolve().parent
 ORCHESTRATION_SPEC = SPEC_DIR / "orchestration.v1.yaml"
 CONTROL_SPEC = SPEC_DIR / "control.v1.yaml"
 
-__all__ = ["SPEC_DIR", "ORCHESTRATION_SPEC", "CONTROL_SPEC"]
+__all__ = ["CONTROL_SPEC", "ORCHESTRATION_SPEC", "SPEC_DIR"]
