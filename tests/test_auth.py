@@ -60,7 +60,7 @@ def test_server_info_needs_no_token(mock_server: RunningMock) -> None:
 
 @pytest.mark.parametrize(
     "header",
-    ["Bearer", "Bearer not-a-jwt", "Basic abc", "Token x", "Bearer " + jwt.encode({"scope": "x"}, "k", "HS256")],
+    ["Bearer", "Bearer not-a-jwt", "Basic abc", "Token x", "Bearer " + jwt.encode({"scope": "x"}, "k" * 32, "HS256")],
 )
 def test_bad_tokens_are_401(mock_server: RunningMock, header: str) -> None:
     reply = httpx.get(mock_server.api + "/workflows", headers={"Authorization": header})
