@@ -1,0 +1,324 @@
+"""Turn the results dictionary into the acceptance verdicts, RESULTS.md and the console summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from servers import BENCH
+
+MARKDOWN = BENCH / "RESULTS.md"
+RPS_FACTOR = 1.5
+TARGET_SCENARIOS = ("info", "occurrences", "create_workflow")
+
+
+def _verdict(name: str, measured: str, target: str, ok: bool | None, gap: str = "") -> dict[str, Any]:
+    return {"name": name, "measured": measured, "target": target, "pass": ok, "gap": "" if ok else gap}
+
+
+def _throughput_targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found = []
+    for row in rows:
+        if row["key"] not in TARGET_SCENARIOS:
+            continue
+        mine, theirs = row["mock"], row["prism"]
+        times = row["ratio"]["rps"] or 0.0
+        found.append(
+            _verdict(
+                f"{row['label']} req/s",
+                f"{mine['rps']:,.0f} vs {theirs['rps']:,.0f} ({times:.2f}x)",
+                f">= {RPS_FACTOR}x Prism",
+                times >= RPS_FACTOR,
+                f"{RPS_FACTOR / times:.2f}x more req/s needed" if times else "no figure",
+            )
+        )
+        over = (mine["p99_ms"] / theirs["p99_ms"] - 1) * 100 if theirs["p99_ms"] else 0.0
+        found.append(
+            _verdict(
+                f"{row['label']} p99",
+                f"{mine['p99_ms']:.1f} ms vs {theirs['p99_ms']:.1f} ms",
+                "<= Prism's p99",
+                mine["p99_ms"] <= theirs["p99_ms"],
+                f"{over:+.0f}% vs Prism",
+            )
+        )
+    return found
+
+
+def _scale_targets(scale: dict[str, Any]) -> list[dict[str, Any]]:
+    steps = scale["steps"]
+    first, last = steps[0], steps[-1]
+    found = []
+    for name in ("workflow_by_id", "instance_by_id"):
+        base, big = first["probes"][name]["p99_ms"], last["probes"][name]["p99_ms"]
+        times = big / base if base else 0.0
+        found.append(
+            _verdict(
+                f"GET {name.split('_')[0]} by id p99 at {last['label']}",
+                f"{big:.1f} ms vs {base:.1f} ms ({times:.2f}x)",
+                "<= 2x the probe-only store",
+                times <= 2,
+                f"{times / 2:.2f}x over the bound",
+            )
+        )
+    peak = scale["verdict"]["peak_rss_mib"]
+    found.append(
+        _verdict(
+            f"RSS at {last['label']}", f"{peak:,.0f} MiB", "< 1024 MiB", peak < 1024, f"{peak - 1024:,.0f} MiB over"
+        )
+    )
+    return found
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    found = _throughput_targets(results.get("scenarios", []))
+    memory = results.get("memory")
+    if memory:
+        idle, prism_idle = memory["mock"]["idle_mib"], memory["prism"]["idle_mib"]
+        found.append(
+            _verdict(
+                "RSS idle",
+                f"{idle:.0f} MiB vs {prism_idle:.0f} MiB ({idle / prism_idle:.2f}x)",
+                "<= 0.5x Prism",
+                idle <= prism_idle / 2,
+                f"{idle - prism_idle / 2:.0f} MiB over",
+            )
+        )
+    startup = results.get("startup")
+    if startup:
+        best = startup["mock"]["best_s"]
+        found.append(
+            _verdict(
+                "ready to answer (best of starts)",
+                f"{best:.2f} s (Prism {startup['prism']['best_s']:.2f} s)",
+                "< 0.5 s",
+                best < 0.5,
+                f"{best - 0.5:.2f} s over",
+            )
+        )
+    if results.get("scale"):
+        found += _scale_targets(results["scale"])
+    suite = (results.get("contract") or {}).get("suite")
+    if suite is not None:
+        if suite.get("available"):
+            found.append(
+                _verdict(
+                    "default contract run",
+                    f"{suite['wall_s']:.1f} s",
+                    "< 60 s",
+                    suite["wall_s"] < 60,
+                    f"{suite['wall_s'] - 60:.1f} s over",
+                )
+            )
+        else:
+            found.append(_verdict("default contract run", f"not available ({suite.get('reason')})", "< 60 s", None))
+    return found
+
+
+def _mark(ok: bool | None) -> str:
+    return {True: "PASS", False: "MISS", None: "n/a"}[ok]
+
+
+def _n(value: Any, digits: int = 2) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.{digits}f}"
+
+
+def _targets_md(results: dict[str, Any]) -> list[str]:
+    lines = [
+        "## Acceptance targets",
+        "",
+        "| target | measured (mock vs Prism) | bound | verdict | gap |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for t in results.get("targets") or targets(results):
+        lines.append(f"| {t['name']} | {t['measured']} | {t['target']} | **{_mark(t['pass'])}** | {t['gap']} |")
+    return [*lines, ""]
+
+
+NOISE_CORES = 0.25
+
+
+def _scenarios_md(results: dict[str, Any]) -> list[str]:
+    lines = [
+        "## Throughput and latency (wrk, interleaved: mock, Prism, next scenario)",
+        "",
+        "| scenario | server | req/s | p50 ms | p90 ms | p99 ms | CPU ms/req | body bytes | non-2xx | other load |"
+        " x Prism req/s | x Prism p99 | x Prism CPU |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    noisy = []
+    for row in results.get("scenarios", []):
+        for name in ("mock", "prism"):
+            f = row[name]
+            ratios = row["ratio"] if name == "mock" else {}
+            label = row["label"] + (" *" if row["target"] else "") if name == "mock" else ""
+            other = f.get("other_load_cores")
+            if other is not None and other > NOISE_CORES:
+                noisy.append(f"{row['label']} ({name}, {other} cores)")
+            lines.append(
+                f"| {label} | {name} | {_n(f['rps'], 0)} | {_n(f['p50_ms'])} | {_n(f['p90_ms'])} | {_n(f['p99_ms'])} "
+                f"| {_n(f['cpu_ms_per_request'], 3)} | {_n(f['response_bytes'])} "
+                f"| {_n(f['status_errors'] + f['socket_errors'])} | {_n(other)} | {_n(ratios.get('rps'))} "
+                f"| {_n(ratios.get('p99'))} | {_n(ratios.get('cpu'))} |"
+            )
+    lines += [
+        "",
+        "`*` scenarios named by the acceptance targets. `body bytes`: the size of one answer; "
+        "Prism answers the spec's static example (one list item), the mock the real state. "
+        "`other load`: cores used during the load by processes other than the server under test and the "
+        "benchmark (wrk included in the benchmark); near 0 means a clean measurement.",
+        "",
+    ]
+    if noisy:
+        lines += [
+            f"**Warning**: other processes used more than {NOISE_CORES} cores during: {'; '.join(noisy)}. "
+            "Those figures understate the server; rerun on an idle machine.",
+            "",
+        ]
+    return lines
+
+
+def _memory_md(results: dict[str, Any]) -> list[str]:
+    memory, startup = results.get("memory"), results.get("startup")
+    if not memory or not startup:
+        return []
+    lines = [
+        "## Memory and start-up",
+        "",
+        "| server | RSS idle MiB | RSS peak MiB | processes | ready in (best) s | all starts s |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for name in ("mock", "prism"):
+        m, s = memory[name], startup[name]
+        lines.append(
+            f"| {name} | {_n(m['idle_mib'], 1)} | {_n(m['peak_mib'], 1)} | {m['processes']} "
+            f"| {_n(s['best_s'], 3)} | {', '.join(f'{t:.3f}' for t in s['tries_s'])} |"
+        )
+    lines += [
+        "",
+        f"Mock / Prism: idle {_n(memory['ratio']['idle'])}x, peak {_n(memory['ratio']['peak'])}x. Peak is "
+        "over the whole head-to-head run (the mock's store grows with every POST).",
+        "",
+    ]
+    return lines
+
+
+def _scale_md(scale: dict[str, Any] | None) -> list[str]:
+    if not scale:
+        return []
+    lines = [
+        "## Scale (mock alone)",
+        "",
+        f"wrk {scale['probe_duration_s']:g} s per probe and size, in rounds of 1 s with the probes taking turns "
+        "(latencies from the median round); p50 / p99 in ms. By-id probes and the lists of 10 "
+        "items must not grow with the store; the full `GET /workflows` returns everything (O(store)).",
+        "",
+        "| store | RSS MiB | load s | workflow by id | instance by id | trigger by id | instances of a workflow "
+        "(10) | running (10) | occurrences (10) | GET /workflows (all) p50 ms | µs/item | other load |",
+        "| --- | ---: | ---: | --- | --- | --- | --- | --- | --- | ---: | ---: | ---: |",
+    ]
+    probes = ("workflow_by_id", "instance_by_id", "trigger_by_id", "instances_of_workflow", "running_instances")
+    for step in scale["steps"]:
+        p = step["probes"]
+        cells = " | ".join(f"{p[name]['p50_ms']:.2f} / {p[name]['p99_ms']:.2f}" for name in (*probes, "occurrences"))
+        full = p["workflows_list"]
+        lines.append(
+            f"| {step['label']} ({step['workflows']:,} wf, {step['instances']:,} inst, {step['triggers']:,} trg) "
+            f"| {_n(step['rss_mib'], 1)} | {_n(step['load_s'], 1)} | {cells} "
+            f"| {_n(full['p50_ms'], 1)} ({full['items']:,} items) | {_n(full['us_per_item'])} "
+            f"| {_n(max(p[name].get('other_load_cores', 0.0) for name in probes))} |"
+        )
+    v = scale["verdict"]
+    lines += [
+        "",
+        f"Verdict: reads by id O(1): **{'yes' if v['reads_by_id_o1'] else 'NO'}**; "
+        f"fixed-size lists O(result): **{'yes' if v['fixed_lists_o_result'] else 'NO'}** "
+        "(largest store vs probe-only, p50 and p99 within 2x); peak RSS "
+        f"{_n(v['peak_rss_mib'], 0)} MiB (VmHWM {_n(scale['hwm_mib'], 0)} MiB).",
+        "",
+        "Growth, largest store / probe-only store:",
+        "",
+        "| probe | p50 x | p99 x |",
+        "| --- | ---: | ---: |",
+    ]
+    lines += [f"| {name} | {g['p50']} | {g['p99']} |" for name, g in v["growth_largest_vs_empty"].items()]
+    return [*lines, ""]
+
+
+def _profile_md(profile: dict[str, Any] | None) -> list[str]:
+    if not profile:
+        return []
+    lines = ["## Profile (py-spy, see [PROFILE.md](PROFILE.md))", ""]
+    for key, data in profile.items():
+        top = "; ".join(f"`{name.split(' (')[0]}` {pct}%" for name, pct in data["self"][:5])
+        areas = ", ".join(f"{name} {pct}%" for name, pct in data["areas"][:5])
+        lines.append(f"- **{key}** ({data['samples']} samples) self time by library: {areas}. Top: {top}.")
+    return [*lines, ""]
+
+
+def _contract_md(contract: dict[str, Any] | None) -> list[str]:
+    if not contract:
+        return []
+    lines = [
+        "## Contract suite speed (against a fresh mock each)",
+        "",
+        "| run | wall s | requests served | requests/s | cases | cases/s | check runs | exit |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    suite, plain = contract["suite"], contract["schemathesis"]
+    if suite.get("available"):
+        lines.append(
+            "| `orchestration-contract --base-url ... --client-id bench --client-secret bench` (default options) "
+            f"| {_n(suite['wall_s'], 1)} | {_n(suite['requests'])} | {_n(suite['requests_per_s'], 1)} "
+            f"| {_n(suite.get('cases'))} | {_n(suite.get('cases_per_s'), 1)} | {_n(suite.get('check_runs'))} "
+            f"| {suite['exit_code']} |"
+        )
+    else:
+        lines.append(f"| `orchestration-contract` | not available: {suite.get('reason')} | | | | | | |")
+    lines.append(
+        f"| `schemathesis run spec/orchestration.v1.yaml --max-examples {contract['max_examples']}` "
+        f"| {_n(plain['wall_s'], 1)} | {_n(plain['requests'])} | {_n(plain['requests_per_s'], 1)} "
+        f"| {_n(plain.get('cases'))} | {_n(plain.get('cases_per_s'), 1)} | - | {plain['exit_code']} |"
+    )
+    return [
+        *lines,
+        "",
+        "Requests served are counted from the mock's access log, the same way for both tools. Cases: the suite's "
+        'own request count (its JSON report), Schemathesis\'s "generated" test cases. Exit 1 means violations '
+        "were found; the run completed and its time counts.",
+        "",
+    ]
+
+
+def write_markdown(results: dict[str, Any]) -> None:
+    meta = results["meta"]
+    lines = [
+        "# Benchmark results",
+        "",
+        "Generated by `benchmarks/run.py` (see [README.md](README.md) for how to read it); do not edit by hand.",
+        "",
+        f"- run: {meta['date']}, {meta['machine']}, Python {meta['python']}, total {meta.get('total_s', '-')} s",
+        f"- Prism {meta['prism_version']} on `{meta['prism_spec']}` (`--verboseLevel {meta['prism_log_level']}`); "
+        "the mock with `--quiet --auth on`",
+        f"- wrk {meta['wrk']}, loopback; each load: a {meta['warmup_s']:g} s warm-up, then "
+        f"{meta.get('rounds', 1)} rounds of {meta.get('round_s', meta['duration_s']):g} s alternating mock and Prism "
+        "(req/s over all rounds, latencies from the median round)",
+        f"- load average at start {' '.join(meta.get('loadavg_at_start', []))}; "
+        f"benchmark niceness {meta.get('nice', 0)}",
+        "",
+    ]
+    lines += _targets_md(results) + _scenarios_md(results) + _memory_md(results)
+    lines += _scale_md(results.get("scale")) + _profile_md(results.get("profile"))
+    lines += _contract_md(results.get("contract"))
+    MARKDOWN.write_text("\n".join(lines).rstrip("\n") + "\n")
+
+
+def summary(results: dict[str, Any]) -> str:
+    lines = ["", "acceptance targets:"]
+    for t in results.get("targets", []):
+        gap = f"  ({t['gap']})" if t["gap"] else ""
+        lines.append(f"  {_mark(t['pass']):4}  {t['name']}: {t['measured']} [bound {t['target']}]{gap}")
+    return "\n".join(lines)

@@ -1,0 +1,173 @@
+"""The two servers under test, the tools the benchmark needs, and small HTTP helpers.
+
+The mock is started exactly as a user would (`python -m mockserver`); Prism is the npm
+package installed into benchmarks/.cache, started on the upstream spec when the shared
+folder beside the checkout has it.
+"""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import procs
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+CACHE = BENCH / ".cache"
+RESULTS = BENCH / "results"
+LOGS = RESULTS / "logs"
+PRISM_PACKAGE = "@stoplight/prism-cli@5"
+UPSTREAM_SPEC = ROOT.parent / "shared" / "reference" / "upstream-orchestration-v1.openapi.yaml"
+PROJECT_SPEC = ROOT / "spec" / "orchestration.v1.yaml"
+MOCK_PREFIX = "/api/orchestration"
+HOST = "127.0.0.1"
+
+
+@dataclass
+class Server:
+    name: str
+    proc: subprocess.Popen[bytes]
+    port: int
+    # Where the orchestration paths live: the mock's gateway prefix, Prism's root.
+    prefix: str
+    log: Path
+
+    @property
+    def origin(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def url(self, path: str) -> str:
+        return f"{self.origin}{self.prefix}{path}"
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    log("installing wrk from apt ...")
+    if subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=False, capture_output=True).returncode:
+        # A fresh machine has no package lists yet.
+        subprocess.run(["apt-get", "update", "-q"], check=True, capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
+    found = shutil.which("wrk")
+    if not found:
+        raise RuntimeError("wrk is not installed and apt-get could not install it")
+    return found
+
+
+def prism_bin() -> Path:
+    return CACHE / "node_modules" / ".bin" / "prism"
+
+
+def ensure_prism() -> Path:
+    binary = prism_bin()
+    if binary.exists():
+        return binary
+    npm = shutil.which("npm")
+    if npm is None:
+        raise RuntimeError("npm is missing: install nodejs and npm (apt-get install -y nodejs npm)")
+    log(f"installing {PRISM_PACKAGE} into {CACHE} ...")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [npm, "install", "--prefix", str(CACHE), "--no-audit", "--no-fund", "--loglevel=error", PRISM_PACKAGE],
+        check=True,
+    )
+    return binary
+
+
+def prism_version() -> str:
+    package = CACHE / "node_modules" / "@stoplight" / "prism-cli" / "package.json"
+    try:
+        import json
+
+        return str(json.loads(package.read_text())["version"])
+    except (OSError, ValueError, KeyError):
+        return "unknown"
+
+
+def prism_spec() -> Path:
+    return UPSTREAM_SPEC if UPSTREAM_SPEC.exists() else PROJECT_SPEC
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def mock_command(port: int, *, quiet: bool = True, extra: tuple[str, ...] = ()) -> list[str]:
+    cmd = [sys.executable, "-m", "mockserver", "--host", HOST, "--port", str(port), "--auth", "on", *extra]
+    return [*cmd, "--quiet"] if quiet else cmd
+
+
+def prism_command(port: int, log_level: str) -> list[str]:
+    return [str(prism_bin()), "mock", "-h", HOST, "-p", str(port), "-v", log_level, str(prism_spec())]
+
+
+def http_status(port: int, path: str, timeout: float = 1.0) -> int:
+    """Status of one GET on a fresh connection, 0 when nothing answers yet."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    except OSError:
+        return 0
+    finally:
+        conn.close()
+
+
+def wait_ready(server: Server, timeout: float = 60.0) -> float:
+    """The perf_counter() instant /_info first answered 200; polls every 5 ms so the figure is not quantised."""
+    started = time.perf_counter()
+    path = f"{server.prefix}/_info"
+    while time.perf_counter() - started < timeout:
+        if server.proc.poll() is not None:
+            raise RuntimeError(f"{server.name} exited with {server.proc.returncode}; see {server.log}")
+        if http_status(server.port, path, timeout=0.5) == 200:
+            return time.perf_counter()
+        time.sleep(0.005)
+    raise RuntimeError(f"{server.name} did not answer {path} within {timeout} s")
+
+
+def start_mock(tag: str, *, quiet: bool = True, extra: tuple[str, ...] = ()) -> Server:
+    port = free_port()
+    log_path = LOGS / f"mock-{tag}.log"
+    proc = procs.spawn(mock_command(port, quiet=quiet, extra=extra), log_path, cwd=ROOT)
+    return Server("mock", proc, port, MOCK_PREFIX, log_path)
+
+
+def start_prism(tag: str, log_level: str) -> Server:
+    port = free_port()
+    log_path = LOGS / f"prism-{tag}.log"
+    proc = procs.spawn(prism_command(port, log_level), log_path, cwd=CACHE)
+    return Server("prism", proc, port, "", log_path)
+
+
+def mock_token(server: Server) -> str:
+    """A real RS256 token from the mock's OAuth2 endpoint."""
+    import httpx
+
+    response = httpx.post(
+        f"{server.origin}/api/auth/oauth/token",
+        timeout=10,
+        data={"grant_type": "client_credentials", "client_id": "bench", "client_secret": "bench"},
+    )
+    response.raise_for_status()
+    return str(response.json()["access_token"])
