@@ -13,7 +13,6 @@ from pathlib import Path
 import uvicorn
 
 from mockserver.config import DEFAULT_PORT, GATEWAY_PREFIX, Settings
-from mockserver.logredact import redact_access_log
 
 
 def _client(text: str) -> tuple[str, str]:
@@ -155,7 +154,6 @@ def main(argv: list[str] | None = None) -> int:
         http="httptools",
         lifespan="on",
     )
-    redact_access_log()  # after uvicorn.Config, which (re)configures logging
     _Server(config).run()
     return 0
 

@@ -32,14 +32,13 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from mockserver.backend import Backend
 from mockserver.clock import Clock
+from mockserver.config import Settings
 from mockserver.errors import ValidationError
 from mockserver.ids import IdSource
-
-if TYPE_CHECKING:
-    from mockserver.backend import Backend
 
 log = logging.getLogger("mockserver.state")
 
@@ -178,13 +177,14 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} cannot be kept in the state file")
 
 
-def _through_json(args: list[Any], kwargs: dict[str, Any]) -> tuple[str, Args]:
+def _through_json(args: list[Any], kwargs: dict[str, Any]) -> Args:
+    """The arguments as the log will give them back: the live call gets exactly these."""
     try:
         text = json.dumps([args, kwargs], default=_plain)
     except (TypeError, ValueError) as exc:
         raise ValidationError(f"this request cannot be recorded in --state-file: {exc}") from exc
     again = json.loads(text)
-    return text, (again[0], again[1])
+    return again[0], again[1]
 
 
 class Recorder:
@@ -220,7 +220,7 @@ class Recorder:
             at = self.clock.inner.now()
             if spec.skip is not None and spec.skip(self.backend, at):
                 return None
-            _, (jargs, jkwargs) = _through_json(*spec.encode(list(args), dict(kwargs)))
+            jargs, jkwargs = _through_json(*spec.encode(list(args), dict(kwargs)))
             return self._execute(spec, jargs, jkwargs, at, None)
 
         return recorded
@@ -259,10 +259,13 @@ class Recorder:
     def replay(self, lines: Iterable[str]) -> None:
         """Re-run a log on this (fresh) backend; it is recorded again as it runs."""
         for number, line in enumerate(lines, 1):
-            entry = json.loads(line)
-            spec = self._specs.get(entry.get("op"))
+            try:
+                entry = json.loads(line)
+            except ValueError as exc:
+                raise ValueError(f"state file line {number + 1}: {exc}") from exc
+            spec = self._specs.get(entry.get("op")) if isinstance(entry, dict) else None
             if spec is None:
-                raise ValueError(f"state file line {number + 1}: unknown operation {entry.get('op')!r}")
+                raise ValueError(f"state file line {number + 1}: not a known command")
             expected_ok = entry.get("ok", True)
             try:
                 self._execute(spec, entry["args"], entry["kwargs"], datetime.fromisoformat(entry["at"]), entry["ids"])
@@ -275,10 +278,8 @@ class Recorder:
             log.warning("state restored with %d divergence(s), first: %s", len(self.divergences), self.divergences[0])
 
 
-def recording_backend(settings: Any, clock: Clock) -> tuple[Backend, Recorder]:
+def recording_backend(settings: Settings, clock: Clock) -> tuple[Backend, Recorder]:
     """A backend whose state-changing methods are recorded (``--state-file``)."""
-    from mockserver.backend import Backend
-
     recording_clock = RecordingClock(clock)
     ids = RecordingIds(settings.seed)
     backend = Backend(settings, clock=recording_clock, ids=ids)
