@@ -196,7 +196,7 @@ def timestamps_ordered(ex: Exchange) -> None:
 def run_response_checks(api: Api, ex: Exchange) -> None:
     """Run every response check on an exchange and record what they find."""
     for entry in [c for c in REGISTRY.values() if c.kind == "response"]:
-        api.results.count_check(entry.name)
+        api.results.count_check(entry.name, ex.operation.operation_id)
         try:
             entry.fn(ex)
         except Violation as violation:

@@ -15,6 +15,7 @@ from contract_tests.config import PHASES, PROFILES, Config
 from contract_tests.errors import CouldNotRun
 from contract_tests.progress import make_listener
 from contract_tests.registry import load_all
+from contract_tests.report_html import write_report
 from contract_tests.runner import run
 
 __all__ = ["main", "parser"]
@@ -35,7 +36,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed for every generator (runs are reproducible)")
     p.add_argument("--workers", type=int, default=1, help="threads for the conformance phase")
     p.add_argument("--junit-xml", type=Path, help="write a JUnit XML report here")
-    p.add_argument("--report", type=Path, help="write a JSON report here")
+    p.add_argument("--report", type=Path, help="write a report here: HTML if PATH ends in .html, else JSON")
     p.add_argument(
         "--allow-deviations", type=Path, help="YAML list of accepted deviations {check, operation?, status?, reason}"
     )
@@ -89,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print(report.summary())
     if config.report_path:
-        report.write_json(config.report_path)
+        write_report(report, config.report_path)
     if config.junit_xml:
         report.write_junit(config.junit_xml)
     return report.exit_code

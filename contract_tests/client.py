@@ -174,7 +174,7 @@ class Api:
 
     def apply(self, check: str, exchange: Exchange, **expected: Any) -> bool:
         """Apply a scenario/model check of the registry to an exchange; True when it holds."""
-        self.results.count_check(check)
+        self.results.count_check(check, exchange.operation.operation_id)
         try:
             load_all()[check].fn(exchange, **expected)
         except Violation as violation:

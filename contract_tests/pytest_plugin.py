@@ -34,7 +34,7 @@ _OPTIONS: list[tuple[str, dict[str, Any]]] = [
         {"type": float, "default": 5.0, "help": "seconds to wait for asynchronous progress"},
     ),
     ("--orchestration-allow-deviations", {"help": "YAML file of accepted deviations"}),
-    ("--orchestration-report", {"help": "also write the JSON report here"}),
+    ("--orchestration-report", {"help": "also write the report here (HTML if it ends in .html, else JSON)"}),
 ]
 
 
@@ -80,6 +80,7 @@ def orchestration_report(orchestration_config: Config) -> Report:
     """The report of one suite run, shared by every test of the session (the same call as the CLI)."""
     from contract_tests.errors import CouldNotRun
     from contract_tests.progress import PlainListener
+    from contract_tests.report_html import write_report
     from contract_tests.runner import run
 
     try:
@@ -87,5 +88,5 @@ def orchestration_report(orchestration_config: Config) -> Report:
     except CouldNotRun as exc:
         pytest.fail(f"the contract suite could not run: {exc}", pytrace=False)
     if orchestration_config.report_path:
-        report.write_json(orchestration_config.report_path)
+        write_report(report, orchestration_config.report_path)
     return report

@@ -73,6 +73,8 @@ class Results:
     failures: dict[str, Failure] = field(default_factory=dict)
     operations: dict[str, OperationStats] = field(default_factory=dict)
     checks: dict[str, CheckStats] = field(default_factory=dict)
+    # operation -> check -> counters: which checks ran on each operation (the HTML report shows them).
+    operation_checks: dict[str, dict[str, CheckStats]] = field(default_factory=dict)
     phases: dict[str, PhaseStats] = field(default_factory=dict)
     skipped: list[Skip] = field(default_factory=list)
     # Errors of the suite itself (a bug in a check, an unexpected exception): reported, never hidden.
@@ -86,15 +88,20 @@ class Results:
         with self._lock:
             self.operations.setdefault(operation, OperationStats()).requests += 1
 
-    def count_check(self, name: str) -> None:
+    def count_check(self, name: str, operation: str | None = None) -> None:
         with self._lock:
             self.checks.setdefault(name, CheckStats()).runs += 1
+            if operation:
+                self.operation_checks.setdefault(operation, {}).setdefault(name, CheckStats()).runs += 1
 
     def add_failure(self, failure: Failure) -> bool:
         """Record a failure; return True when it is new (not a duplicate of an earlier one)."""
         with self._lock:
             self.checks.setdefault(failure.check, CheckStats()).failures += 1
             self.operations.setdefault(failure.operation, OperationStats()).failures += 1
+            if failure.operation:
+                per_operation = self.operation_checks.setdefault(failure.operation, {})
+                per_operation.setdefault(failure.check, CheckStats()).failures += 1
             existing = self.failures.get(failure.key)
             if existing is not None:
                 existing.occurrences += 1

@@ -1,0 +1,133 @@
+"""The README's code blocks, run as written (only the port changes) against a real mock.
+
+Every fenced block of README.md is either run here or listed in `NOT_RUN` with the reason, so a new block
+without a test fails `test_every_block_is_covered`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.support import ROOT, RunningMock, running_mock
+
+README = ROOT / "README.md"
+README_PORT = "55001"
+
+
+@dataclass(frozen=True)
+class Block:
+    language: str
+    code: str
+
+
+def readme_blocks() -> list[Block]:
+    pattern = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+    return [Block(m.group(1), m.group(2)) for m in pattern.finditer(README.read_text())]
+
+
+def with_port(code: str, mock: RunningMock) -> str:
+    port = mock.url.rsplit(":", 1)[1]
+    return code.replace(f"127.0.0.1:{README_PORT}", f"127.0.0.1:{port}")
+
+
+# Blocks that start long-lived processes or talk to servers outside this machine; a substring identifies each.
+NOT_RUN = {
+    # `make run` and `make test` share one block.
+    "make run": "`make run` serves until interrupted and `make test` is the whole suite, this file included",
+    "orchestration-contract --base-url https://staging": "needs an external staging server and credentials",
+}
+
+# Blocks run by the tests below, identified the same way.
+RUN = {
+    "TOKEN=$(curl -s -d grant_type=client_credentials": "test_the_curl_block",
+    "from formance_sdk_python import SDK": "test_the_sdk_block",
+    'pytest_plugins = ["mockserver.testing"]': "test_the_pytest_fixture_block",
+}
+
+
+def find_block(marker: str) -> Block:
+    matches = [b for b in readme_blocks() if marker in b.code]
+    assert len(matches) == 1, f"expected one README block containing {marker!r}, found {len(matches)}"
+    return matches[0]
+
+
+def test_every_block_is_covered() -> None:
+    markers = [*NOT_RUN, *RUN]
+    for block in readme_blocks():
+        owners = [m for m in markers if m in block.code]
+        assert len(owners) == 1, f"README block without exactly one test or NOT_RUN entry:\n{block.code}"
+    assert all(callable(globals().get(name)) for name in RUN.values())
+
+
+@pytest.fixture(scope="module")
+def mock() -> Iterator[RunningMock]:
+    with running_mock() as running:
+        yield running
+
+
+@pytest.mark.skipif(not (shutil.which("bash") and shutil.which("curl")), reason="needs bash and curl")
+def test_the_curl_block(mock: RunningMock) -> None:
+    block = find_block("TOKEN=$(curl -s -d grant_type=client_credentials")
+    assert block.language == "sh"
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", with_port(block.code, mock)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "data" in json.loads(done.stdout)
+
+
+def test_the_sdk_block(mock: RunningMock) -> None:
+    block = find_block("from formance_sdk_python import SDK")
+    assert block.language == "python"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(with_port(block.code, mock), "README.md", "exec"), {"__name__": "readme"})
+    assert out.getvalue().strip().startswith("["), out.getvalue()
+
+
+def split_files(code: str) -> dict[str, str]:
+    """The block shows several files, each introduced by a `# name.py` comment line."""
+    files: dict[str, str] = {}
+    name: str | None = None
+    for line in code.splitlines(keepends=True):
+        header = re.fullmatch(r"# (\w+\.py)\n?", line)
+        if header:
+            name = header.group(1)
+            files[name] = ""
+        elif name is not None:
+            files[name] += line
+    return files
+
+
+@pytest.mark.slow
+def test_the_pytest_fixture_block(tmp_path: Path) -> None:
+    block = find_block('pytest_plugins = ["mockserver.testing"]')
+    files = split_files(block.code)
+    assert set(files) == {"conftest.py", "test_checkout.py"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "1 passed" in done.stdout
