@@ -11,7 +11,6 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -77,7 +76,6 @@ def mock() -> Iterator[RunningMock]:
         yield running
 
 
-@pytest.mark.skipif(not (shutil.which("bash") and shutil.which("curl")), reason="needs bash and curl")
 def test_the_curl_block(mock: RunningMock) -> None:
     block = find_block("TOKEN=$(curl -s -d grant_type=client_credentials")
     assert block.language == "sh"

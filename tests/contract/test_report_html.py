@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -61,7 +60,6 @@ def parse(html: str) -> ReportParser:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (shutil.which("bash") and shutil.which("curl")), reason="needs bash and curl")
 def test_the_html_report_lists_deviations_whose_curl_reproduces_them(tmp_path: Path) -> None:
     report = tmp_path / "contract.html"
     with running_mock("--quirks", "real", "--clock", "manual", "--seed", "1") as mock:
