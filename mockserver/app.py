@@ -99,7 +99,8 @@ def create_app(settings: Settings | None = None) -> MockApp:
         middlewares=middlewares,
         validator_map=VALIDATOR_MAP,
     )
-    api = Resolver(function_resolver=OrchestrationApi(backend, package_version()).registry().__getitem__)
+    handlers = OrchestrationApi(backend, package_version())
+    api = Resolver(function_resolver=handlers.registry().__getitem__)
     control = Resolver(function_resolver=ControlApi(backend).registry().__getitem__)
     # One registration serves both the root and the gateway prefix: the gateway marks prefixed
     # requests with an ASGI root_path, which routing strips (and Swagger UI writes into servers).
@@ -127,7 +128,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
     app.add_error_handler(RecursionError, http_errors.undecodable)
     app.add_error_handler(ValueError, http_errors.value_error)
     app.add_error_handler(Exception, http_errors.unexpected)
-    asgi: Any = Gateway(app, backend, authority, access_log)
+    asgi: Any = Gateway(app, backend, authority, access_log, fast_reads=handlers.fast_reads())
     if settings.cors_origins:
         # Outside the gateway: a browser's preflight carries no token and must not be refused.
         asgi = CORSMiddleware(

@@ -9,14 +9,18 @@ from typing import Any
 from mockserver.domain.model import Activity, Instance, Occurrence, StageRun, StageStatus, Trigger, Workflow
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def timestamp(value: datetime) -> str:
-    """RFC 3339 in UTC with trailing zeros trimmed, as Go's RFC3339Nano renders it.
-
-    Cached: lists render the same few thousand instants over and over, and strftime is the
-    costliest step of presenting an instance."""
+def rfc3339(value: datetime) -> str:
+    """RFC 3339 in UTC with trailing zeros trimmed, as Go's RFC3339Nano renders it; not cached,
+    for instants rendered once (the request journal's): they would only evict the others."""
     text = value.strftime("%Y-%m-%dT%H:%M:%S.%f").rstrip("0").rstrip(".")
     return text + "Z"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def timestamp(value: datetime) -> str:
+    """``rfc3339``, cached: lists render the same few thousand instants over and over, and
+    strftime is the costliest step of presenting an instance."""
+    return rfc3339(value)
 
 
 def envelope(data: Any) -> dict[str, Any]:
