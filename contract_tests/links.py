@@ -7,9 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, Verbosity, settings
-from hypothesis import seed as hypothesis_seed
-from hypothesis.stateful import run_state_machine_as_test
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.transport import Response
 from schemathesis.generation.case import Case
@@ -19,6 +16,7 @@ from schemathesis.specs.openapi.checks import use_after_free as st_use_after_fre
 from contract_tests.client import Api, Exchange
 from contract_tests.errors import Violation
 from contract_tests.registry import check
+from contract_tests.stateful import run_seeded
 
 __all__ = ["run_links"]
 
@@ -59,20 +57,4 @@ def run_links(api: Api, *, scenarios: int, steps: int, seed: int) -> None:
             for name in ("use_after_free", "ensure_resource_availability"):
                 api.apply(name, self._last, recorder=self.recorder)
 
-    def factory() -> Links:
-        return Links()
-
-    hypothesis_seed(seed)(factory)
-    run_state_machine_as_test(
-        factory,
-        settings=settings(
-            max_examples=scenarios,
-            stateful_step_count=steps,
-            phases=[Phase.generate],
-            database=None,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-            print_blob=False,
-            verbosity=Verbosity.quiet,
-        ),
-    )
+    run_seeded(Links, scenarios=scenarios, steps=steps, seed=seed)

@@ -171,7 +171,11 @@ def machine_for(make_actions: Callable[[], Actions]) -> type[RuleBasedStateMachi
 
 def run_model(make_actions: Callable[[], Actions], *, scenarios: int, steps: int, seed: int) -> None:
     """Run the model state machine: `scenarios` sequences of up to `steps` rules, seeded."""
-    machine = machine_for(make_actions)
+    run_seeded(machine_for(make_actions), scenarios=scenarios, steps=steps, seed=seed)
+
+
+def run_seeded(machine: type[RuleBasedStateMachine], *, scenarios: int, steps: int, seed: int) -> None:
+    """Run any state machine quietly and reproducibly: generation only, no example database."""
 
     def factory() -> RuleBasedStateMachine:
         return machine()
