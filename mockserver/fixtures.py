@@ -96,14 +96,11 @@ def load_fixture(backend: Backend, doc: Any) -> dict[str, int]:
     for spec in doc.get("workflows", []):
         backend.engine.validate_definition({"name": spec.get("name", ""), "stages": spec["stages"]})
     names = {w.config["name"]: w.id for w in backend.store.live_workflows.values() if w.config["name"]}
-    declared = {spec.get("name"): spec.get("id") for spec in doc.get("workflows", [])}
+    # A trigger or instance may name a workflow by name or id, stored already or in this document.
+    known = set(names) | set(backend.store.live_workflows)
+    known |= {ref for spec in doc.get("workflows", []) for ref in (spec.get("name"), spec.get("id")) if ref}
     for ref in [t["workflow"] for t in doc.get("triggers", [])] + [i["workflow"] for i in doc.get("instances", [])]:
-        if (
-            ref not in names
-            and ref not in declared
-            and ref not in backend.store.live_workflows
-            and ref not in {v for v in declared.values() if v}
-        ):
+        if ref not in known:
             raise ValidationError(f"invalid fixture: unknown workflow {ref!r}")
 
     try:

@@ -244,8 +244,9 @@ def test_abort_stops_a_retrying_instance(bank: Api, control: httpx.Client) -> No
 
 
 def test_delay_until_and_duration(api: Api, control: httpx.Client) -> None:
-    now = control.get("/clock").json()["data"]["now"]
-    later = now.replace("2025-01-01T00:00:00", "2025-01-01T00:10:00") if "2025-01-01T00:00:00" in now else now
+    # The manual clock starts at its epoch after the reset: ten minutes later is a fixed instant.
+    assert control.get("/clock").json()["data"]["now"] == "2025-01-01T00:00:00Z"
+    later = "2025-01-01T00:10:00Z"
     by_duration = start(api, {"delay": {"duration": "90s"}})
     by_date = start(api, {"delay": {"until": later}})
     history = api.get(f"/instances/{by_duration}/history").json()["data"]

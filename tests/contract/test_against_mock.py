@@ -16,8 +16,7 @@ def test_the_mock_conforms_with_default_settings(mock_server: RunningMock) -> No
     reset(mock_server)
     report = run(Config(base_url=mock_server.api, client_id="contract-tests", client_secret="secret", seed=1))
     assert report.exit_code == 0, report.summary()
-    # About 20 s on an idle 2-core machine; the bound leaves room for a loaded CI box (`-n 2`, other suites).
-    assert report.duration < 90, f"the default run took {report.duration:.1f}s"
+    # Its speed (under 60 s by default) is measured by benchmarks/contract_speed.py, not asserted here.
     assert sum(s.requests for s in report.results.operations.values()) > 300
     assert {"auth", "invariants", "model", "stateful", "conformance"} == set(report.results.phases)
 
