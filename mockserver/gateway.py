@@ -240,7 +240,8 @@ class Gateway:
 
     def _journal(self, scope: Scope, status: int, started: float) -> None:
         path: str = scope["path"]
-        query = redact("?" + scope.get("query_string", b"").decode("latin-1"))[1:]
+        raw_query = scope.get("query_string", b"")
+        query = redact("?" + raw_query.decode("latin-1"))[1:] if raw_query else ""
         duration_ms = (time.perf_counter() - started) * 1000
         if self.access_log is not None:
             self.access_log.line(scope["method"], path, query, status, duration_ms)
