@@ -33,6 +33,7 @@ from mockserver.backend import Backend
 from mockserver.config import CONTROL_PREFIX, Settings
 from mockserver.control import ControlApi
 from mockserver.errors import MockError
+from mockserver.fastpath import FastRoutes
 from mockserver.fixtures import load_fixture_files
 from mockserver.gateway import Gateway
 from mockserver.persistence import Persistence
@@ -128,7 +129,8 @@ def create_app(settings: Settings | None = None) -> MockApp:
     app.add_error_handler(RecursionError, http_errors.undecodable)
     app.add_error_handler(ValueError, http_errors.value_error)
     app.add_error_handler(Exception, http_errors.unexpected)
-    asgi: Any = Gateway(app, backend, authority, access_log, fast_reads=handlers.fast_reads())
+    fast_routes = FastRoutes(_spec(ORCHESTRATION_SPEC), handlers.registry())
+    asgi: Any = Gateway(app, backend, authority, access_log, fast_routes=fast_routes)
     if settings.cors_origins:
         # Outside the gateway: a browser's preflight carries no token and must not be refused.
         asgi = CORSMiddleware(

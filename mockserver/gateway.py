@@ -23,6 +23,7 @@ from mockserver.auth import TokenAuthority, basic_credentials
 from mockserver.backend import Backend
 from mockserver.config import CONTROL_PREFIX, GATEWAY_PREFIX, TOKEN_PATH
 from mockserver.errors import MockError, NotFound, PayloadTooLarge, Unauthorized, ValidationError
+from mockserver.fastpath import FastRoutes
 from mockserver.inspector import UI_PREFIX, create_inspector
 from mockserver.limits import check_json_depth
 from mockserver.logredact import redact
@@ -69,10 +70,10 @@ class Gateway:
         backend: Backend,
         authority: TokenAuthority,
         access_log: AccessLog | None = None,
-        fast_reads: dict[tuple[str, ...], Callable[..., Awaitable[tuple[Any, int]]]] | None = None,
+        fast_routes: FastRoutes | None = None,
     ) -> None:
         self.app = app
-        self.fast_reads = fast_reads or {}
+        self.fast_routes = fast_routes
         self.access_log = access_log
         self.backend = backend
         self.authority = authority
@@ -136,9 +137,10 @@ class Gateway:
                 await self._fail(send, ValidationError(f"stage number {stage.group(1)!r} is not an int64"))
             return
         receive = _limited(receive, limit)
+        raw: bytes | None = None
         if method in BODY_METHODS and (PROTECTED.match(path) or path.startswith(CONTROL_PREFIX)):
             try:
-                scope, receive = await _as_json_request(scope, receive, path)
+                scope, receive, raw = await _as_json_request(scope, receive, path)
             except _BodyTooLarge:
                 await self._fail(send, PayloadTooLarge(f"request body exceeds {limit} bytes"))
                 return
@@ -146,15 +148,7 @@ class Gateway:
                 await self._fail(send, exc)
                 return
         self.backend.engine.pump()
-        # Connexion's routing, validation and decorators cost ~0.25 ms a request: plain reads skip them.
-        if (
-            method == "GET"
-            and self.fast_reads
-            and not scope.get("query_string")
-            and not declared
-            and _header(scope, b"transfer-encoding") is None
-            and await self._fast_read(path, send)
-        ):
+        if self.fast_routes is not None and not scope.get("query_string") and await self._fast(scope, raw, send):
             return
         if path.startswith(GATEWAY_PREFIX + "/"):
             scope = {**scope, "root_path": GATEWAY_PREFIX}
@@ -163,18 +157,30 @@ class Gateway:
         except _BodyTooLarge:
             await self._fail(send, PayloadTooLarge(f"request body exceeds {limit} bytes"))
 
-    async def _fast_read(self, path: str, send: Send) -> bool:
-        """Answer a parameter-free or path-only GET without Connexion; False when the path is not one."""
+    async def _fast(self, scope: Scope, raw: bytes | None, send: Send) -> bool:
+        """Answer a request that fastpath proves valid without Connexion; False to let Connexion answer."""
+        path: str = scope["path"]
         if path.startswith(GATEWAY_PREFIX + "/"):
             path = path[len(GATEWAY_PREFIX) :]
-        parts = path[1:].split("/")
-        if len(parts) > 3 or not all(parts):
+        found = self.fast_routes.match(scope["method"], path) if self.fast_routes is not None else None
+        if found is None:
             return False
-        handler = self.fast_reads.get((parts[0],) if len(parts) == 1 else (parts[0], "*", *parts[2:]))
-        if handler is None:
-            return False
+        operation, arguments = found
+        if operation.body is None:
+            if raw or (raw is None and not _bodiless(scope)):
+                return False
+        else:
+            if not raw or _header(scope, b"content-type") != "application/json":
+                return False
+            try:
+                body = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                return False
+            if body is None or not operation.body.is_valid(body):
+                return False
+            arguments["body"] = body
         try:
-            body, status = await handler(*parts[1:2])
+            payload, status = await operation.handler(**arguments)
         except MockError as exc:
             await self._fail(send, exc)
             return True
@@ -182,7 +188,11 @@ class Gateway:
             _log.exception("unexpected error", exc_info=exc)
             await self._fail(send, MockError(f"internal error: {type(exc).__name__}"))
             return True
-        await respond(send, status, _json(body) + b"\n")
+        if payload is None and status == 204:
+            await send({"type": "http.response.start", "status": 204, "headers": JSON_HEADERS})
+            await send({"type": "http.response.body", "body": b""})
+        else:
+            await respond(send, status, _json(payload) + b"\n")
         return True
 
     def _control_allowed(self, scope: Scope) -> bool:
@@ -274,6 +284,10 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+def _bodiless(scope: Scope) -> bool:
+    return _header(scope, b"content-length") in (None, "0") and _header(scope, b"transfer-encoding") is None
+
+
 def _content_length(scope: Scope) -> int | None:
     value = _header(scope, b"content-length")
     if value is None:
@@ -284,12 +298,13 @@ def _content_length(scope: Scope) -> int | None:
         return None
 
 
-async def _as_json_request(scope: Scope, receive: Receive, path: str) -> tuple[Scope, Receive]:
+async def _as_json_request(scope: Scope, receive: Receive, path: str) -> tuple[Scope, Receive, bytes | None]:
     """Read every body as JSON whatever its declared type, as the real service does.
 
     The one exception is also the real service's: ``POST /workflows`` with exactly
     ``text/vnd.yaml`` is YAML, converted here so that Connexion validates it like JSON.
-    The control API's fixture loader keeps its YAML types.
+    The control API's fixture loader keeps its YAML types. Also returns the JSON body read,
+    if any.
     """
     ctype = (_header(scope, b"content-type") or "").strip()
     media = ctype.split(";")[0].strip()
@@ -302,7 +317,7 @@ async def _as_json_request(scope: Scope, receive: Receive, path: str) -> tuple[S
         headers.append((b"content-type", ctype.replace(media, media.lower(), 1).encode("latin-1")))
         return await _depth_checked({**scope, "headers": headers}, receive)
     if path.startswith(CONTROL_PREFIX) and "yaml" in ctype.lower():
-        return scope, receive
+        return scope, receive, None
     headers = [(k, v) for k, v in scope["headers"] if k not in (b"content-type", b"content-length")]
     if ctype == "text/vnd.yaml" and WORKFLOWS.match(path):
         raw = await _read_all(receive)
@@ -312,7 +327,7 @@ async def _as_json_request(scope: Scope, receive: Receive, path: str) -> tuple[S
         except (TypeError, orjson.JSONEncodeError) as exc:
             raise ValidationError(f"unmarshalling yaml: {exc}") from exc
         headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-        return {**scope, "headers": headers}, _replay(body)
+        return {**scope, "headers": headers}, _replay(body), body
     headers.append((b"content-type", b"application/json"))
     length = _header(scope, b"content-length")
     if length is not None:
@@ -320,7 +335,7 @@ async def _as_json_request(scope: Scope, receive: Receive, path: str) -> tuple[S
     return await _depth_checked({**scope, "headers": headers}, receive)
 
 
-async def _depth_checked(scope: Scope, receive: Receive) -> tuple[Scope, Receive]:
+async def _depth_checked(scope: Scope, receive: Receive) -> tuple[Scope, Receive, bytes]:
     """Read the JSON body once and refuse nesting the mock could not present back (see limits).
 
     The body's real length is declared downstream: Connexion takes a request without
@@ -329,7 +344,7 @@ async def _depth_checked(scope: Scope, receive: Receive) -> tuple[Scope, Receive
     check_json_depth(raw)
     headers = [(k, v) for k, v in scope["headers"] if k not in (b"content-length", b"transfer-encoding")]
     headers.append((b"content-length", str(len(raw)).encode()))
-    return {**scope, "headers": headers}, _replay(raw, then=receive)
+    return {**scope, "headers": headers}, _replay(raw, then=receive), raw
 
 
 async def _read_all(receive: Receive) -> bytes:

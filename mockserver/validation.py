@@ -44,6 +44,11 @@ def to_json_schema(schema: t.Any) -> t.Any:
     return out
 
 
+def compile_schema(schema: dict) -> t.Any:
+    """A reusable validator for an OpenAPI schema object whose refs are resolved."""
+    return jsonschema_rs.Draft4Validator(to_json_schema(schema), validate_formats=True)
+
+
 _CACHE: dict[int, tuple[dict, t.Any]] = {}
 
 
@@ -53,7 +58,7 @@ def _compiled(schema: dict) -> t.Any:
     cached = _CACHE.get(id(schema))
     if cached is not None and cached[0] is schema:
         return cached[1]
-    compiled = jsonschema_rs.Draft4Validator(to_json_schema(schema), validate_formats=True)
+    compiled = compile_schema(schema)
     _CACHE[id(schema)] = (schema, compiled)
     return compiled
 
