@@ -25,7 +25,7 @@ from orchestration_spec import CONTROL_SPEC, ORCHESTRATION_SPEC
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
-from mockserver import http_errors
+from mockserver import gcpolicy, http_errors
 from mockserver.accesslog import AccessLog
 from mockserver.api import OrchestrationApi
 from mockserver.auth import TokenAuthority, load_signing_key
@@ -178,9 +178,11 @@ def _lifespan(backend: Backend, persistence: Persistence | None = None, access_l
             tasks.append(asyncio.create_task(persistence.autosave()))
         if access_log is not None:
             tasks.append(asyncio.create_task(_flush_forever(access_log)))
+        gcpolicy.install()
         try:
             yield
         finally:
+            gcpolicy.uninstall()
             for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -1,0 +1,53 @@
+"""Garbage collection tuned for a store that only grows.
+
+CPython's full collection walks every tracked object, and the mock keeps every workflow,
+instance and history (about 40 tracked objects per workflow and run). Under write load full
+collections came every second or so and each stopped the server for as long as the heap was
+big: POST /workflows had a p99 of 100 ms, 16 ms with the collector off, and with 100k
+resources one full collection takes over a second.
+
+The state the mock keeps is freed by reference counting (a workload of every operation,
+errors included, leaves under a hundred cyclic objects behind), so whatever survives a
+young collection is frozen: later collections only walk what is new. A reset is the one
+moment a whole object graph with cycles (the engine's) becomes garbage; it thaws the heap
+and lets the next full collection run over everything before freezing resumes.
+"""
+
+from __future__ import annotations
+
+import gc
+from typing import Any
+
+_thawed = False
+
+
+def _freeze_survivors(phase: str, info: dict[str, Any]) -> None:
+    global _thawed
+    if phase != "stop" or info["generation"] == 0:
+        return
+    if _thawed:
+        if info["generation"] < 2:
+            return
+        _thawed = False
+    gc.freeze()
+
+
+def install() -> None:
+    """Freeze what the start-up built and keep freezing survivors (idempotent)."""
+    if _freeze_survivors not in gc.callbacks:
+        gc.callbacks.append(_freeze_survivors)
+    gc.freeze()
+
+
+def uninstall() -> None:
+    if _freeze_survivors in gc.callbacks:
+        gc.callbacks.remove(_freeze_survivors)
+    gc.unfreeze()
+
+
+def thaw() -> None:
+    """After dropping state that may hold cycles: the next full collection sees the whole heap."""
+    global _thawed
+    if _freeze_survivors in gc.callbacks:
+        _thawed = True
+        gc.unfreeze()
