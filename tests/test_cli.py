@@ -85,3 +85,27 @@ def test_cors_is_off_by_default_and_an_allow_list_when_on() -> None:
         assert reply.headers["access-control-allow-origin"] == "http://localhost:3000"
         other = httpx.options(server.api + "/workflows", headers={**preflight, "Origin": "http://evil.test"})
         assert "access-control-allow-origin" not in other.headers
+
+
+LEAN_IMPORT = """
+import sys
+from mockserver.cli import _lean_connexion_import
+with _lean_connexion_import():
+    import mockserver.app
+    import connexion.apps.abstract as abstract
+skipped = [m for m in ("requests", "starlette.testclient", "rich", "click.testing") if m in sys.modules]
+try:
+    abstract.TestClient(None)
+except RuntimeError as exc:
+    refused = str(exc)
+import requests, starlette.testclient
+print(skipped, refused, callable(requests.get), starlette.testclient.TestClient.__module__)
+"""
+
+
+def test_the_server_imports_connexion_without_its_unused_modules_and_gives_them_back() -> None:
+    done = subprocess.run([sys.executable, "-c", LEAN_IMPORT], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (
+        "[] starlette.testclient is not loaded in the orchestration-mock server process True starlette.testclient"
+    )
