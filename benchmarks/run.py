@@ -266,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         servers.ensure_wrk()
         servers.ensure_prism()
+        servers.ensure_bytecode()
         results: dict[str, Any] = {"meta": meta(args)}
         log(f"startup (best of {args.startup_tries}) ...")
         results["startup"] = startup_times(args.startup_tries, args.prism_log_level)
