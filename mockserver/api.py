@@ -1,7 +1,8 @@
 """Handlers of the 17 orchestration.v1 operations, resolved by operationId.
 
-Each handler parses nothing and decides nothing: Connexion has validated the request,
-the domain decides, the presenter shapes the JSON.
+Each handler parses nothing and decides nothing: the request has been validated against
+the spec (by Connexion, or by the gateway's fast path, see fastpath.py), the domain
+decides, the presenter shapes the JSON.
 """
 
 from __future__ import annotations

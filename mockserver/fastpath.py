@@ -3,9 +3,10 @@
 Connexion routes a request once per middleware, wraps the handler in parameter and
 response decorators and serialises through Starlette: about 0.3-0.5 ms of CPU a request,
 more than the mock's own work. The gateway skips all that only for requests it can prove
-valid with the same rules Connexion applies: a path of string parameters, no query string,
-and, for an operation with a body, a JSON document that the operation's schema (compiled
-once, as in ``validation``) accepts. Anything else (a query, an empty or invalid body, an
+valid with the same rules Connexion applies: a path of string parameters, declared query
+parameters of plain string or boolean type, and, for an operation with a body, a JSON
+document that the operation's schema (compiled once, as in ``validation``) accepts.
+Anything else (an undeclared or repeated query parameter, an empty or invalid body, an
 integer path parameter, an unknown route) goes through Connexion, which also answers
 every validation error. tests/test_fast_path.py compares both paths byte for byte.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 from connexion.decorators.parameter import pythonic
 
@@ -23,6 +25,11 @@ from mockserver.validation import compile_schema
 Handler = Callable[..., Awaitable[tuple[Any, int]]]
 _METHODS = ("get", "put", "post", "delete", "patch")
 _JSON = "application/json"
+# Query values taken as Connexion would convert them; any other spelling goes to Connexion.
+_QUERY_VALUES: dict[str, Callable[[str], Any]] = {
+    "string": str,
+    "boolean": {"true": True, "false": False}.__getitem__,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +38,7 @@ class FastOperation:
     segments: tuple[str | None, ...]  # a literal segment, or None where a path parameter goes
     arguments: tuple[str, ...]  # the handler's argument name for each path parameter, in order
     body: Any | None  # the compiled body validator; None when the operation takes no body
+    query: dict[str, tuple[str, Callable[[str], Any]]]  # name -> (handler argument, conversion)
 
     def path_arguments(self, parts: list[str]) -> dict[str, str] | None:
         """The handler's path arguments when ``parts`` fits this operation's path, else None."""
@@ -41,6 +49,23 @@ class FastOperation:
             elif literal != part:
                 return None
         return dict(zip(self.arguments, values, strict=True))
+
+    def query_arguments(self, raw: bytes) -> dict[str, Any] | None:
+        """The handler's query arguments, or None unless every parameter is declared, given
+        once, not blank, and spelt as Connexion would read it."""
+        if not raw:
+            return {}
+        arguments: dict[str, Any] = {}
+        pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
+        for name, value in pairs:
+            declared = self.query.get(name)
+            if declared is None or not value or declared[0] in arguments:
+                return None
+            try:
+                arguments[declared[0]] = declared[1](value)
+            except KeyError:
+                return None
+        return arguments
 
 
 class FastRoutes:
@@ -80,9 +105,14 @@ def _eligible(
     parameters = [_resolve(spec, p) for p in parameters]
     path_params = {p["name"]: p for p in parameters if p.get("in") == "path"}
     if any(p.get("in") != "path" and (p.get("required") or "default" in p.get("schema", {})) for p in parameters):
-        return None  # without a query string, Connexion would refuse it or fill in a default
+        return None  # when it is left out, Connexion would refuse the request or fill in a default
     if any(_resolve(spec, p.get("schema", {})) != {"type": "string"} for p in path_params.values()):
         return None  # a typed or constrained path parameter is Connexion's to convert and check
+    query = {}
+    for parameter in parameters:
+        schema = _resolve(spec, parameter.get("schema", {}))
+        if parameter.get("in") == "query" and list(schema) == ["type"] and schema["type"] in _QUERY_VALUES:
+            query[parameter["name"]] = (pythonic(parameter["name"]), _QUERY_VALUES[schema["type"]])
     segments: list[str | None] = []
     arguments: list[str] = []
     for segment in template[1:].split("/"):
@@ -98,7 +128,7 @@ def _eligible(
         if list(content) != [_JSON]:
             return None
         body = compile_schema(_inline(spec, content[_JSON].get("schema", {})))
-    return FastOperation(handlers[operation["operationId"]], tuple(segments), tuple(arguments), body)
+    return FastOperation(handlers[operation["operationId"]], tuple(segments), tuple(arguments), body, query)
 
 
 def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

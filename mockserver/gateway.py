@@ -3,7 +3,8 @@
 It serves the token endpoint and JWKS, refuses oversized bodies (413) without reading
 them whole, enforces bearer auth on the orchestration routes, reproduces the real
 service's transport quirks in ``--quirks real``, keeps the request journal, and lets
-the engine catch up with the clock before each request.
+the engine catch up with the clock before each request. Requests that fastpath.py proves
+valid are answered here; everything else goes on to Connexion.
 """
 
 from __future__ import annotations
@@ -148,7 +149,7 @@ class Gateway:
                 await self._fail(send, exc)
                 return
         self.backend.engine.pump()
-        if self.fast_routes is not None and not scope.get("query_string") and await self._fast(scope, raw, send):
+        if self.fast_routes is not None and await self._fast(scope, raw, send):
             return
         if path.startswith(GATEWAY_PREFIX + "/"):
             scope = {**scope, "root_path": GATEWAY_PREFIX}
@@ -166,6 +167,10 @@ class Gateway:
         if found is None:
             return False
         operation, arguments = found
+        query = operation.query_arguments(scope.get("query_string", b""))
+        if query is None:
+            return False
+        arguments.update(query)
         if operation.body is None:
             if raw or (raw is None and not _bodiless(scope)):
                 return False

@@ -76,6 +76,12 @@ def scenario(send: Callable[..., httpx.Response]) -> list[tuple[int, list[tuple[
         call("DELETE", f"/workflows/{flow}")
         call("DELETE", f"/workflows/{flow}")
         call("POST", f"/workflows/{flow}/instances", json={})
+    call("GET", "/instances", params={"workflowID": flows[0], "running": "true"})
+    call("GET", "/instances", params={"running": "false"})
+    call("GET", "/instances", params={"running": "TRUE"})  # Connexion's spelling, taken there
+    call("GET", "/instances", params={"running": "yes"})
+    call("GET", "/triggers", params={"name": "payin-to-wallet"})
+    call("POST", f"/workflows/{flows[-1]}/instances", params={"wait": "true"}, json={})
     missing = "5a0e7c1d-0000-4000-8000-000000000000"
     call("POST", f"/instances/{missing}/events", json={"name": "go"})
     call("PUT", f"/instances/{missing}/abort")
@@ -84,14 +90,21 @@ def scenario(send: Callable[..., httpx.Response]) -> list[tuple[int, list[tuple[
     return [(a.status_code, sorted((k, v) for k, v in a.headers.items() if k != "date"), a.content) for a in answers]
 
 
-def test_every_operation_answers_as_connexion_does(api: Api, mock_server: RunningMock) -> None:
-    fast = scenario(lambda method, path, **kw: api.request(method, path, **kw))
-    httpx.post(mock_server.url + "/_mock/reset").raise_for_status()
-    through_connexion = scenario(lambda method, path, **kw: api.request(method, path, params={"unused": "1"}, **kw))
+@pytest.mark.parametrize("mode", ["spec", "real"])
+def test_every_operation_answers_as_connexion_does(request: pytest.FixtureRequest, mode: str) -> None:
+    api: Api = request.getfixturevalue("api" if mode == "spec" else "real_api")
+    server: RunningMock = request.getfixturevalue("mock_server" if mode == "spec" else "real_server")
+
+    def through_connexion(method: str, path: str, params: dict[str, str] | None = None, **kw: Any) -> httpx.Response:
+        return api.request(method, path, params={**(params or {}), "unused": "1"}, check=mode == "spec", **kw)
+
+    fast = scenario(lambda method, path, **kw: api.request(method, path, check=mode == "spec", **kw))
+    httpx.post(server.url + "/_mock/reset").raise_for_status()
+    slow = scenario(through_connexion)
     assert len(fast) > 60
     assert {status for status, _, _ in fast} >= {200, 201, 204, 400, 404}
-    for step, (quick, slow) in enumerate(zip(fast, through_connexion, strict=True)):
-        assert quick == slow, f"step {step}"
+    for step, (quick, connexion) in enumerate(zip(fast, slow, strict=True)):
+        assert quick == connexion, f"step {step}"
 
 
 def test_fast_routes_take_exactly_the_operations_connexion_cannot_tell_apart() -> None:
@@ -109,6 +122,28 @@ def test_fast_routes_take_exactly_the_operations_connexion_cannot_tell_apart() -
     assert operation.body is not None and operation.body.is_valid({"a": "b"}) and not operation.body.is_valid({"a": 1})
     operation, arguments = routes.match("DELETE", "/triggers/t1") or (None, None)
     assert operation is not None and operation.body is None and arguments == {"trigger_id": "t1"}
+
+
+@pytest.mark.parametrize(
+    ("query", "arguments"),
+    [
+        (b"", {}),
+        (b"running=true&workflowID=a%2Fb", {"running": True, "workflow_id": "a/b"}),
+        (b"running=false", {"running": False}),
+        (b"running=1", None),  # Connexion's conversion and its error message decide
+        (b"running=true&running=false", None),
+        (b"workflowID=", None),
+        (b"workflowid=a", None),
+        (b"unused=1", None),
+    ],
+)
+def test_query_strings_the_fast_path_takes(query: bytes, arguments: dict[str, Any] | None) -> None:
+    async def handler(**_: Any) -> tuple[Any, int]:
+        return None, 200
+
+    operation, _ = FastRoutes(SPEC, dict.fromkeys(_operation_ids(), handler)).match("GET", "/instances") or (None, None)
+    assert operation is not None
+    assert operation.query_arguments(query) == arguments
 
 
 def _operation_ids() -> list[str]:
@@ -160,11 +195,14 @@ def test_valid_requests_do_not_reach_connexion_and_the_rest_do() -> None:
             assert (await client.get(f"/instances/{run}/history")).status_code == 200
             assert (await client.delete(f"/workflows/{flow}")).status_code == 204
             assert (await client.get(f"/workflows/{flow}")).status_code == 404
+            assert (await client.get("/instances", params={"workflowID": flow, "running": "true"})).status_code == 200
             assert reached == []
+            await client.get("/instances", params={"running": "yes"})
             await client.get("/workflows", params={"x": "1"})
             await client.post("/workflows", json={"stages": "no"})
             await client.get(f"/instances/{run}/stages/0/history")
             assert reached == [
+                "GET /instances?running=yes",
                 "GET /workflows?x=1",
                 "POST /workflows?",
                 f"GET /instances/{run}/stages/0/history?",
