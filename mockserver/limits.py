@@ -27,6 +27,8 @@ def check_json_depth(raw: bytes, limit: int = MAX_DEPTH) -> None:
     Scans brackets outside strings, without parsing: malformed text may be miscounted,
     which is harmless because the parser that runs next refuses it anyway.
     """
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return  # cannot nest deeper than it has openers: the common case, without a scan
     skeleton = _STRINGS.sub(b"", raw).translate(None, _NOT_BRACKETS)
     depth = 0
     for byte in skeleton:
