@@ -29,7 +29,7 @@ from starlette.middleware.cors import CORSMiddleware
 from mockserver import gcpolicy, http_errors
 from mockserver.accesslog import AccessLog
 from mockserver.api import OrchestrationApi
-from mockserver.auth import TokenAuthority, load_signing_key
+from mockserver.auth import TokenAuthority, kept_signing_key, load_signing_key
 from mockserver.backend import Backend
 from mockserver.config import CONTROL_PREFIX, Settings
 from mockserver.control import ControlApi
@@ -87,7 +87,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
         issuer=settings.issuer,
         lifetime=settings.token_lifetime,
         clients=settings.clients,
-        key=load_signing_key(settings.signing_key) if settings.signing_key else None,
+        key=_signing_key(settings),
     )
 
     # gateway.py enforces auth the way the real service does (by method scope, before routing
@@ -143,6 +143,15 @@ def create_app(settings: Settings | None = None) -> MockApp:
             allow_credentials=True,
         )
     return MockApp(asgi=asgi, backend=backend, authority=authority, persistence=persistence)
+
+
+def _signing_key(settings: Settings) -> Any:
+    """--signing-key; else, with --state-file, a key kept beside the state; else a fresh one."""
+    if settings.signing_key is not None:
+        return load_signing_key(settings.signing_key)
+    if settings.state_file is not None:
+        return kept_signing_key(settings.state_file.with_name(settings.state_file.name + ".key"))
+    return None
 
 
 @contextlib.contextmanager

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 import re
 import threading
 import time
@@ -183,6 +184,28 @@ def load_signing_key(path: Path) -> rsa.RSAPrivateKey:
         raise ValueError(f"{path}: cannot read an unencrypted PEM private key: {exc}") from exc
     if not isinstance(key, rsa.RSAPrivateKey):
         raise ValueError(f"{path}: not an RSA private key (RS256 needs one)")
+    return key
+
+
+def kept_signing_key(path: Path) -> rsa.RSAPrivateKey:
+    """The key at ``path``, made and written there (owner-only) on first use.
+
+    With ``--state-file`` the state outlives the process; the key that signed the clients'
+    tokens must too, or a restart would turn every token they hold into a 401.
+    """
+    path = Path(path)
+    if path.exists():
+        return load_signing_key(path)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return load_signing_key(path)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(pem)
+        handle.flush()
+        os.fsync(handle.fileno())
     return key
 
 

@@ -82,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="PATH",
-        help="keep the state in PATH: loaded at start, saved at an interval and on shutdown",
+        help="keep the state in PATH (and the token signing key in PATH.key): loaded at start, saved at an "
+        "interval and on shutdown",
     )
     parser.add_argument(
         "--state-interval",
@@ -96,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="PATH",
-        help="RS256 private key (PEM) to sign tokens with, so tokens outlive a restart (default: a fresh key)",
+        help="RS256 private key (PEM) to sign tokens with (default: the --state-file's kept key, else a fresh one)",
     )
     return parser
 

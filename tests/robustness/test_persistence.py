@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 
 from mockserver import cli
@@ -60,3 +61,26 @@ def test_a_state_file_in_a_missing_directory_stops_the_start(tmp_path: Path) -> 
 def test_hostile_input_survives_a_restart(tmp_path: Path) -> None:
     result = restarts.fuzzed_restart(tmp_path / "state.jsonl", per_operation=4)
     assert result.lost == []
+
+
+def test_without_signing_key_the_state_keeps_its_key_and_tokens_survive_a_restart(tmp_path: Path) -> None:
+    args = ("--state-file", str(tmp_path / "state.jsonl"), "--clock", "manual")
+    server = servers.start(*args)
+    try:
+        token = servers.token(server.url)
+        bearer = {"Authorization": f"Bearer {token}"}
+        created = httpx.post(server.url + "/workflows", json={"stages": [{"noop": {}}]}, headers=bearer)
+        assert created.status_code == 201
+    finally:
+        assert servers.stop(server) == 0
+    key = tmp_path / "state.jsonl.key"
+    assert key.stat().st_mode & 0o777 == 0o600
+    again = servers.start(*args, port=int(server.url.rsplit(":", 1)[1]))
+    try:
+        read = httpx.get(
+            server.url + "/workflows/" + created.json()["data"]["id"], headers={"Authorization": f"Bearer {token}"}
+        )
+        assert read.status_code == 200
+    finally:
+        servers.stop(again)
+    assert key.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----")
