@@ -126,7 +126,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
     app.add_error_handler(MockError, http_errors.mock_error)
     app.add_error_handler(ProblemException, http_errors.problem)
     allowed = http_errors.AllowedMethods([("", _spec(ORCHESTRATION_SPEC)), (CONTROL_PREFIX, _spec(CONTROL_SPEC))])
-    app.add_error_handler(HTTPException, http_errors.http_exception_handler(allowed))
+    app.add_error_handler(HTTPException, http_errors.http_exception_handler(allowed, real_quirks=settings.real_quirks))
     app.add_error_handler(UnicodeDecodeError, http_errors.undecodable)
     app.add_error_handler(RecursionError, http_errors.undecodable)
     app.add_error_handler(ValueError, http_errors.value_error)

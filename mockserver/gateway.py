@@ -25,6 +25,7 @@ from mockserver.backend import Backend
 from mockserver.config import CONTROL_PREFIX, GATEWAY_PREFIX, TOKEN_PATH
 from mockserver.errors import MockError, NotFound, PayloadTooLarge, Unauthorized, ValidationError
 from mockserver.fastpath import FastRoutes
+from mockserver.http_errors import no_such_route
 from mockserver.inspector import UI_PREFIX, create_inspector
 from mockserver.limits import check_json_depth
 from mockserver.logredact import redact
@@ -47,6 +48,7 @@ _log = logging.getLogger("mockserver")
 JSON_TYPES = frozenset({"application/json"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 WORKFLOWS = re.compile(r"^(?:/api/orchestration)?/workflows/?$")
+ROOTS = re.compile(r"^(?:/api/orchestration)?/(?:workflows|instances|triggers)(?:/[^/]+)?$")
 
 
 def error_body(exc: MockError) -> bytes:
@@ -129,6 +131,14 @@ class Gateway:
             except MockError as exc:
                 await self._fail(send, exc, bare=self.backend.real_quirks)
                 return
+        if path.endswith("/") and PROTECTED.match(path):
+            # As the real router: collections and /{id} roots take a trailing slash, leaves do not.
+            if not ROOTS.match(path[:-1]):
+                body, content_type = no_such_route(self.backend.real_quirks)
+                await respond(send, 404, body, [(b"content-type", content_type.encode())])
+                return
+            path = path[:-1]
+            scope = {**scope, "path": path, "raw_path": path.encode()}
         stage = STAGE_HISTORY.match(path)
         if stage and not _is_int64(stage.group(1)):
             # Connexion would not even route a non-integer; the spec promises 400, the service a bare 404.

@@ -15,7 +15,7 @@ from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
-from mockserver.config import GATEWAY_PREFIX
+from mockserver.config import CONTROL_PREFIX, GATEWAY_PREFIX
 from mockserver.errors import MockError
 
 log = logging.getLogger("mockserver")
@@ -79,13 +79,34 @@ class AllowedMethods:
         return next((allow for pattern, allow in self._routes if pattern.match(path)), None)
 
 
-def http_exception_handler(allowed: AllowedMethods) -> Callable[[ConnexionRequest, Exception], ConnexionResponse]:
+def no_such_route(real_quirks: bool) -> tuple[bytes, str]:
+    """Body and content type of a 404 for an unknown route: the real router answers with Go's
+    ``http.NotFound``, plain text, not the Error JSON of the handlers."""
+    if real_quirks:
+        return b"404 page not found\n", "text/plain; charset=utf-8"
+    return orjson.dumps({"errorCode": "NOT_FOUND", "errorMessage": "no such route"}) + b"\n", "application/json"
+
+
+def http_exception_handler(
+    allowed: AllowedMethods, *, real_quirks: bool = False
+) -> Callable[[ConnexionRequest, Exception], ConnexionResponse]:
     def http_exception(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         assert isinstance(exc, HTTPException)
         status = exc.status_code
         headers = {k.lower(): v for k, v in (exc.headers or {}).items() if k.lower() != "content-type"}
         if status == 405:
             headers["allow"] = allowed(request.url.path) or headers.get("allow", "")
+        if status in (404, 405) and not request.url.path.startswith(CONTROL_PREFIX):
+            body, content_type = no_such_route(real_quirks) if status == 404 else (b"", "application/json")
+            if status == 404 or real_quirks:  # the real router's 405 has an empty body
+                return ConnexionResponse(
+                    status_code=status,
+                    content_type=content_type,
+                    mimetype=content_type.split(";")[0],
+                    body=body,
+                    headers=headers,
+                    is_streamed=False,
+                )
         message = {404: "no such route", 405: "method not allowed on this route"}.get(status, str(exc.detail))
         return error_response(status, _client_code(status), message, headers)
 
