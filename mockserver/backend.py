@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
+from mockserver import gcpolicy
 from mockserver.clock import Clock, make_clock
 from mockserver.config import Settings
 from mockserver.domain.instances import Instances
@@ -43,6 +44,7 @@ class Backend:
         """Back to what a fresh backend holds (``--state-file`` restarts its log here)."""
         self.store.clear()
         self.engine.reset()
+        gcpolicy.thaw()  # the old engine's objects hold cycles only a full collection frees
         self.ids.reset()
         self.clock.reset()
         self.journal.clear()

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from mockserver import gcpolicy
 from mockserver import presenter as present
 from mockserver.backend import Backend
 from mockserver.errors import ValidationError
@@ -43,7 +42,6 @@ class ControlApi:
 
     async def reset(self) -> Reply:
         self._b.reset()
-        gcpolicy.thaw()  # the old engine's objects hold cycles only a full collection frees
         return None, 204
 
     async def publish_event(self, body: dict[str, Any]) -> Reply:

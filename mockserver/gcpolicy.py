@@ -8,16 +8,19 @@ resources one full collection takes over a second.
 
 The state the mock keeps is freed by reference counting (a workload of every operation,
 errors included, leaves under a hundred cyclic objects behind), so whatever survives a
-young collection is frozen: later collections only walk what is new. A reset is the one
-moment a whole object graph with cycles (the engine's) becomes garbage; it thaws the heap
-and lets the next full collection run over everything before freezing resumes.
+young collection is frozen: later collections only walk what is new. A reset (Backend.clear)
+is the one moment a whole object graph with cycles (the engine's) becomes garbage; it thaws
+the heap and lets the next full collection run over everything before freezing resumes.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 from typing import Any
 
+_lock = threading.Lock()
+_users = 0  # mocks running in this process (mockserver.testing can start several in threads)
 _thawed = False
 
 
@@ -33,21 +36,32 @@ def _freeze_survivors(phase: str, info: dict[str, Any]) -> None:
 
 
 def install() -> None:
-    """Freeze what the start-up built and keep freezing survivors (idempotent)."""
-    if _freeze_survivors not in gc.callbacks:
-        gc.callbacks.append(_freeze_survivors)
-    gc.freeze()
+    """Freeze what the start-up built and keep freezing survivors, until the last uninstall."""
+    global _users, _thawed
+    with _lock:
+        _users += 1
+        if _users == 1:
+            _thawed = False
+            gc.callbacks.append(_freeze_survivors)
+        gc.freeze()
 
 
 def uninstall() -> None:
-    if _freeze_survivors in gc.callbacks:
-        gc.callbacks.remove(_freeze_survivors)
-    gc.unfreeze()
+    global _users, _thawed
+    with _lock:
+        if _users == 0:
+            return
+        _users -= 1
+        if _users == 0:
+            gc.callbacks.remove(_freeze_survivors)
+            _thawed = False
+            gc.unfreeze()
 
 
 def thaw() -> None:
     """After dropping state that may hold cycles: the next full collection sees the whole heap."""
     global _thawed
-    if _freeze_survivors in gc.callbacks:
-        _thawed = True
-        gc.unfreeze()
+    with _lock:
+        if _users:
+            _thawed = True
+            gc.unfreeze()

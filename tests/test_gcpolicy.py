@@ -24,11 +24,15 @@ def policy() -> Iterator[None]:
     gcpolicy.uninstall()
 
 
-def test_objects_that_survive_a_young_collection_are_frozen(policy: None) -> None:
-    survivor = Node()
+def survivors_get_frozen() -> bool:
+    before = gc.get_freeze_count()
+    survivors = [Node() for _ in range(100)]
     gc.collect(1)
-    assert gc.is_tracked(survivor)
-    assert gc.get_freeze_count() > 0
+    return gc.get_freeze_count() >= before + len(survivors)
+
+
+def test_objects_that_survive_a_young_collection_are_frozen(policy: None) -> None:
+    assert survivors_get_frozen()
     frozen = gc.get_freeze_count()
     gc.collect()
     assert gc.get_freeze_count() >= frozen  # a full collection did not walk them back
@@ -58,3 +62,26 @@ def test_uninstall_gives_the_heap_back_to_the_collector() -> None:
     gcpolicy.uninstall()
     gc.collect()
     assert ref() is None and gc.get_freeze_count() == 0
+
+
+def test_a_thaw_left_by_a_stopped_mock_does_not_outlive_it() -> None:
+    """mockserver.testing runs mocks in threads of the test process: a reset then a stop must
+    leave the next mock's policy as a fresh one."""
+    gcpolicy.install()
+    gcpolicy.thaw()
+    gcpolicy.uninstall()
+    gcpolicy.install()
+    try:
+        assert survivors_get_frozen()
+    finally:
+        gcpolicy.uninstall()
+
+
+def test_the_policy_stays_until_the_last_mock_in_the_process_stops() -> None:
+    gcpolicy.install()
+    gcpolicy.install()
+    gcpolicy.uninstall()
+    assert survivors_get_frozen()
+    gcpolicy.uninstall()
+    assert gc.get_freeze_count() == 0
+    gcpolicy.uninstall()  # one too many is harmless
