@@ -9,6 +9,7 @@ valid are answered here; everything else goes on to Connexion.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import re
@@ -27,6 +28,7 @@ from mockserver.errors import MockError, NotFound, PayloadTooLarge, Unauthorized
 from mockserver.fastpath import FastRoutes
 from mockserver.http_errors import no_such_route
 from mockserver.inspector import UI_PREFIX, create_inspector
+from mockserver.inspector.login import has_session, login
 from mockserver.limits import check_json_depth
 from mockserver.logredact import redact
 from mockserver.presenter import rfc3339
@@ -117,11 +119,14 @@ class Gateway:
         if path in OPENID_PATHS:
             await respond(send, 200, orjson.dumps(self._openid()))
             return
-        if path.startswith(CONTROL_PREFIX) and not self._control_allowed(scope):
-            await self._control_refused(send)
+        inspector = path == UI_PREFIX or path.startswith(UI_PREFIX + "/")
+        if path.startswith(CONTROL_PREFIX) and not self._control_allowed(scope, inspector=inspector):
+            token = self.settings.control_token
+            if not (inspector and token and await login(scope, receive, send, token, UI_PREFIX)):
+                await self._control_refused(send)
             return
         # --- state inspector (mockserver/inspector): behind the control API's access check ---
-        if path == UI_PREFIX or path.startswith(UI_PREFIX + "/"):
+        if inspector:
             await self.inspector(scope, receive, send)
             return
         # --- end state inspector ---
@@ -210,11 +215,18 @@ class Gateway:
             await respond(send, status, _json(payload) + b"\n")
         return True
 
-    def _control_allowed(self, scope: Scope) -> bool:
+    def _control_allowed(self, scope: Scope, *, inspector: bool) -> bool:
+        """Control calls need the control token as a bearer; the inspector's pages also take the
+        session cookie its login form sets (a browser cannot send the header)."""
         if not self.settings.control:
             return False
         expected = self.settings.control_token
-        return expected is None or _header(scope, b"authorization") == f"Bearer {expected}"
+        if expected is None:
+            return True
+        header = _header(scope, b"authorization") or ""
+        return hmac.compare_digest(header.encode(), f"Bearer {expected}".encode()) or (
+            inspector and has_session(scope, expected)
+        )
 
     async def _control_refused(self, send: Send) -> None:
         if not self.settings.control:

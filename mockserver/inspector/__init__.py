@@ -8,6 +8,7 @@ access check, so ``--control off`` and ``--control-token`` cover it too):
 ``GET  /_mock/ui/static/NAME``  the page's script and style sheet
 ``POST /_mock/ui/api/ACTION``   a JSON object of form fields -> ``{"data": {...}}`` or
                                 ``{"errorCode", "errorMessage"}`` (see ``actions.py``)
+``POST /_mock/ui/login``        with ``--control-token``: the token, for a session cookie (``login.py``)
 """
 
 from __future__ import annotations

@@ -6,10 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from tests.browser.pages import InspectorPage
-from tests.support import Api, RunningMock, token_for
+from tests.browser.pages import InspectorPage, wait_until
+from tests.support import Api, RunningMock, running_mock, token_for
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -121,3 +122,16 @@ def test_user_strings_are_shown_as_text_never_run(
     assert field.get_attribute("value") == hostile
     assert browser.execute_script("return window.pwned === undefined && !document.querySelector('main img')")
     screenshot("escaped")
+
+
+def test_log_in_with_the_control_token(browser: WebDriver, screenshot: Shot) -> None:
+    with running_mock("--control-token", "letmein", "--clock", "manual") as locked:
+        page = InspectorPage(browser, locked.url)
+        browser.get(page.url)
+        assert "--control-token" in browser.find_element(By.TAG_NAME, "body").text
+        page.submit(browser.find_element(By.TAG_NAME, "form"), token="wrong")
+        wait_until(browser, lambda b: "not the control token" in b.page_source, "the refusal")
+        page.submit(browser.find_element(By.TAG_NAME, "form"), token="letmein")
+        page.open()  # redirected to the inspector, which polls with its cookie
+        screenshot("logged-in")
+        assert "Instances" in browser.find_element(By.TAG_NAME, "body").text

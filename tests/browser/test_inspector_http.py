@@ -108,6 +108,31 @@ def test_the_control_switches_cover_the_inspector() -> None:
         assert httpx.get(locked.url + UI + "/", headers={"Authorization": "Bearer letmein"}).status_code == 200
 
 
+def test_a_browser_logs_in_with_the_control_token_and_gets_the_inspector_only() -> None:
+    with serve_mock(control_token="letmein") as locked, httpx.Client(base_url=locked.url) as browser:
+        form = browser.get(UI + "/")
+        assert (form.status_code, form.headers["content-type"]) == (401, "text/html; charset=utf-8")
+        assert 'action="/_mock/ui/login"' in form.text and "<script" not in form.text
+        wrong = browser.post(UI + "/login", data={"token": "guess"})
+        assert wrong.status_code == 401 and "not the control token" in wrong.text
+        assert not browser.cookies
+        right = browser.post(UI + "/login", data={"token": "letmein"})
+        assert (right.status_code, right.headers["location"]) == (303, UI + "/")
+        cookie = right.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/_mock/ui" in cookie
+        assert "letmein" not in cookie
+        assert browser.get(UI + "/").status_code == 200
+        assert browser.get(UI + "/state.json").status_code == 200
+        assert browser.post(UI + "/api/reset", json={}).status_code == 200  # the page's actions too
+        # The cookie opens the inspector, not the control API, which still wants the bearer token.
+        session = {"cookie": cookie.split(";")[0]}
+        assert httpx.post(locked.url + "/_mock/reset", headers=session).status_code == 401
+        assert (
+            httpx.get(locked.url + UI + "/", headers={"cookie": "orchestration_mock_inspector=forged"}).status_code
+            == 401
+        )
+
+
 def test_every_user_string_is_escaped(http: httpx.Client, api: Api, mock: RunningMock) -> None:
     fixture = {
         "ledgers": {"default": {"accounts": {"users:x": {"balances": {"EUR": 5}, "metadata": {"note": HOSTILE}}}}},
