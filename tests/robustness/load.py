@@ -170,7 +170,9 @@ class Client:
             self.book.occurrences.setdefault(occurrence["triggerID"], set()).add(occurrence["id"])
             started = occurrence.get("workflowInstanceID")
             if started:
-                self.book.instances[started] = self.book.triggers.get(occurrence["triggerID"], "?")
+                # From the occurrence itself: the trigger may be another client's, whose
+                # creation this client's book has not heard of yet.
+                self.book.instances[started] = occurrence.get("workflowInstance", {}).get("workflowID", "?")
 
     async def do_read(self) -> None:
         instance = self._any_instance()
