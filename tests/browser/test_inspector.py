@@ -132,6 +132,7 @@ def test_log_in_with_the_control_token(browser: WebDriver, screenshot: Shot) -> 
         page.submit(browser.find_element(By.TAG_NAME, "form"), token="wrong")
         wait_until(browser, lambda b: "not the control token" in b.page_source, "the refusal")
         page.submit(browser.find_element(By.TAG_NAME, "form"), token="letmein")
-        page.open()  # redirected to the inspector, which polls with its cookie
+        # Redirected to the inspector, whose script polls with the session cookie.
+        wait_until(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "body[data-polls]"), "the inspector's poll")
         screenshot("logged-in")
         assert "Instances" in browser.find_element(By.TAG_NAME, "body").text
