@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import json
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -29,6 +28,7 @@ from starlette.middleware.cors import CORSMiddleware
 from mockserver import gcpolicy, http_errors
 from mockserver.accesslog import AccessLog
 from mockserver.api import OrchestrationApi
+from mockserver.asgi import json_bytes
 from mockserver.auth import TokenAuthority, kept_signing_key, load_signing_key
 from mockserver.backend import Backend
 from mockserver.config import CONTROL_PREFIX, Settings
@@ -46,12 +46,7 @@ class _OrjsonModule:
 
     @staticmethod
     def dumps(obj: Any, **_: Any) -> str:
-        try:
-            return orjson.dumps(obj).decode()
-        except TypeError:
-            # orjson stops at 64-bit integers; a ledger amount may be bigger (the real ledger's
-            # are big integers), and the standard library writes it exactly.
-            return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+        return json_bytes(obj).decode()
 
     @staticmethod
     def loads(data: str | bytes, **_: Any) -> Any:

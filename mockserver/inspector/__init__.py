@@ -20,9 +20,10 @@ from urllib.parse import urlsplit
 
 import orjson
 
+from mockserver.asgi import read_body
 from mockserver.backend import Backend
 from mockserver.config import CONTROL_PREFIX
-from mockserver.errors import Forbidden, InternalError, MockError, NotFound, PayloadTooLarge, ValidationError
+from mockserver.errors import Forbidden, InternalError, MockError, NotFound, ValidationError
 from mockserver.inspector.actions import Actions
 from mockserver.inspector.page import render_page, render_sections
 from mockserver.inspector.snapshot import snapshot
@@ -119,14 +120,7 @@ async def _read_fields(scope: Scope, receive: Any, limit: int) -> dict[str, Any]
         raise Forbidden(f"inspector actions are refused from another origin ({origin})")
     if headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
         raise UnsupportedMediaType("inspector actions take an application/json body")
-    raw = b""
-    more = True
-    while more:
-        message = await receive()
-        raw += message.get("body", b"")
-        more = message.get("more_body", False)
-        if len(raw) > limit:
-            raise PayloadTooLarge(f"request body exceeds {limit} bytes")
+    raw = await read_body(receive, limit)
     try:
         fields = orjson.loads(raw or b"{}")
     except orjson.JSONDecodeError as exc:

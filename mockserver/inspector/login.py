@@ -15,6 +15,9 @@ from html import escape
 from typing import Any
 from urllib.parse import parse_qs
 
+from mockserver.asgi import read_body
+from mockserver.errors import PayloadTooLarge
+
 COOKIE = "orchestration_mock_inspector"
 _FORM_LIMIT = 4096
 _PAGE_HEADERS = [
@@ -61,13 +64,11 @@ async def login(scope: dict[str, Any], receive: Any, send: Any, token: str, ui_p
 
 
 async def _form(receive: Any) -> dict[str, list[str]]:
-    raw = b""
-    more = True
-    while more and len(raw) <= _FORM_LIMIT:
-        message = await receive()
-        raw += message.get("body", b"")
-        more = message.get("more_body", False)
-    return parse_qs(raw[:_FORM_LIMIT].decode("utf-8", "replace"))
+    try:
+        raw = await read_body(receive, _FORM_LIMIT)
+    except PayloadTooLarge:
+        return {}  # no token is that long: a refusal, like a wrong one
+    return parse_qs(raw.decode("utf-8", "replace"))
 
 
 def _page(ui_prefix: str, problem: str) -> bytes:
