@@ -212,7 +212,8 @@ def _scale_md(scale: dict[str, Any] | None) -> list[str]:
     lines = [
         "## Scale (mock alone)",
         "",
-        f"wrk {scale['probe_duration_s']:g} s per probe and size, in rounds of 1 s with the probes taking turns "
+        f"wrk ({scale.get('probe_wrk', '2 threads, 32 connections')}) {scale['probe_duration_s']:g} s per probe "
+        "and size, in rounds of 1 s with the probes taking turns "
         "(latencies from the median round); p50 / p99 in ms. By-id probes and the lists of 10 "
         "items must not grow with the store; the full `GET /workflows` returns everything (O(store)).",
         "",
