@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import yaml
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.jsonifier import Jsonifier
@@ -38,6 +37,7 @@ from mockserver.fastpath import FastRoutes
 from mockserver.fixtures import load_fixture_files
 from mockserver.gateway import Gateway
 from mockserver.persistence import Persistence
+from mockserver.speccache import load_spec
 from mockserver.validation import VALIDATOR_MAP
 
 
@@ -164,9 +164,8 @@ def _trusted_specs() -> Iterator[None]:
 
 @functools.cache
 def _spec(path: Path) -> dict[str, Any]:
-    """Parse a spec once per process with libyaml; Connexion's own loader is pure Python."""
-    with path.open("rb") as handle:
-        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    """Each spec parsed once per process (and cached across processes, see speccache)."""
+    return load_spec(path)
 
 
 def _swagger_ui_options(settings: Settings) -> SwaggerUIOptions:
