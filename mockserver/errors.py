@@ -5,7 +5,9 @@ MockError (status, errorCode, message)
 ├── NotFound             404 NOT_FOUND
 ├── Unauthorized         401 UNAUTHORIZED
 ├── Forbidden            403 FORBIDDEN
+├── MethodNotAllowed     405 METHOD_NOT_ALLOWED
 ├── PayloadTooLarge      413 PAYLOAD_TOO_LARGE
+├── UnsupportedMediaType 415 UNSUPPORTED_MEDIA_TYPE
 └── InternalError        500 INTERNAL   (raised only to reproduce the real service's quirks)
 """
 
@@ -39,6 +41,16 @@ class Unauthorized(MockError):
 class Forbidden(MockError):
     status = 403
     code = "FORBIDDEN"
+
+
+class MethodNotAllowed(MockError):
+    status = 405
+    code = "METHOD_NOT_ALLOWED"
+
+
+class UnsupportedMediaType(MockError):
+    status = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"
 
 
 class PayloadTooLarge(MockError):

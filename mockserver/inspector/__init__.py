@@ -20,10 +20,18 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from mockserver.asgi import read_body
+from mockserver.asgi import JSON_HEADERS, error_body, read_body, respond
 from mockserver.backend import Backend
 from mockserver.config import CONTROL_PREFIX
-from mockserver.errors import Forbidden, InternalError, MockError, NotFound, ValidationError
+from mockserver.errors import (
+    Forbidden,
+    InternalError,
+    MethodNotAllowed,
+    MockError,
+    NotFound,
+    UnsupportedMediaType,
+    ValidationError,
+)
 from mockserver.inspector.actions import Actions
 from mockserver.inspector.page import render_page, render_sections
 from mockserver.inspector.snapshot import snapshot
@@ -45,16 +53,6 @@ SECURITY_HEADERS = [
 log = logging.getLogger("mockserver.inspector")
 
 Scope = dict[str, Any]
-
-
-class MethodNotAllowed(MockError):
-    status = 405
-    code = "METHOD_NOT_ALLOWED"
-
-
-class UnsupportedMediaType(MockError):
-    status = 415
-    code = "UNSUPPORTED_MEDIA_TYPE"
 
 
 def create_inspector(backend: Backend) -> Inspector:
@@ -99,11 +97,11 @@ class Inspector:
             else:
                 raise NotFound(f"no inspector page at {scope['path']}")
         except MockError as exc:
-            await _json(send, exc.status, {"errorCode": exc.code, "errorMessage": exc.message})
+            await _respond(send, exc.status, error_body(exc), JSON_HEADERS)
         except Exception as exc:  # the page must show a failure, not a dropped connection
             log.exception("inspector action failed")
             failure = InternalError(f"{type(exc).__name__}: {exc}")
-            await _json(send, failure.status, {"errorCode": failure.code, "errorMessage": failure.message})
+            await _respond(send, failure.status, error_body(failure), JSON_HEADERS)
 
 
 def _allow(method: str, allowed: str) -> None:
@@ -131,10 +129,8 @@ async def _read_fields(scope: Scope, receive: Any, limit: int) -> dict[str, Any]
 
 
 async def _json(send: Any, status: int, document: Any) -> None:
-    await _respond(send, status, orjson.dumps(document), [(b"content-type", b"application/json")])
+    await _respond(send, status, orjson.dumps(document), JSON_HEADERS)
 
 
 async def _respond(send: Any, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
-    head = [*headers, *SECURITY_HEADERS, (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": head})
-    await send({"type": "http.response.body", "body": body})
+    await respond(send, status, body, [*headers, *SECURITY_HEADERS])

@@ -15,7 +15,7 @@ from html import escape
 from typing import Any
 from urllib.parse import parse_qs
 
-from mockserver.asgi import read_body
+from mockserver.asgi import read_body, respond
 from mockserver.errors import PayloadTooLarge
 
 COOKIE = "orchestration_mock_inspector"
@@ -53,12 +53,12 @@ async def login(scope: dict[str, Any], receive: Any, send: Any, token: str, ui_p
         offered = (form.get("token") or [""])[0]
         if hmac.compare_digest(offered.encode(), token.encode()):
             cookie = f"{COOKIE}={session_value(token)}; Path={ui_prefix}; HttpOnly; SameSite=Strict"
-            await _send(send, 303, b"", [(b"location", (ui_prefix + "/").encode()), (b"set-cookie", cookie.encode())])
+            await respond(send, 303, b"", [(b"location", (ui_prefix + "/").encode()), (b"set-cookie", cookie.encode())])
         else:
-            await _send(send, 401, _page(ui_prefix, "That is not the control token."), _PAGE_HEADERS)
+            await respond(send, 401, _page(ui_prefix, "That is not the control token."), _PAGE_HEADERS)
         return True
     if path in ("", "/", "/index.html") and method == "GET":
-        await _send(send, 401, _page(ui_prefix, ""), _PAGE_HEADERS)
+        await respond(send, 401, _page(ui_prefix, ""), _PAGE_HEADERS)
         return True
     return False
 
@@ -85,9 +85,3 @@ def _page(ui_prefix: str, problem: str) -> bytes:
 </form>
 </body></html>
 """.encode()
-
-
-async def _send(send: Any, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
-    head = [*headers, (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": head})
-    await send({"type": "http.response.body", "body": body})
