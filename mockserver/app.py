@@ -127,7 +127,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
     app.add_error_handler(ValueError, http_errors.value_error)
     app.add_error_handler(Exception, http_errors.unexpected)
     fast_routes = FastRoutes(_spec(ORCHESTRATION_SPEC), handlers.registry())
-    asgi: Any = Gateway(app, backend, authority, access_log, fast_routes=fast_routes)
+    asgi: Any = Gateway(app, backend, authority, fast_routes, access_log)
     if settings.cors_origins:
         # Outside the gateway: a browser's preflight carries no token and must not be refused.
         asgi = CORSMiddleware(

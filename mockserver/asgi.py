@@ -27,8 +27,9 @@ def header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def read_body(receive: Receive, limit: int) -> bytes:
-    """The whole request body; PayloadTooLarge as soon as it grows past ``limit`` bytes."""
+async def read_body(receive: Receive, limit: int | None = None) -> bytes:
+    """The whole request body; PayloadTooLarge as soon as it grows past ``limit`` bytes
+    (None: the caller's ``receive`` already enforces one)."""
     chunks: list[bytes] = []
     size = 0
     more = True
@@ -36,7 +37,7 @@ async def read_body(receive: Receive, limit: int) -> bytes:
         message = await receive()
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > limit:
+        if limit is not None and size > limit:
             raise PayloadTooLarge(f"request body exceeds {limit} bytes")
         chunks.append(chunk)
         more = message.get("more_body", False)

@@ -40,7 +40,7 @@ from mockserver.inspector.login import has_session, login
 from mockserver.logredact import redact
 from mockserver.oauth import JWKS_PATHS, OPENID_PATHS, openid_configuration, token_endpoint
 from mockserver.presenter import rfc3339
-from mockserver.requestbody import BodyTooLarge, as_json_request, bodiless, content_length, limited
+from mockserver.requestbody import BodyTooLarge, as_json_request, content_length, limited
 
 PROTECTED = re.compile(r"^(?:/api/orchestration)?/(?:workflows|instances|triggers)(?:/|$)")
 STAGE_HISTORY = re.compile(r"^(?:/api/orchestration)?/instances/[^/]+/stages/([^/]+)/history$")
@@ -56,8 +56,8 @@ class Gateway:
         app: ASGIApp,
         backend: Backend,
         authority: TokenAuthority,
+        fast_routes: FastRoutes,
         access_log: AccessLog | None = None,
-        fast_routes: FastRoutes | None = None,
     ) -> None:
         self.app = app
         self.fast_routes = fast_routes
@@ -112,13 +112,14 @@ class Gateway:
             await self.inspector(scope, receive, send)
             return
         # --- end state inspector ---
-        if self.settings.auth and PROTECTED.match(path):
+        protected = PROTECTED.match(path) is not None
+        if self.settings.auth and protected:
             try:
                 self.authority.authorize(header(scope, b"authorization"), method)
             except MockError as exc:
                 await self._fail(send, exc, bare=self.backend.real_quirks)
                 return
-        if path.endswith("/") and PROTECTED.match(path):
+        if protected and path.endswith("/"):
             # As the real router: collections and /{id} roots take a trailing slash, leaves do not.
             if not ROOTS.match(path[:-1]):
                 body, content_type = no_such_route(self.backend.real_quirks)
@@ -136,7 +137,7 @@ class Gateway:
             return
         receive = limited(receive, limit)
         raw: bytes | None = None
-        if method in BODY_METHODS and (PROTECTED.match(path) or path.startswith(CONTROL_PREFIX)):
+        if method in BODY_METHODS and (protected or path.startswith(CONTROL_PREFIX)):
             try:
                 scope, receive, raw = await as_json_request(scope, receive, path)
             except BodyTooLarge:
@@ -146,7 +147,7 @@ class Gateway:
                 await self._fail(send, exc)
                 return
         self.backend.engine.pump()
-        if self.fast_routes is not None and await self._fast(scope, raw, send):
+        if await self._fast(scope, raw, declared, send):
             return
         if path.startswith(GATEWAY_PREFIX + "/"):
             scope = {**scope, "root_path": GATEWAY_PREFIX}
@@ -155,12 +156,12 @@ class Gateway:
         except BodyTooLarge:
             await self._fail(send, PayloadTooLarge(f"request body exceeds {limit} bytes"))
 
-    async def _fast(self, scope: Scope, raw: bytes | None, send: Send) -> bool:
+    async def _fast(self, scope: Scope, raw: bytes | None, declared: int | None, send: Send) -> bool:
         """Answer a request that fastpath proves valid without Connexion; False to let Connexion answer."""
         path: str = scope["path"]
         if path.startswith(GATEWAY_PREFIX + "/"):
             path = path[len(GATEWAY_PREFIX) :]
-        found = self.fast_routes.match(scope["method"], path) if self.fast_routes is not None else None
+        found = self.fast_routes.match(scope["method"], path)
         if found is None:
             return False
         operation, arguments = found
@@ -169,7 +170,8 @@ class Gateway:
             return False
         arguments.update(query)
         if operation.body is None:
-            if raw or (raw is None and not bodiless(scope)):
+            # A body on an operation without one (read above, or still streaming): Connexion decides.
+            if raw or (raw is None and (declared or header(scope, b"transfer-encoding") is not None)):
                 return False
         else:
             if not raw or header(scope, b"content-type") != "application/json":

@@ -7,7 +7,7 @@ import re
 
 import orjson
 
-from mockserver.asgi import Message, Receive, Scope, header
+from mockserver.asgi import Message, Receive, Scope, header, read_body
 from mockserver.config import CONTROL_PREFIX
 from mockserver.errors import ValidationError
 from mockserver.limits import check_json_depth
@@ -19,10 +19,6 @@ WORKFLOWS = re.compile(r"^(?:/api/orchestration)?/workflows/?$")
 
 class BodyTooLarge(Exception):
     pass
-
-
-def bodiless(scope: Scope) -> bool:
-    return header(scope, b"content-length") in (None, "0") and header(scope, b"transfer-encoding") is None
 
 
 def content_length(scope: Scope) -> int | None:
@@ -57,7 +53,7 @@ async def as_json_request(scope: Scope, receive: Receive, path: str) -> tuple[Sc
         return scope, receive, None
     headers = [(k, v) for k, v in scope["headers"] if k not in (b"content-type", b"content-length")]
     if ctype == "text/vnd.yaml" and WORKFLOWS.match(path):
-        raw = await read_all(receive)
+        raw = await read_body(receive)
         document = load_yaml(raw, what="unmarshalling yaml: the body") if raw.strip() else None
         try:
             body = orjson.dumps(document) if raw.strip() else b""
@@ -77,21 +73,11 @@ async def _depth_checked(scope: Scope, receive: Receive) -> tuple[Scope, Receive
 
     The body's real length is declared downstream: Connexion takes a request without
     Content-Length (a chunked upload) for one without a body."""
-    raw = await read_all(receive)
+    raw = await read_body(receive)
     check_json_depth(raw)
     headers = [(k, v) for k, v in scope["headers"] if k not in (b"content-length", b"transfer-encoding")]
     headers.append((b"content-length", str(len(raw)).encode()))
     return {**scope, "headers": headers}, _replay(raw, then=receive), raw
-
-
-async def read_all(receive: Receive) -> bytes:
-    chunks = []
-    more = True
-    while more:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        more = message.get("more_body", False)
-    return b"".join(chunks)
 
 
 def _replay(body: bytes, then: Receive | None = None) -> Receive:
