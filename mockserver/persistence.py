@@ -21,12 +21,11 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
+from mockserver.atomicfile import write_atomically
 from mockserver.backend import Backend
 from mockserver.clock import make_clock
 from mockserver.config import Settings
@@ -68,34 +67,14 @@ class StateFile:
         return header, commands
 
     def write(self, data: bytes) -> None:
-        directory = self.path.parent
         with self._lock:
-            fd, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(data)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(temporary, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
-            _fsync_directory(directory)
+            write_atomically(self.path, data)
 
     def remove_leftovers(self) -> None:
         """Temporary files of saves cut short by a crash; they were never the state."""
         for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
             with contextlib.suppress(OSError):
                 leftover.unlink()
-
-
-def _fsync_directory(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class Persistence:

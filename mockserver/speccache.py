@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import orjson
 import yaml
+
+from mockserver.atomicfile import write_atomically
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -39,19 +40,8 @@ def load_spec(path: Path) -> dict[str, Any]:
     try:
         text = orjson.dumps(document)
         if cached is not None and orjson.loads(text) == document:
-            _write_atomically(cached, text)
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(cached, text)
     except (OSError, TypeError, orjson.JSONEncodeError):
         pass
     return document
-
-
-def _write_atomically(path: Path, text: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
-        raise
