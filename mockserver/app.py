@@ -24,21 +24,24 @@ from orchestration_spec import CONTROL_SPEC, ORCHESTRATION_SPEC
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
-from mockserver import gcpolicy, http_errors
-from mockserver.accesslog import AccessLog
-from mockserver.api import OrchestrationApi
-from mockserver.asgi import json_bytes
-from mockserver.auth import TokenAuthority, kept_signing_key, load_signing_key
-from mockserver.backend import Backend
+from mockserver.api.control import ControlApi
+from mockserver.api.v1 import OrchestrationApi
 from mockserver.config import CONTROL_PREFIX, Settings
-from mockserver.control import ControlApi
 from mockserver.errors import MockError
-from mockserver.fastpath import FastRoutes
-from mockserver.fixtures import load_fixture_files
-from mockserver.gateway import Gateway
-from mockserver.persistence import Persistence
-from mockserver.speccache import load_spec
-from mockserver.validation import VALIDATOR_MAP
+from mockserver.http import error_handlers
+from mockserver.http.accesslog import AccessLog
+from mockserver.http.asgi import json_bytes
+from mockserver.http.auth import TokenAuthority, kept_signing_key, load_signing_key
+from mockserver.http.control_access import ControlAccess
+from mockserver.http.fastpath import FastRoutes
+from mockserver.http.gateway import Gateway
+from mockserver.http.speccache import load_spec
+from mockserver.http.validation import VALIDATOR_MAP
+from mockserver.inspector import create_inspector
+from mockserver.state import gcpolicy
+from mockserver.state.backend import Backend
+from mockserver.state.fixtures import load_fixture_files
+from mockserver.state.persistence import Persistence
 
 
 class _OrjsonModule:
@@ -118,16 +121,19 @@ def create_app(settings: Settings | None = None) -> MockApp:
             swagger_ui_options=SwaggerUIOptions(swagger_ui=False),
             name="control",
         )
-    app.add_error_handler(MockError, http_errors.mock_error)
-    app.add_error_handler(ProblemException, http_errors.problem)
-    allowed = http_errors.AllowedMethods([("", _spec(ORCHESTRATION_SPEC)), (CONTROL_PREFIX, _spec(CONTROL_SPEC))])
-    app.add_error_handler(HTTPException, http_errors.http_exception_handler(allowed, real_quirks=settings.real_quirks))
-    app.add_error_handler(UnicodeDecodeError, http_errors.undecodable)
-    app.add_error_handler(RecursionError, http_errors.undecodable)
-    app.add_error_handler(ValueError, http_errors.value_error)
-    app.add_error_handler(Exception, http_errors.unexpected)
+    app.add_error_handler(MockError, error_handlers.mock_error)
+    app.add_error_handler(ProblemException, error_handlers.problem)
+    allowed = error_handlers.AllowedMethods([("", _spec(ORCHESTRATION_SPEC)), (CONTROL_PREFIX, _spec(CONTROL_SPEC))])
+    app.add_error_handler(
+        HTTPException, error_handlers.http_exception_handler(allowed, real_quirks=settings.real_quirks)
+    )
+    app.add_error_handler(UnicodeDecodeError, error_handlers.undecodable)
+    app.add_error_handler(RecursionError, error_handlers.undecodable)
+    app.add_error_handler(ValueError, error_handlers.value_error)
+    app.add_error_handler(Exception, error_handlers.unexpected)
     fast_routes = FastRoutes(_spec(ORCHESTRATION_SPEC), handlers.registry())
-    asgi: Any = Gateway(app, backend, authority, fast_routes, access_log)
+    inspector = create_inspector(backend, ControlAccess(settings))
+    asgi: Any = Gateway(app, backend, authority, fast_routes, inspector, access_log)
     if settings.cors_origins:
         # Outside the gateway: a browser's preflight carries no token and must not be refused.
         asgi = CORSMiddleware(

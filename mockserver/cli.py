@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         mock.asgi,
         host=settings.host,
         port=settings.port,
-        # The gateway writes the access log itself, in batches (mockserver/accesslog.py).
+        # The gateway writes the access log itself, in batches (mockserver/http/accesslog.py).
         access_log=False,
         log_level="info",
         loop="uvloop",

@@ -8,6 +8,7 @@ from pathlib import Path
 DEFAULT_PORT = 55001
 GATEWAY_PREFIX = "/api/orchestration"
 CONTROL_PREFIX = "/_mock"
+UI_PREFIX = CONTROL_PREFIX + "/ui"
 TOKEN_PATH = "/api/auth/oauth/token"
 
 

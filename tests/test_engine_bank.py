@@ -6,11 +6,11 @@ import copy
 
 import pytest
 
-from mockserver.clock import ManualClock
+from mockserver.core.clock import ManualClock
+from mockserver.core.ids import IdSource
 from mockserver.engine.bank import Bank
 from mockserver.engine.failures import ActivityError
 from mockserver.errors import ValidationError
-from mockserver.ids import IdSource
 from tests.test_engine_harness import check_schema
 
 SEED = {

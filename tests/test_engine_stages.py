@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mockserver import presenter
+from mockserver.api import presenter
 from mockserver.errors import InternalError, ValidationError
 from tests.test_engine_harness import Harness, account, send
 

@@ -1,4 +1,4 @@
-"""The gateway answers valid requests without Connexion (mockserver/fastpath.py); the answers
+"""The gateway answers valid requests without Connexion (mockserver/http/fastpath.py); the answers
 must be exactly the ones Connexion gives.
 
 A query string the operation ignores sends the same request through Connexion. The mock
@@ -18,7 +18,7 @@ import yaml
 
 from mockserver.app import create_app
 from mockserver.config import Settings
-from mockserver.fastpath import FastRoutes
+from mockserver.http.fastpath import FastRoutes
 from tests.support import Api, RunningMock, load_spec
 
 SPEC = load_spec()

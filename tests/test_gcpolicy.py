@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from mockserver import gcpolicy
+from mockserver.state import gcpolicy
 
 
 class Node:

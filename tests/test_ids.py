@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from mockserver.ids import IdSource
+from mockserver.core.ids import IdSource
 
 
 def test_ids_are_lower_case_version_4_uuids() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from mockserver.core.limits import MAX_DEPTH, check_json_depth
 from mockserver.errors import ValidationError
-from mockserver.limits import MAX_DEPTH, check_json_depth
 
 
 def nested(depth: int) -> bytes:

@@ -10,10 +10,10 @@ from connexion.spec import Specification
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
-from mockserver.api import OrchestrationApi
-from mockserver.backend import Backend
+from mockserver.api.control import ControlApi
+from mockserver.api.v1 import OrchestrationApi
 from mockserver.config import Settings
-from mockserver.control import ControlApi
+from mockserver.state.backend import Backend
 from tests.support import CONTROL_SPEC_PATH, ROOT, SPEC_PATH, load_spec
 
 UPSTREAM = sorted((ROOT.parent / "shared" / "reference" / "upstream-workflow-examples").glob("*.yaml"))

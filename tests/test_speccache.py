@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mockserver.speccache import cache_dir, load_spec
+from mockserver.http.speccache import cache_dir, load_spec
 from tests.support import CONTROL_SPEC_PATH, SPEC_PATH
 
 

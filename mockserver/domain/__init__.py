@@ -1,1 +1,1 @@
-"""The mock's domain: resources, their store and the rules the service applies to them."""
+"""Records, their store and the rules the service applies to them. Imports expr, core, config, errors."""

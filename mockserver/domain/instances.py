@@ -2,42 +2,41 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from mockserver.domain.model import Activity, Instance, StageRun
+from mockserver.domain.ports import Runner
+from mockserver.domain.store import Store
 from mockserver.errors import InternalError, NotFound
-
-if TYPE_CHECKING:
-    from mockserver.backend import Backend
 
 
 class Instances:
-    def __init__(self, backend: Backend) -> None:
-        self._b = backend
+    def __init__(self, *, store: Store, runner: Runner, real_quirks: bool) -> None:
+        self._store = store
+        self._runner = runner
+        self._real = real_quirks
 
     def run(self, workflow_id: str, variables: dict[str, str]) -> Instance:
         """Start an instance. Spec mode refuses unknown and deleted workflows (404); the real
         service answers 500 for an unknown one and runs a deleted one."""
-        workflow = self._b.store.workflows.get(workflow_id)
+        workflow = self._store.workflows.get(workflow_id)
         if workflow is None:
-            if self._b.real_quirks:
+            if self._real:
                 raise InternalError("sql: no rows in result set")
             raise NotFound(f"workflow {workflow_id} not found")
-        if workflow.deleted_at is not None and not self._b.real_quirks:
+        if workflow.deleted_at is not None and not self._real:
             raise NotFound(f"workflow {workflow_id} not found")
-        return self._b.engine.run(workflow, variables)
+        return self._runner.run(workflow, variables)
 
     def get(self, instance_id: str, *, real_message: str = "Instance not found") -> Instance:
-        item = self._b.store.instances.get(instance_id)
+        item = self._store.instances.get(instance_id)
         if item is None:
-            if self._b.real_quirks:
+            if self._real:
                 raise InternalError(real_message)
             raise NotFound(f"instance {instance_id} not found")
         return item
 
     def list(self, workflow_id: str | None = None, running: bool = False) -> list[Instance]:
         """Instances of soft-deleted workflows leave every list (they stay readable by id)."""
-        store = self._b.store
+        store = self._store
         live = store.live_workflows
         if workflow_id:
             if workflow_id not in live:
@@ -49,18 +48,18 @@ class Instances:
 
     def send_event(self, instance_id: str, name: str) -> None:
         item = self.get(instance_id, real_message="retrieving workflow: sql: no rows in result set")
-        self._b.engine.send_event(item, name)
+        self._runner.send_event(item, name)
 
     def abort(self, instance_id: str) -> None:
         item = self.get(instance_id, real_message="retrieving workflow execution: sql: no rows in result set")
-        self._b.engine.abort(item)
+        self._runner.abort(item)
 
     def history(self, instance_id: str) -> list[StageRun]:
         return self.get(instance_id, real_message="workflow not found for ID: " + instance_id).history
 
     def stage_history(self, instance_id: str, number: int) -> list[Activity]:
         """A stage has a history once its child workflow started; any other number is 404 in both modes."""
-        item = self._b.store.instances.get(instance_id)
+        item = self._store.instances.get(instance_id)
         if item is None or not 0 <= number < len(item.history):
             raise NotFound("Instance not found")
         return item.activities.get(number, [])

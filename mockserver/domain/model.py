@@ -1,6 +1,6 @@
 """Resources held by the mock, as plain typed records.
 
-JSON exists only at the edge (``mockserver.presenter``); these records use Python
+JSON exists only at the edge (``mockserver.api.presenter``); these records use Python
 names and ``datetime`` values. Workflows and triggers change only when soft-deleted;
 instances, their stage records and their histories are advanced by the engine.
 """

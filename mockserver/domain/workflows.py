@@ -3,33 +3,36 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mockserver.domain.model import Workflow
+from mockserver.domain.ports import NewIds, Now, Runner
+from mockserver.domain.store import Store
 from mockserver.errors import InternalError, NotFound, ValidationError
-
-if TYPE_CHECKING:
-    from mockserver.backend import Backend
 
 CANONICAL_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 class Workflows:
-    def __init__(self, backend: Backend) -> None:
-        self._b = backend
+    def __init__(self, *, store: Store, clock: Now, ids: NewIds, runner: Runner, real_quirks: bool) -> None:
+        self._store = store
+        self._clock = clock
+        self._ids = ids
+        self._runner = runner
+        self._real = real_quirks
 
     def create(self, body: dict[str, Any], *, workflow_id: str | None = None) -> Workflow:
         """Store a definition as submitted (``name`` defaults to ``""``) once the engine accepts it."""
         config = {"name": body.get("name") or "", "stages": body.get("stages")}
-        self._b.engine.validate_definition(config)
-        item = Workflow(id=workflow_id or self._b.ids.uuid(), config=config, created_at=self._b.clock.now())
-        self._b.store.add_workflow(item)
+        self._runner.validate_definition(config)
+        item = Workflow(id=workflow_id or self._ids.uuid(), config=config, created_at=self._clock.now())
+        self._store.add_workflow(item)
         return item
 
     def get(self, workflow_id: str) -> Workflow:
         """Spec mode: unknown or deleted is 404. Real mode: unknown is 500, deleted is still readable."""
-        item = self._b.store.workflows.get(workflow_id)
-        if self._b.real_quirks:
+        item = self._store.workflows.get(workflow_id)
+        if self._real:
             if item is None:
                 raise InternalError("sql: no rows in result set")
             return item
@@ -38,7 +41,7 @@ class Workflows:
         return item
 
     def list(self) -> list[Workflow]:
-        return list(self._b.store.live_workflows.values())
+        return list(self._store.live_workflows.values())
 
     def delete(self, workflow_id: str) -> None:
         """Only canonical lower-case UUIDs are ids (400 otherwise, as the real service).
@@ -48,8 +51,8 @@ class Workflows:
         """
         if not CANONICAL_UUID.match(workflow_id):
             raise ValidationError("Key: '' Error:Field validation for '' failed on the 'uuid' tag")
-        item = self._b.store.workflows.get(workflow_id)
-        if item is None or (item.deleted_at is not None and not self._b.real_quirks):
+        item = self._store.workflows.get(workflow_id)
+        if item is None or (item.deleted_at is not None and not self._real):
             raise NotFound("Workflow not found")
-        item.deleted_at = self._b.clock.now()
-        self._b.store.soft_delete_workflow(item)
+        item.deleted_at = self._clock.now()
+        self._store.soft_delete_workflow(item)

@@ -1,4 +1,4 @@
-"""The workflow engine: runs instances against a simulated stack, on the injected clock.
+"""The workflow engine: runs instances on the injected clock against a simulated stack. Imports domain, expr, core.
 
 Everything is synchronous and single-threaded. Nothing sleeps: work that is due later
 (a delay, an activity retry) or "as soon as possible" (a new instance's first stage, a
@@ -21,7 +21,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from mockserver.clock import Clock
+from mockserver.core.clock import Clock
+from mockserver.core.ids import IdSource
 from mockserver.domain.model import Instance, Occurrence, Workflow
 from mockserver.domain.store import Store
 from mockserver.engine.bank import Bank
@@ -31,7 +32,6 @@ from mockserver.engine.execution import Execution, Runtime, State
 from mockserver.engine.scheduler import Scheduler
 from mockserver.engine.triggers import TriggerDispatcher
 from mockserver.errors import InternalError, ValidationError
-from mockserver.ids import IdSource
 
 __all__ = ["Bank", "Engine", "EventLog", "TriggerDispatcher"]
 

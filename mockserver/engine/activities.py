@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from mockserver.core.ids import IdSource
 from mockserver.engine.bank import Bank
 from mockserver.engine.gotypes import parse_rfc3339
-from mockserver.ids import IdSource
 
 LIST_PAGE_SIZE = 15
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from mockserver.clock import Clock
+from mockserver.core.clock import Clock
+from mockserver.core.ids import IdSource
 from mockserver.engine.failures import ActivityError
 from mockserver.engine.gotypes import parse_rfc3339
 from mockserver.engine.ledger import WORLD, Ledger, check_address, check_asset
 from mockserver.engine.payments import Payments, normalize_payment
 from mockserver.engine.wallets import DEFAULT_WALLETS_LEDGER, MAIN, Wallet, Wallets
 from mockserver.errors import ValidationError
-from mockserver.ids import IdSource
 
 
 class Bank:

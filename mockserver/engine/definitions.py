@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.engine.gotypes import format_duration, rfc3339
+from mockserver.core.timefmt import rfc3339
+from mockserver.engine.gotypes import format_duration
 from mockserver.engine.requirements import (
     check_delay,
     check_nothing,

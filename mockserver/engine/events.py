@@ -11,7 +11,7 @@ from collections import deque
 from datetime import datetime
 from typing import Any
 
-from mockserver.engine.gotypes import rfc3339
+from mockserver.core.timefmt import rfc3339
 
 STARTED_WORKFLOW = "STARTED_WORKFLOW"
 STARTED_WORKFLOW_STAGE = "STARTED_WORKFLOW_STAGE"

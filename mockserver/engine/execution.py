@@ -21,7 +21,8 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from mockserver.clock import Clock
+from mockserver.core.clock import Clock
+from mockserver.core.ids import IdSource
 from mockserver.domain.model import Activity, Instance, StageRun, StageStatus
 from mockserver.domain.store import Store
 from mockserver.engine.activities import ACTIVITY_TYPES, ActivityContext
@@ -41,7 +42,6 @@ from mockserver.engine.failures import ActivityError
 from mockserver.engine.gotypes import later
 from mockserver.engine.scheduler import Scheduler, Timer
 from mockserver.engine.stages import stage_body
-from mockserver.ids import IdSource
 
 CANCELED = "canceled"
 ACTIVITY_ERROR = "activity error"

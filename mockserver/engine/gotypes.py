@@ -129,13 +129,6 @@ def parse_rfc3339(text: str) -> datetime:
     return base + timedelta(microseconds=micros)
 
 
-def rfc3339(value: datetime) -> str:
-    """RFC 3339 in UTC with trailing zeros trimmed, as Go's RFC3339Nano renders it."""
-    value = value.astimezone(UTC)
-    text = value.strftime("%Y-%m-%dT%H:%M:%S.%f").rstrip("0").rstrip(".")
-    return text + "Z"
-
-
 LATEST = datetime.max.replace(tzinfo=UTC)
 
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from mockserver.core.timefmt import rfc3339
 from mockserver.engine.failures import conflict, insufficient_funds, validation
-from mockserver.engine.gotypes import rfc3339
 
 WORLD = "world"
 NEGATIVE_AMOUNT = "invalid amount: negative amount"

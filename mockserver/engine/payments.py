@@ -12,8 +12,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from mockserver.core.timefmt import rfc3339
 from mockserver.engine.failures import not_found, validation
-from mockserver.engine.gotypes import parse_rfc3339, rfc3339
+from mockserver.engine.gotypes import parse_rfc3339
 from mockserver.engine.ledger import NEGATIVE_AMOUNT
 from mockserver.errors import ValidationError
 

@@ -13,8 +13,8 @@ from collections.abc import Generator
 from datetime import datetime
 from typing import Any
 
+from mockserver.core.timefmt import rfc3339
 from mockserver.engine.commands import ActivityFailed, Call, Command, StageBody, StageFailure
-from mockserver.engine.gotypes import rfc3339
 from mockserver.engine.ledger import NEGATIVE_AMOUNT, WORLD
 
 INTERNAL_LEDGER = "orchestration-000-internal"

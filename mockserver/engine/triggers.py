@@ -29,16 +29,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from mockserver.clock import Clock
+from mockserver.core.clock import Clock
+from mockserver.core.ids import IdSource
+from mockserver.core.timefmt import rfc3339
 from mockserver.domain.model import Occurrence, Trigger
 from mockserver.domain.store import Store
 from mockserver.engine.bank import Bank
 from mockserver.engine.events import EventLog
-from mockserver.engine.gotypes import rfc3339
 from mockserver.engine.links import LinkDocuments
 from mockserver.expr import ExprError, ExprRuntimeError, LinkError, compile_expression, to_var_string
 from mockserver.expr.values import import_value
-from mockserver.ids import IdSource
 
 DEDUPLICATED = frozenset({"SAVED_PAYMENT", "SAVED_ACCOUNT"})
 LEDGER_EVENTS = frozenset(

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from mockserver.core.timefmt import rfc3339
 from mockserver.engine.failures import insufficient_funds, not_found, validation
-from mockserver.engine.gotypes import rfc3339
 from mockserver.engine.ledger import WORLD, Ledger, check_amount, check_asset
 
 DEFAULT_WALLETS_LEDGER = "wallets-002"

@@ -1,4 +1,4 @@
-"""A safe evaluator for the subset of expr-lang (v1.16) that trigger filters and vars use.
+"""A safe evaluator of the expr-lang (v1.16) subset of trigger filters and vars. Imports core, errors.
 
 Nothing here hands user text to Python's ``eval``/``exec``: a hand-written lexer and parser build an
 immutable AST (``nodes``), a checker rejects what expr rejects without an environment (``checker``), and

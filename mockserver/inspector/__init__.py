@@ -1,7 +1,8 @@
-"""The state inspector at ``/_mock/ui/``: a page that shows the mock's state live, with actions.
+"""The state inspector at ``/_mock/ui/``: live state, with actions. Imports http, api, state, engine, domain, core.
 
-Routes (the app receives the full path; ``gateway.py`` mounts it behind the control API's
-access check, so ``--control off`` and ``--control-token`` cover it too):
+Routes (the app receives the full path; it applies the control API's access rule itself,
+so ``--control off`` and ``--control-token`` cover it too, plus the session cookie that its
+login form sets, see ``login.py``):
 
 ``GET  /_mock/ui/``             the page, rendered on the server
 ``GET  /_mock/ui/state.json``   ``{"data": snapshot, "html": {section: fragment}}``, polled every second
@@ -20,9 +21,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from mockserver.asgi import JSON_HEADERS, error_body, read_body, respond
-from mockserver.backend import Backend
-from mockserver.config import CONTROL_PREFIX
+from mockserver.config import UI_PREFIX
 from mockserver.errors import (
     Forbidden,
     InternalError,
@@ -32,13 +31,16 @@ from mockserver.errors import (
     UnsupportedMediaType,
     ValidationError,
 )
+from mockserver.http.asgi import JSON_HEADERS, error_body, read_body, respond
+from mockserver.http.control_access import ControlAccess
 from mockserver.inspector.actions import Actions
+from mockserver.inspector.login import has_session, login
 from mockserver.inspector.page import render_page, render_sections
 from mockserver.inspector.snapshot import snapshot
+from mockserver.state.backend import Backend
 
 __all__ = ["UI_PREFIX", "create_inspector"]
 
-UI_PREFIX = CONTROL_PREFIX + "/ui"
 ASSETS = {"inspector.js": b"text/javascript; charset=utf-8", "inspector.css": b"text/css; charset=utf-8"}
 # No inline script or style anywhere, so an escaping slip cannot execute.
 SECURITY_HEADERS = [
@@ -55,9 +57,29 @@ log = logging.getLogger("mockserver.inspector")
 Scope = dict[str, Any]
 
 
-def create_inspector(backend: Backend) -> Inspector:
-    """The inspector as an ASGI app; it expects full paths under ``/_mock/ui``."""
-    return Inspector(backend)
+def create_inspector(backend: Backend, access: ControlAccess) -> GuardedInspector:
+    """The inspector as an ASGI app behind the control API's access rule; it expects full
+    paths under ``/_mock/ui``."""
+    return GuardedInspector(Inspector(backend), access)
+
+
+class GuardedInspector:
+    """The control API's rule, plus a browser's way in: with ``--control-token``, the
+    session cookie of the login form opens the inspector's paths (and only those)."""
+
+    def __init__(self, inspector: Inspector, access: ControlAccess) -> None:
+        self.inspector = inspector
+        self.access = access
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        token = self.access.token
+        if self.access.allows(scope) or (self.access.enabled and token and has_session(scope, token)):
+            await self.inspector(scope, receive, send)
+            return
+        if self.access.enabled and token and await login(scope, receive, send, token, UI_PREFIX):
+            return
+        refusal = self.access.refusal()
+        await respond(send, refusal.status, error_body(refusal))
 
 
 class Inspector:

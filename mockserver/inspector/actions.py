@@ -14,9 +14,9 @@ from typing import Any
 
 import orjson
 
-from mockserver.backend import Backend
-from mockserver.control import ControlApi
+from mockserver.api.control import ControlApi
 from mockserver.errors import ValidationError
+from mockserver.state.backend import Backend
 
 Fields = dict[str, Any]
 Action = Callable[[Fields], Awaitable[dict[str, Any]]]

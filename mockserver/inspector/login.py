@@ -15,8 +15,8 @@ from html import escape
 from typing import Any
 from urllib.parse import parse_qs
 
-from mockserver.asgi import read_body, respond
 from mockserver.errors import PayloadTooLarge
+from mockserver.http.asgi import read_body, respond
 
 COOKIE = "orchestration_mock_inspector"
 _FORM_LIMIT = 4096

@@ -11,10 +11,11 @@ from collections.abc import Reversible
 from itertools import islice
 from typing import Any
 
-from mockserver import presenter as present
-from mockserver.backend import Backend
+from mockserver.api import presenter as present
+from mockserver.core.timefmt import timestamp
 from mockserver.domain.model import Instance, Trigger
 from mockserver.inspector.progress import instance_progress, stage_kind
+from mockserver.state.backend import Backend
 
 LATEST_INSTANCES = 100
 LATEST_EVENTS = 50
@@ -26,7 +27,7 @@ def snapshot(backend: Backend) -> dict[str, Any]:
     """Everything the inspector shows, as of ``backend.clock.now()``."""
     store = backend.store
     return {
-        "clock": {"now": present.timestamp(backend.clock.now()), "mode": backend.settings.clock},
+        "clock": {"now": timestamp(backend.clock.now()), "mode": backend.settings.clock},
         "quirks": backend.settings.quirks,
         "counts": store.counts(),
         "workflows": [_workflow(backend, w.id) for w in store.live_workflows.values()],
@@ -53,7 +54,7 @@ def _workflow(backend: Backend, workflow_id: str) -> dict[str, Any]:
         "id": item.id,
         "name": item.config.get("name") or "",
         "stages": [stage_kind(item, n) for n in range(len(item.stages))],
-        "createdAt": present.timestamp(item.created_at),
+        "createdAt": timestamp(item.created_at),
         "instances": sum(1 for _ in backend.store.instances_of(item.id)),
     }
 
@@ -70,7 +71,7 @@ def _trigger(backend: Backend, item: Trigger) -> dict[str, Any]:
     occurrences = backend.store.occurrences_by_trigger.get(item.id, [])
     latest = []
     for occurrence in _latest(occurrences, LATEST_OCCURRENCES):
-        shown: dict[str, Any] = {"id": occurrence.id, "date": present.timestamp(occurrence.date)}
+        shown: dict[str, Any] = {"id": occurrence.id, "date": timestamp(occurrence.date)}
         if occurrence.workflow_instance_id:
             shown["workflowInstanceID"] = occurrence.workflow_instance_id
         if occurrence.error:

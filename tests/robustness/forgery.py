@@ -21,7 +21,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from mockserver.auth import AUDIENCE, load_signing_key
+from mockserver.http.auth import AUDIENCE, load_signing_key
 from tests.robustness import servers
 from tests.robustness.operations import API
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from mockserver.persistence import StateFile
+from mockserver.state.persistence import StateFile
 from tests.robustness import servers
 from tests.robustness.fuzzing import fuzz_all
 from tests.robustness.operations import ALL

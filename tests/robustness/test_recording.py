@@ -12,13 +12,14 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from mockserver import presenter as present
-from mockserver.backend import Backend
-from mockserver.clock import ManualClock, SystemClock
+from mockserver.api import presenter as present
 from mockserver.config import Settings
+from mockserver.core.clock import ManualClock, SystemClock
 from mockserver.errors import MockError
-from mockserver.persistence import Persistence, StateFile
-from mockserver.recording import Recorder, recording_backend
+from mockserver.state import fixtures
+from mockserver.state.backend import Backend
+from mockserver.state.persistence import Persistence, StateFile
+from mockserver.state.recording import Recorder, recording_backend
 from tests.robustness.restarts import DELAY, OVERDRAFT, SEND, WAIT
 
 ONE_COMMAND = '{"format": "orchestration-mock-state", "version": 1, "quirks": "spec", "clock": "real", "commands": 1}\n'
@@ -92,15 +93,13 @@ def apply(backend: Backend, operation: str, n: int) -> None:
         elif operation == "bad_fund":
             backend.engine.bank.fund("default", "world", "USD/2", 1)  # refused: recorded as a failure
         elif operation == "fixture":
-            from mockserver.fixtures import load_fixture
-
             ledgers = {"default": {"accounts": {f"users:f{n}": {"balances": {"USD/2": n}}}}}
             doc = {"workflows": [{"name": f"f{n}", "stages": WAIT}], "instances": [{"workflow": f"f{n}"}]}
-            load_fixture(backend, {**doc, "ledgers": ledgers, "links": {f"http://links/{n % 5}": {"n": n}}})
+            fixtures.load_fixture(backend, {**doc, "ledgers": ledgers, "links": {f"http://links/{n % 5}": {"n": n}}})
         elif operation == "pump":
             backend.engine.pump()
         elif operation == "reset":
-            backend.reset()
+            fixtures.reset(backend)
     except MockError:
         pass
 
@@ -147,7 +146,7 @@ def test_idle_pumps_are_not_recorded_and_a_reset_restarts_the_log() -> None:
     apply(backend, "create", 1)
     apply(backend, "run", 1)
     assert len(recorder.lines) == 3  # create, run, the pump that started the stages
-    backend.reset()
+    fixtures.reset(backend)
     assert [line.split('"op":"')[1].split('"')[0] for line in recorder.lines] == ["clear"]
 
 

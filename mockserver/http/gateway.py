@@ -9,15 +9,17 @@ valid are answered here; everything else goes on to Connexion.
 
 from __future__ import annotations
 
-import hmac
 import logging
 import re
 import time
 
 import orjson
 
-from mockserver.accesslog import AccessLog
-from mockserver.asgi import (
+from mockserver.config import CONTROL_PREFIX, GATEWAY_PREFIX, TOKEN_PATH, UI_PREFIX
+from mockserver.core.timefmt import rfc3339
+from mockserver.errors import MockError, PayloadTooLarge, ValidationError
+from mockserver.http.accesslog import AccessLog
+from mockserver.http.asgi import (
     JSON_HEADERS,
     ASGIApp,
     Message,
@@ -29,18 +31,14 @@ from mockserver.asgi import (
     json_bytes,
     respond,
 )
-from mockserver.auth import TokenAuthority
-from mockserver.backend import Backend
-from mockserver.config import CONTROL_PREFIX, GATEWAY_PREFIX, TOKEN_PATH
-from mockserver.errors import MockError, NotFound, PayloadTooLarge, Unauthorized, ValidationError
-from mockserver.fastpath import FastRoutes
-from mockserver.http_errors import no_such_route
-from mockserver.inspector import UI_PREFIX, create_inspector
-from mockserver.inspector.login import has_session, login
-from mockserver.logredact import redact
-from mockserver.oauth import JWKS_PATHS, OPENID_PATHS, openid_configuration, token_endpoint
-from mockserver.presenter import rfc3339
-from mockserver.requestbody import BodyTooLarge, as_json_request, content_length, limited
+from mockserver.http.auth import TokenAuthority
+from mockserver.http.control_access import ControlAccess
+from mockserver.http.error_handlers import no_such_route
+from mockserver.http.fastpath import FastRoutes
+from mockserver.http.logredact import redact
+from mockserver.http.oauth import JWKS_PATHS, OPENID_PATHS, openid_configuration, token_endpoint
+from mockserver.http.requestbody import BodyTooLarge, as_json_request, content_length, limited
+from mockserver.state.backend import Backend
 
 PROTECTED = re.compile(r"^(?:/api/orchestration)?/(?:workflows|instances|triggers)(?:/|$)")
 STAGE_HISTORY = re.compile(r"^(?:/api/orchestration)?/instances/[^/]+/stages/([^/]+)/history$")
@@ -57,6 +55,7 @@ class Gateway:
         backend: Backend,
         authority: TokenAuthority,
         fast_routes: FastRoutes,
+        inspector: ASGIApp,
         access_log: AccessLog | None = None,
     ) -> None:
         self.app = app
@@ -65,7 +64,8 @@ class Gateway:
         self.backend = backend
         self.authority = authority
         self.settings = backend.settings
-        self.inspector = create_inspector(backend)
+        self.inspector = inspector
+        self.control = ControlAccess(backend.settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -85,33 +85,29 @@ class Gateway:
             self._journal(scope, status_box[0], started)
 
     async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The edge, in order: size limit, token endpoints, inspector, control access, auth,
+        routing edges, the body as JSON, then the fast path or Connexion."""
         path: str = scope["path"]
-        method: str = scope["method"]
         declared = content_length(scope)
         limit = self.settings.max_body_bytes
         if declared is not None and declared > limit:
             await self._fail(send, PayloadTooLarge(f"request body exceeds {limit} bytes"))
-            return
-        if path == TOKEN_PATH:
-            await token_endpoint(self.authority, self.settings.max_body_bytes, scope, receive, send)
-            return
-        if path in JWKS_PATHS:
+        elif path == TOKEN_PATH:
+            await token_endpoint(self.authority, limit, scope, receive, send)
+        elif path in JWKS_PATHS:
             await respond(send, 200, orjson.dumps(self.authority.jwks()))
-            return
-        if path in OPENID_PATHS:
+        elif path in OPENID_PATHS:
             await respond(send, 200, orjson.dumps(openid_configuration(self.authority)))
-            return
-        inspector = path == UI_PREFIX or path.startswith(UI_PREFIX + "/")
-        if path.startswith(CONTROL_PREFIX) and not self._control_allowed(scope, inspector=inspector):
-            token = self.settings.control_token
-            if not (inspector and token and await login(scope, receive, send, token, UI_PREFIX)):
-                await self._control_refused(send)
-            return
-        # --- state inspector (mockserver/inspector): behind the control API's access check ---
-        if inspector:
-            await self.inspector(scope, receive, send)
-            return
-        # --- end state inspector ---
+        elif path == UI_PREFIX or path.startswith(UI_PREFIX + "/"):
+            await self.inspector(scope, receive, send)  # it applies the control access rule itself
+        elif path.startswith(CONTROL_PREFIX) and not self.control.allows(scope):
+            await self._fail(send, self.control.refusal())
+        else:
+            await self._route(scope, receive, send, declared)
+
+    async def _route(self, scope: Scope, receive: Receive, send: Send, declared: int | None) -> None:
+        path: str = scope["path"]
+        method: str = scope["method"]
         protected = PROTECTED.match(path) is not None
         if self.settings.auth and protected:
             try:
@@ -135,6 +131,7 @@ class Gateway:
             else:
                 await self._fail(send, ValidationError(f"stage number {stage.group(1)!r} is not an int64"))
             return
+        limit = self.settings.max_body_bytes
         receive = limited(receive, limit)
         raw: bytes | None = None
         if method in BODY_METHODS and (protected or path.startswith(CONTROL_PREFIX)):
@@ -198,25 +195,6 @@ class Gateway:
         else:
             await respond(send, status, json_bytes(payload) + b"\n")
         return True
-
-    def _control_allowed(self, scope: Scope, *, inspector: bool) -> bool:
-        """Control calls need the control token as a bearer; the inspector's pages also take the
-        session cookie its login form sets (a browser cannot send the header)."""
-        if not self.settings.control:
-            return False
-        expected = self.settings.control_token
-        if expected is None:
-            return True
-        offered = header(scope, b"authorization") or ""
-        return hmac.compare_digest(offered.encode(), f"Bearer {expected}".encode()) or (
-            inspector and has_session(scope, expected)
-        )
-
-    async def _control_refused(self, send: Send) -> None:
-        if not self.settings.control:
-            await self._fail(send, NotFound("the control API is disabled (--control off)"))
-        else:
-            await self._fail(send, Unauthorized("the control API needs its own token (--control-token)"))
 
     async def _fail(self, send: Send, exc: MockError, *, bare: bool = False) -> None:
         await respond(send, exc.status, b"" if bare else error_body(exc))

@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-import functools
-from datetime import datetime
 from typing import Any
 
+from mockserver.core.timefmt import timestamp
 from mockserver.domain.model import Activity, Instance, Occurrence, StageRun, StageStatus, Trigger, Workflow
-
-
-def rfc3339(value: datetime) -> str:
-    """RFC 3339 in UTC with trailing zeros trimmed, as Go's RFC3339Nano renders it; not cached,
-    for instants rendered once (the request journal's): they would only evict the others."""
-    text = value.replace(tzinfo=None).isoformat(timespec="microseconds")  # 10x faster than strftime
-    return text.rstrip("0").rstrip(".") + "Z"
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def timestamp(value: datetime) -> str:
-    """``rfc3339``, cached: lists render the same few thousand instants over and over, and
-    strftime is the costliest step of presenting an instance."""
-    return rfc3339(value)
 
 
 def envelope(data: Any) -> dict[str, Any]:

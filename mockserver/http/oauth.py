@@ -7,10 +7,10 @@ from urllib.parse import parse_qs
 
 import orjson
 
-from mockserver.asgi import JSON_HEADERS, Receive, Scope, Send, error_body, header, read_body, respond
-from mockserver.auth import TokenAuthority, basic_credentials
 from mockserver.config import TOKEN_PATH
 from mockserver.errors import MockError, PayloadTooLarge
+from mockserver.http.asgi import JSON_HEADERS, Receive, Scope, Send, error_body, header, read_body, respond
+from mockserver.http.auth import TokenAuthority, basic_credentials
 
 JWKS_PATHS = frozenset({"/api/auth/keys", "/api/auth/.well-known/jwks.json", "/.well-known/jwks.json"})
 OPENID_PATHS = frozenset({"/api/auth/.well-known/openid-configuration", "/.well-known/openid-configuration"})

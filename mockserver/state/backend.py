@@ -1,7 +1,8 @@
 """The backend: one object that owns the mock's state and the services over it.
 
 Like a moto backend, it is built once per server from ``Settings`` and reset in place,
-so handlers hold a reference that stays valid across ``POST /_mock/reset``.
+so handlers hold a reference that stays valid across ``POST /_mock/reset``
+(``fixtures.reset``: ``clear``, then the start-up fixtures again).
 """
 
 from __future__ import annotations
@@ -9,15 +10,15 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from mockserver import gcpolicy
-from mockserver.clock import Clock, make_clock
 from mockserver.config import Settings
+from mockserver.core.clock import Clock, make_clock
+from mockserver.core.ids import IdSource
 from mockserver.domain.instances import Instances
 from mockserver.domain.store import Store
 from mockserver.domain.triggers import Triggers
 from mockserver.domain.workflows import Workflows
 from mockserver.engine import Engine
-from mockserver.ids import IdSource
+from mockserver.state import gcpolicy
 
 
 class Backend:
@@ -28,17 +29,13 @@ class Backend:
         self.ids = ids or IdSource(settings.seed)
         self.store = Store()
         self.engine = Engine(store=self.store, clock=self.clock, ids=self.ids, quirks=settings.quirks)
-        self.workflows = Workflows(self)
-        self.instances = Instances(self)
-        self.triggers = Triggers(self)
+        quirks = self.real_quirks
+        self.workflows = Workflows(
+            store=self.store, clock=self.clock, ids=self.ids, runner=self.engine, real_quirks=quirks
+        )
+        self.instances = Instances(store=self.store, runner=self.engine, real_quirks=quirks)
+        self.triggers = Triggers(store=self.store, clock=self.clock, ids=self.ids, real_quirks=quirks)
         self.journal: deque[dict[str, Any]] = deque(maxlen=settings.journal_size)
-
-    def reset(self) -> None:
-        """Forget everything, rewind the clock, restart the id sequence, reload the startup fixtures."""
-        from mockserver.fixtures import load_fixture_files
-
-        self.clear()
-        load_fixture_files(self, self.settings.fixtures)
 
     def clear(self) -> None:
         """Back to what a fresh backend holds (``--state-file`` restarts its log here)."""

@@ -10,10 +10,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from mockserver import presenter as present
-from mockserver.backend import Backend
+from mockserver.api import presenter as present
+from mockserver.core.timefmt import timestamp
 from mockserver.errors import ValidationError
-from mockserver.fixtures import load_fixture, parse_fixture
+from mockserver.state.backend import Backend
+from mockserver.state.fixtures import load_fixture, parse_fixture, reset
 
 Reply = tuple[Any, int]
 MAX_ADVANCE_SECONDS = 100 * 365 * 24 * 3600
@@ -41,7 +42,7 @@ class ControlApi:
         }
 
     async def reset(self) -> Reply:
-        self._b.reset()
+        reset(self._b)
         return None, 204
 
     async def publish_event(self, body: dict[str, Any]) -> Reply:
@@ -60,7 +61,7 @@ class ControlApi:
         return present.envelope(self._b.engine.events.list(type=type, instance_id=instance_id)), 200
 
     def _clock(self) -> dict[str, Any]:
-        return {"now": present.timestamp(self._b.clock.now()), "mode": self._b.settings.clock}
+        return {"now": timestamp(self._b.clock.now()), "mode": self._b.settings.clock}
 
     async def get_clock(self) -> Reply:
         return present.envelope(self._clock()), 200

@@ -34,11 +34,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from mockserver.backend import Backend
-from mockserver.clock import Clock
 from mockserver.config import Settings
+from mockserver.core.clock import Clock
+from mockserver.core.ids import IdSource
 from mockserver.errors import ValidationError
-from mockserver.ids import IdSource
+from mockserver.state.backend import Backend
 
 log = logging.getLogger("mockserver.state")
 

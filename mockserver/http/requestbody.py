@@ -7,11 +7,11 @@ import re
 
 import orjson
 
-from mockserver.asgi import Message, Receive, Scope, header, read_body
 from mockserver.config import CONTROL_PREFIX
+from mockserver.core.limits import check_json_depth
+from mockserver.core.yamlsafe import load_yaml
 from mockserver.errors import ValidationError
-from mockserver.limits import check_json_depth
-from mockserver.yamlsafe import load_yaml
+from mockserver.http.asgi import Message, Receive, Scope, header, read_body
 
 JSON_TYPES = frozenset({"application/json"})
 WORKFLOWS = re.compile(r"^(?:/api/orchestration)?/workflows/?$")

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema
 
+from mockserver.core.yamlsafe import load_yaml
 from mockserver.errors import MockError, ValidationError
-from mockserver.yamlsafe import load_yaml
 
 if TYPE_CHECKING:
-    from mockserver.backend import Backend
+    from mockserver.state.backend import Backend
 
 _STRING_MAP = {"type": "object", "additionalProperties": {"type": "string"}}
 
@@ -136,3 +136,9 @@ def load_fixture_files(backend: Backend, paths: Iterable[Path]) -> None:
             load_fixture(backend, parse_fixture(Path(path).read_bytes()))
         except ValidationError as exc:
             raise ValueError(f"{path}: {exc.message}") from exc
+
+
+def reset(backend: Backend) -> None:
+    """Forget everything, rewind the clock, restart the id sequence, reload the start-up fixtures."""
+    backend.clear()
+    load_fixture_files(backend, backend.settings.fixtures)

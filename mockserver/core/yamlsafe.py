@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
+from mockserver.core.limits import check_depth
 from mockserver.errors import ValidationError
-from mockserver.limits import check_depth
 
 
 class _NoAliasLoader(yaml.SafeLoader):

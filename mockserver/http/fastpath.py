@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl
 
 from connexion.decorators.parameter import pythonic
 
-from mockserver.validation import compile_schema
+from mockserver.http.validation import compile_schema
 
 Handler = Callable[..., Awaitable[tuple[Any, int]]]
 _METHODS = ("get", "put", "post", "delete", "patch")

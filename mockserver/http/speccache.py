@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 import yaml
 
-from mockserver.atomicfile import write_atomically
+from mockserver.core.atomicfile import write_atomically
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

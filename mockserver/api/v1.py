@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mockserver import presenter as present
-from mockserver.backend import Backend
+from mockserver.api import presenter as present
+from mockserver.state.backend import Backend
 
 Reply = tuple[Any, int]
 

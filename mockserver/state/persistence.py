@@ -1,6 +1,6 @@
 """``--state-file``: the mock's state survives a restart.
 
-The state is kept as its command log (``mockserver.recording`` says why and how): a
+The state is kept as its command log (``mockserver.state.recording`` says why and how): a
 header line, then one JSON document per command since the last reset. At start the log
 is replayed on a fresh backend; afterwards it is saved every ``--state-interval`` seconds
 when it changed, and once more at shutdown (SIGTERM, SIGINT), after the last request.
@@ -25,12 +25,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from mockserver.atomicfile import write_atomically
-from mockserver.backend import Backend
-from mockserver.clock import make_clock
 from mockserver.config import Settings
-from mockserver.fixtures import load_fixture_files
-from mockserver.recording import Recorder, recording_backend
+from mockserver.core.atomicfile import write_atomically
+from mockserver.core.clock import make_clock
+from mockserver.state.backend import Backend
+from mockserver.state.fixtures import load_fixture_files
+from mockserver.state.recording import Recorder, recording_backend
 
 log = logging.getLogger("mockserver.state")
 

@@ -1,0 +1,1 @@
+"""The ASGI edge: gateway, bodies, auth and tokens, fast path, error mapping, access log. Imports state, core."""
