@@ -23,8 +23,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from contract_tests.core.spec import spec_path  # noqa: E402
 from contract_tests.runner import run  # noqa: E402
-from contract_tests.spec import spec_path  # noqa: E402
 from tests.contract.conftest import harness_config  # noqa: E402
 from tests.contract.faults import FAULTS  # noqa: E402
 from tests.contract.proxy import Fault, RunningProxy, running_proxy  # noqa: E402

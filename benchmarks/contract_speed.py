@@ -34,7 +34,7 @@ FALLBACK_MAX_EXAMPLES = 12
 def default_max_examples() -> int:
     """The suite's own default, so Schemathesis generates as much as a default suite run."""
     try:
-        from contract_tests.config import DEFAULT_MAX_EXAMPLES
+        from contract_tests.core.config import DEFAULT_MAX_EXAMPLES
     except ImportError:
         return FALLBACK_MAX_EXAMPLES
     return int(DEFAULT_MAX_EXAMPLES)

@@ -2,11 +2,12 @@
 against the project's OpenAPI spec (Schemathesis generation, OpenAPI links, and a model-based state
 machine of its own).
 
-    from contract_tests import Config, run
+from contract_tests import Config
+from contract_tests import run
     report = run(Config(base_url="http://127.0.0.1:55001/api/orchestration", client_id="id", client_secret="s"))
     print(report.summary()); raise SystemExit(report.exit_code)
 
-Exceptions (see `contract_tests.errors`):
+Exceptions (see `contract_tests.core.errors`):
 
     ContractError
      ├── CouldNotRun (ConfigError, ServerUnreachable, AuthError)   exit code 2
@@ -37,18 +38,18 @@ __all__ = [
 ]
 
 _WHERE = {
-    "Config": "contract_tests.config",
-    "Report": "contract_tests.report",
-    "Failure": "contract_tests.results",
+    "Config": "contract_tests.core.config",
+    "Report": "contract_tests.reports.report",
+    "Failure": "contract_tests.core.results",
     "run": "contract_tests.runner",
-    "Check": "contract_tests.registry",
-    "REGISTRY": "contract_tests.registry",
-    "AuthError": "contract_tests.errors",
-    "ConfigError": "contract_tests.errors",
-    "ContractError": "contract_tests.errors",
-    "CouldNotRun": "contract_tests.errors",
-    "ServerUnreachable": "contract_tests.errors",
-    "Violation": "contract_tests.errors",
+    "Check": "contract_tests.checks.registry",
+    "REGISTRY": "contract_tests.checks.registry",
+    "AuthError": "contract_tests.core.errors",
+    "ConfigError": "contract_tests.core.errors",
+    "ContractError": "contract_tests.core.errors",
+    "CouldNotRun": "contract_tests.core.errors",
+    "ServerUnreachable": "contract_tests.core.errors",
+    "Violation": "contract_tests.core.errors",
 }
 
 
@@ -56,5 +57,5 @@ def __getattr__(name: str) -> Any:
     if name not in _WHERE:
         raise AttributeError(f"module 'contract_tests' has no attribute {name!r}")
     if name == "REGISTRY":
-        return import_module("contract_tests.registry").load_all()
+        return import_module("contract_tests.checks").load_all()
     return getattr(import_module(_WHERE[name]), name)

@@ -11,11 +11,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from contract_tests.config import PHASES, PROFILES, Config
-from contract_tests.errors import CouldNotRun
-from contract_tests.progress import make_listener
-from contract_tests.registry import load_all
-from contract_tests.report_html import write_report
+from contract_tests.checks import load_all
+from contract_tests.core.config import PHASES, PROFILES, Config
+from contract_tests.core.errors import CouldNotRun
+from contract_tests.reports.html import write_report
+from contract_tests.reports.progress import make_listener
 from contract_tests.runner import run
 
 __all__ = ["main", "parser"]

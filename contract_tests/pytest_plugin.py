@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from contract_tests.config import Config
-    from contract_tests.report import Report
+    from contract_tests.core.config import Config
+    from contract_tests.reports.report import Report
 
 __all__ = ["config_from_pytest", "orchestration_config", "orchestration_report", "pytest_addoption"]
 
@@ -49,7 +49,7 @@ def config_from_pytest(pytest_config: pytest.Config) -> Config | None:
     base_url = pytest_config.getoption("orchestration_base_url", default=None)
     if not base_url:
         return None
-    from contract_tests.config import DEFAULT_MAX_EXAMPLES, Config
+    from contract_tests.core.config import DEFAULT_MAX_EXAMPLES, Config
 
     deviations = pytest_config.getoption("orchestration_allow_deviations")
     report = pytest_config.getoption("orchestration_report")
@@ -78,9 +78,9 @@ def orchestration_config(pytestconfig: pytest.Config) -> Config:
 @pytest.fixture(scope="session")
 def orchestration_report(orchestration_config: Config) -> Report:
     """The report of one suite run, shared by every test of the session (the same call as the CLI)."""
-    from contract_tests.errors import CouldNotRun
-    from contract_tests.progress import PlainListener
-    from contract_tests.report_html import write_report
+    from contract_tests.core.errors import CouldNotRun
+    from contract_tests.reports.html import write_report
+    from contract_tests.reports.progress import PlainListener
     from contract_tests.runner import run
 
     try:

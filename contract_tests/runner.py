@@ -14,23 +14,25 @@ import httpx
 import requests
 from hypothesis.errors import Flaky
 
-from contract_tests import invariants_triggers  # noqa: F401  (registers the trigger scenarios)
-from contract_tests.actions import Actions, World
-from contract_tests.auth import Tokens, obtain_tokens
-from contract_tests.authz import run_auth
-from contract_tests.client import PHASE, Api
-from contract_tests.config import Config
-from contract_tests.conformance import run_conformance
-from contract_tests.control import Control, detect_control
-from contract_tests.deviations import load_deviations
-from contract_tests.errors import CouldNotRun, ServerUnreachable
-from contract_tests.invariants import SCENARIOS
-from contract_tests.links import run_links
-from contract_tests.progress import Listener, NullListener
-from contract_tests.report import Report
-from contract_tests.results import PhaseStats, Results
-from contract_tests.spec import load_spec
-from contract_tests.stateful import fresh_world, run_model
+from contract_tests.core.config import Config
+from contract_tests.core.errors import CouldNotRun, ServerUnreachable
+from contract_tests.core.results import PhaseStats, Results
+from contract_tests.core.spec import load_spec
+from contract_tests.oracle.model import World
+from contract_tests.phases import invariants_triggers  # noqa: F401  (registers the trigger scenarios)
+from contract_tests.phases.actions import Actions
+from contract_tests.phases.auth import run_auth
+from contract_tests.phases.checking import PHASE, CheckedApi
+from contract_tests.phases.conformance import run_conformance
+from contract_tests.phases.invariants import SCENARIOS
+from contract_tests.phases.links import run_links
+from contract_tests.phases.stateful import fresh_world, run_model
+from contract_tests.reports.deviations import load_deviations
+from contract_tests.reports.progress import Listener, NullListener
+from contract_tests.reports.report import Report
+from contract_tests.transport.auth import Tokens, obtain_tokens
+from contract_tests.transport.client import Client
+from contract_tests.transport.control import Control, detect_control
 
 __all__ = ["run"]
 
@@ -38,7 +40,7 @@ __all__ = ["run"]
 @dataclass
 class _Context:
     config: Config
-    api: Api
+    api: CheckedApi
     control: Control | None
     listener: Listener
 
@@ -139,7 +141,7 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
         reason = f"no control API at {config.control_url}: bus events and clock moves are not possible"
         results.skip("control API", reason)
         results.skip("vars_reach_run", reason)
-    api = Api(load_spec(config.base_url), config, tokens, results)
+    api = CheckedApi(Client(load_spec(config.base_url), config, tokens, results))
     ctx = _Context(config, api, control, listener)
     try:
         for name in config.phases:

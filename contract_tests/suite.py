@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tests.registry import load_all
-from contract_tests.report import Report, render_failure
+from contract_tests.checks import load_all
+from contract_tests.reports.report import Report, render_failure
 
 CHECKS = sorted(load_all())
 

@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests.config import Config
-from contract_tests.report import Report
+from contract_tests.core.config import Config
+from contract_tests.reports.report import Report
 from contract_tests.runner import run
 from tests.contract.proxy import RunningProxy, running_proxy
 from tests.support import RunningMock

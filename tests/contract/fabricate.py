@@ -8,8 +8,8 @@ from typing import Any
 import requests
 from schemathesis.core.transport import Response
 
-from contract_tests.client import Exchange
-from contract_tests.spec import load_spec
+from contract_tests.core.spec import load_spec
+from contract_tests.transport.client import Exchange
 
 BASE = "http://127.0.0.1:9/api/orchestration"
 UUID = "3d6f1c2a-8b4e-4f7a-9c51-2e0d7b9a6f10"

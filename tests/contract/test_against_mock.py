@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tests.config import Config
+from contract_tests.core.config import Config
 from contract_tests.runner import run
 from tests.contract.conftest import reset, run_suite
 from tests.support import RunningMock

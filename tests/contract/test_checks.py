@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from contract_tests.errors import Violation
-from contract_tests.registry import load_all
+from contract_tests.checks import load_all
+from contract_tests.core.errors import Violation
 from tests.contract.fabricate import UUID, exchange, instance, stage, workflow
 
 DONE = "2024-05-02T10:00:02Z"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tests.report import Report
+from contract_tests.reports.report import Report
 from tests.contract.conftest import reset, run_suite
 from tests.contract.faults import FAULTS
 from tests.contract.proxy import Fault, RunningProxy

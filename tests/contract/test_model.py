@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tests.model import InstanceModel, duration_seconds, predictable_send
+from contract_tests.oracle.model import InstanceModel, duration_seconds, predictable_send
 
 WAIT = {"wait_event": {"event": "continue"}}
 NOOP = {"noop": {}}

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.config import Config
-from contract_tests.report import Report
-from contract_tests.report_html import render_html, write_report
-from contract_tests.results import Failure, Results
+from contract_tests.core.config import Config
+from contract_tests.core.results import Failure, Results
+from contract_tests.reports.html import render_html, write_report
+from contract_tests.reports.report import Report
 from tests.contract.test_cli import cli
 from tests.support import running_mock
 

@@ -10,9 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from openapi_schema_validator import OAS30Validator
 
-from contract_tests import expressions as ex
-from contract_tests.model import stage_kind
-from contract_tests.strategies import (
+from contract_tests.generation.strategies import (
     STAGE_TYPES,
     bus_events,
     filter_expressions,
@@ -21,6 +19,8 @@ from contract_tests.strategies import (
     trigger_definitions,
     workflow_configs,
 )
+from contract_tests.oracle import expressions as ex
+from contract_tests.oracle.model import stage_kind
 from tests.support import load_spec
 
 FAST = settings(max_examples=60, deadline=None, derandomize=True, database=None,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from contract_tests.actions import Actions
-from contract_tests.expressions import Compare, Field
-from contract_tests.invariants import WORLD_TO_BANK, scenario
+from contract_tests.oracle.expressions import Compare, Field
+from contract_tests.phases.actions import Actions
+from contract_tests.phases.invariants import WORLD_TO_BANK, scenario
 
 __all__: list[str] = []
 

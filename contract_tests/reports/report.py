@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from contract_tests.config import Config
-from contract_tests.curl import TOKEN_VARIABLES
-from contract_tests.registry import load_all
-from contract_tests.results import Failure, Results
+from contract_tests.checks import load_all
+from contract_tests.core.config import Config
+from contract_tests.core.curl import TOKEN_VARIABLES
+from contract_tests.core.results import Failure, Results
 
 __all__ = ["Report", "render_failure"]
 

@@ -19,9 +19,14 @@ from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, multiple, precondition, rule, run_state_machine_as_test
 
-from contract_tests.actions import Actions, World
-from contract_tests.model import InstanceModel, TriggerModel, WorkflowModel
-from contract_tests.strategies import bus_events, predictable_workflow_configs, trigger_cases, workflow_configs
+from contract_tests.generation.strategies import (
+    bus_events,
+    predictable_workflow_configs,
+    trigger_cases,
+    workflow_configs,
+)
+from contract_tests.oracle.model import InstanceModel, TriggerModel, WorkflowModel, World
+from contract_tests.phases.actions import Actions
 
 __all__ = ["fresh_world", "machine_for", "run_model"]
 

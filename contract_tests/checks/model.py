@@ -1,7 +1,7 @@
 """Scenario and model checks: the server's answer compared with what the suite's own model expects.
 
 Each takes the exchange being judged plus the expectation, and raises `Violation`. The invariants phase and
-the model state machine both apply them through `Api.apply`.
+the model state machine both apply them through `CheckedApi.apply`.
 """
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from contract_tests.errors import Violation
-from contract_tests.model import Prediction
-from contract_tests.registry import Kind, check
-from contract_tests.timestamps import parse_timestamp
+from contract_tests.checks.registry import Kind, check
+from contract_tests.core.errors import Violation
+from contract_tests.core.timestamps import parse_timestamp
+from contract_tests.oracle.model import Prediction
 
 if TYPE_CHECKING:
-    from contract_tests.client import Exchange
+    from contract_tests.transport.client import Exchange
 
 __all__ = ["STATUS_CHECKS"]
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from contract_tests.errors import ConfigError
-from contract_tests.results import Failure
+from contract_tests.core.errors import ConfigError
+from contract_tests.core.results import Failure
 
 __all__ = ["Deviation", "Deviations", "load_deviations"]
 
@@ -59,7 +59,7 @@ def _entry(raw: object, index: int) -> Deviation:
 
 
 def load_deviations(path: Path) -> Deviations:
-    from contract_tests.registry import load_all
+    from contract_tests.checks import load_all
 
     try:
         raw = yaml.safe_load(Path(path).read_text()) or []

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from contract_tests.client import poll
-from contract_tests.expressions import Expr
-from contract_tests.model import TriggerModel
+from contract_tests.oracle.expressions import Expr
+from contract_tests.oracle.model import TriggerModel
+from contract_tests.transport.client import poll
 
 if TYPE_CHECKING:
-    from contract_tests.actions import World
-    from contract_tests.client import Api
-    from contract_tests.control import Control
+    from contract_tests.oracle.model import World
+    from contract_tests.phases.checking import CheckedApi
+    from contract_tests.transport.control import Control
 
 __all__ = ["TriggerActions"]
 
@@ -19,7 +19,7 @@ TRIGGER_FIELDS = ("id", "event", "workflowID", "filter", "vars", "name")
 
 
 class TriggerActions:
-    api: Api
+    api: CheckedApi
     world: World
     control: Control | None
     timeout: float

@@ -51,10 +51,3 @@ def check(
 def describe(name: str) -> dict[str, Any]:
     entry = REGISTRY[name]
     return {"name": entry.name, "kind": entry.kind, "description": entry.description, "invariants": entry.invariants}
-
-
-def load_all() -> dict[str, Check]:
-    """The full registry: importing the check modules registers their checks."""
-    from contract_tests import checks, links, model_checks  # noqa: F401
-
-    return REGISTRY

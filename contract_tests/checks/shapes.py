@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from contract_tests.errors import Violation
-from contract_tests.registry import check
+from contract_tests.checks.registry import check
+from contract_tests.core.errors import Violation
 
 if TYPE_CHECKING:
-    from contract_tests.client import Exchange
+    from contract_tests.transport.client import Exchange
 
 __all__: list[str] = []
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from contract_tests.errors import ConfigError
+from contract_tests.core.errors import ConfigError
 
 __all__ = ["DEFAULT_MAX_EXAMPLES", "PHASES", "PROFILES", "Config", "Profile"]
 

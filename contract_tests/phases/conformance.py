@@ -20,8 +20,8 @@ from schemathesis import GenerationMode
 from schemathesis.core.errors import SerializationError
 from schemathesis.generation.case import Case
 
-from contract_tests.client import PHASE, Api
-from contract_tests.spec import Operation
+from contract_tests.core.spec import Operation
+from contract_tests.phases.checking import PHASE, CheckedApi
 
 __all__ = ["run_conformance"]
 
@@ -41,7 +41,7 @@ def _settings(max_examples: int) -> settings:
     )
 
 
-def _exercise(api: Api, strategy: SearchStrategy[Case], max_examples: int, seed: int) -> None:
+def _exercise(api: CheckedApi, strategy: SearchStrategy[Case], max_examples: int, seed: int) -> None:
     @_settings(max_examples)
     @given(case=strategy)
     def exercise(case: Case) -> None:
@@ -57,7 +57,7 @@ def _exercise(api: Api, strategy: SearchStrategy[Case], max_examples: int, seed:
         exercise()
 
 
-def _examples(api: Api, operation: Operation, seed: int) -> None:
+def _examples(api: CheckedApi, operation: Operation, seed: int) -> None:
     """The spec's own examples (the happy paths its authors wrote down), all in one generated run."""
     examples = operation.st.get_strategies_from_examples()
     if not examples:
@@ -73,7 +73,7 @@ def _examples(api: Api, operation: Operation, seed: int) -> None:
     exercise()
 
 
-def check_operation(api: Api, operation: Operation, max_examples: int, seed: int) -> None:
+def check_operation(api: CheckedApi, operation: Operation, max_examples: int, seed: int) -> None:
     """The spec's examples, then positive and negative generated cases."""
     _examples(api, operation, seed)
     _exercise(api, operation.st.as_strategy(generation_mode=GenerationMode.POSITIVE), max_examples, seed)
@@ -81,7 +81,7 @@ def check_operation(api: Api, operation: Operation, max_examples: int, seed: int
 
 
 def run_conformance(
-    api: Api, *, max_examples: int, seed: int, workers: int, on_operation: Callable[[str], None] | None = None
+    api: CheckedApi, *, max_examples: int, seed: int, workers: int, on_operation: Callable[[str], None] | None = None
 ) -> None:
     """Exercise every operation; with `workers` > 1 operations run in parallel threads."""
     phase = PHASE.get()

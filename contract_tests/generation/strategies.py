@@ -18,7 +18,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from contract_tests import expressions as ex
+from contract_tests.oracle import expressions as ex
 
 __all__ = [
     "EVENT_TYPES",

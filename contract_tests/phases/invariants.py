@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from contract_tests.actions import Actions
+from contract_tests.phases.actions import Actions
 
 __all__ = ["SCENARIOS", "Scenario"]
 

@@ -1,37 +1,21 @@
 """The suite's vocabulary over the API: create, run, read, signal... each step checked against the model.
 
 Shared by the invariants phase (fixed scenarios) and the model state machine (generated sequences). Every
-method sends requests through `Api` (so response checks run too) and applies the model checks.
+method sends requests through `CheckedApi` (so response checks run too) and applies the model checks.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 from typing import Any
 
-from contract_tests.actions_triggers import TriggerActions
-from contract_tests.client import Api, Exchange, poll
-from contract_tests.control import Control
-from contract_tests.model import InstanceModel, TriggerModel, WorkflowModel
+from contract_tests.oracle.model import InstanceModel, WorkflowModel, World
+from contract_tests.phases.actions_triggers import TriggerActions
+from contract_tests.phases.checking import CheckedApi
+from contract_tests.transport.client import Exchange, poll
+from contract_tests.transport.control import Control
 
-__all__ = ["Actions", "World"]
-
-
-@dataclass
-class World:
-    """Everything this run created, as the model sees it."""
-
-    workflows: dict[str, WorkflowModel] = field(default_factory=dict)
-    instances: dict[str, InstanceModel] = field(default_factory=dict)
-    triggers: dict[str, TriggerModel] = field(default_factory=dict)
-    seen_ids: set[str] = field(default_factory=set)
-
-    def live_instances(self) -> set[str]:
-        return {i for i, m in self.instances.items() if not self.workflows[m.workflow_id].deleted}
-
-    def hidden_instances(self) -> set[str]:
-        return {i for i, m in self.instances.items() if self.workflows[m.workflow_id].deleted}
+__all__ = ["Actions"]
 
 
 def _matches(data: Any, model: InstanceModel) -> bool:
@@ -45,7 +29,7 @@ def _matches(data: Any, model: InstanceModel) -> bool:
 
 
 class Actions(TriggerActions):
-    def __init__(self, api: Api, control: Control | None, world: World | None = None) -> None:
+    def __init__(self, api: CheckedApi, control: Control | None, world: World | None = None) -> None:
         self.api = api
         self.control = control
         self.world = world or World()

@@ -10,8 +10,8 @@ import shlex
 from html import escape
 from pathlib import Path
 
-from contract_tests.report import Report
-from contract_tests.results import Failure
+from contract_tests.core.results import Failure
+from contract_tests.reports.report import Report
 
 __all__ = ["HTML_SUFFIXES", "render_html", "write_html", "write_report"]
 

@@ -164,3 +164,19 @@ class TriggerModel:
     condition: Any = None
     deleted: bool = False
     occurrences: int = 0
+
+
+@dataclass
+class World:
+    """Everything this run created, as the model sees it."""
+
+    workflows: dict[str, WorkflowModel] = field(default_factory=dict)
+    instances: dict[str, InstanceModel] = field(default_factory=dict)
+    triggers: dict[str, TriggerModel] = field(default_factory=dict)
+    seen_ids: set[str] = field(default_factory=set)
+
+    def live_instances(self) -> set[str]:
+        return {i for i, m in self.instances.items() if not self.workflows[m.workflow_id].deleted}
+
+    def hidden_instances(self) -> set[str]:
+        return {i for i, m in self.instances.items() if self.workflows[m.workflow_id].deleted}

@@ -10,8 +10,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from contract_tests.client import Api
-from contract_tests.spec import Operation
+from contract_tests.core.spec import Operation
+from contract_tests.phases.checking import CheckedApi
 
 __all__ = ["request_for", "run_auth"]
 
@@ -24,7 +24,7 @@ _BODIES: dict[str, Any] = {
 
 
 def request_for(operation: Operation, unknown: str) -> dict[str, Any]:
-    """Keyword arguments for `Api.call` that make a well-formed request to `operation`."""
+    """Keyword arguments for `CheckedApi.call` that make a well-formed request to `operation`."""
     path = {p.name: (0 if p.name == "number" else unknown) for p in operation.st.path_parameters}
     arguments: dict[str, Any] = {"path": path}
     if operation.operation_id in _BODIES:
@@ -32,7 +32,7 @@ def request_for(operation: Operation, unknown: str) -> dict[str, Any]:
     return arguments
 
 
-def run_auth(api: Api) -> None:
+def run_auth(api: CheckedApi) -> None:
     unknown = str(uuid.uuid4())
     secured = [op for op in api.spec.operations.values() if op.secured]
     for operation in secured:

@@ -7,7 +7,7 @@ import sys
 import threading
 from typing import Protocol, TextIO
 
-from contract_tests.results import Failure, PhaseStats
+from contract_tests.core.results import Failure, PhaseStats
 
 __all__ = ["Listener", "NullListener", "PlainListener", "RichListener", "make_listener"]
 

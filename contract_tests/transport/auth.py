@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import httpx
 
-from contract_tests.config import Config
-from contract_tests.errors import AuthError, ServerUnreachable
+from contract_tests.core.config import Config
+from contract_tests.core.errors import AuthError, ServerUnreachable
 
 __all__ = ["FORGED_TOKEN", "READ_SCOPE", "WRITE_SCOPE", "Tokens", "obtain_tokens", "token_scopes"]
 

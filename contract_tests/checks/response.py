@@ -24,15 +24,14 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance as st_status_code_conformance,
 )
 
-from contract_tests import checks_shapes  # noqa: F401  (registers the structural checks)
-from contract_tests.errors import Violation
-from contract_tests.registry import REGISTRY, check
-from contract_tests.timestamps import not_after
+from contract_tests.checks.registry import check
+from contract_tests.core.errors import Violation
+from contract_tests.core.timestamps import not_after
 
 if TYPE_CHECKING:
-    from contract_tests.client import Api, Exchange
+    from contract_tests.transport.client import Exchange
 
-__all__ = ["ERROR_CODES", "run_response_checks"]
+__all__ = ["ERROR_CODES"]
 
 ERROR_CODES = {
     400: "VALIDATION",
@@ -191,15 +190,3 @@ def timestamps_ordered(ex: Exchange) -> None:
                     actual=f"{first}={early} {second}={late} in {kind} {item.get('id', '')}",
                     kind=f"{kind} {first}>{second}",
                 )
-
-
-def run_response_checks(api: Api, ex: Exchange) -> None:
-    """Run every response check on an exchange and record what they find."""
-    for entry in [c for c in REGISTRY.values() if c.kind == "response"]:
-        api.results.count_check(entry.name, ex.operation.operation_id)
-        try:
-            entry.fn(ex)
-        except Violation as violation:
-            api.record(entry.name, ex, violation)
-        except Exception as exc:  # a bug of the suite must not hide the server's answers
-            api.results.error(f"check {entry.name} crashed on {ex.operation.operation_id}: {exc!r}")

@@ -1,5 +1,6 @@
-"""Every request of a run goes through `Api`: it sends a Schemathesis `Case` with the chosen identity, counts
-it, runs the response checks of the registry on the answer, and returns an `Exchange`.
+"""Every request of a run goes through `Client`: it sends a Schemathesis `Case` with the chosen identity,
+counts it and returns an `Exchange`. It checks nothing: the phase that owns an exchange runs the checks
+on it (`phases/checking.py`).
 
 Identities: "write" (the write token), "read" (the read-only token), "forged" (an unsigned token), None (no
 Authorization header).
@@ -7,7 +8,6 @@ Authorization header).
 
 from __future__ import annotations
 
-import contextvars
 import threading
 import time
 from collections.abc import Callable
@@ -19,16 +19,13 @@ from schemathesis.core import NOT_SET
 from schemathesis.core.transport import Response
 from schemathesis.generation.case import Case
 
-from contract_tests.auth import FORGED_TOKEN, Tokens
-from contract_tests.checks import run_response_checks
-from contract_tests.config import Config
-from contract_tests.curl import curl_command
-from contract_tests.errors import Violation
-from contract_tests.registry import load_all
-from contract_tests.results import Failure, Results
-from contract_tests.spec import Operation, Spec
+from contract_tests.core.config import Config
+from contract_tests.core.curl import curl_command
+from contract_tests.core.results import Results
+from contract_tests.core.spec import Operation, Spec
+from contract_tests.transport.auth import FORGED_TOKEN, Tokens
 
-__all__ = ["PHASE", "Api", "Exchange", "poll"]
+__all__ = ["Client", "Exchange", "poll"]
 
 T = TypeVar("T")
 
@@ -37,9 +34,6 @@ T = TypeVar("T")
 _TRANSPORT_HEADERS = frozenset(
     {"authorization", "content-length", "transfer-encoding", "host", "connection", "expect", "te", "upgrade", "trailer"}
 )
-
-# The phase a request belongs to, for failure records; set by the runner (and per worker thread).
-PHASE: contextvars.ContextVar[str] = contextvars.ContextVar("contract_phase", default="")
 
 
 @dataclass
@@ -92,8 +86,8 @@ class Exchange:
         return f"{self.status} {self.content_type or '(no content type)'} {body or '(empty body)'}"
 
 
-class Api:
-    """Sends requests for the phases and runs the response checks on every answer."""
+class Client:
+    """Sends requests for the phases, one `requests.Session` per thread."""
 
     def __init__(self, spec: Spec, config: Config, tokens: Tokens, results: Results) -> None:
         self.spec = spec
@@ -113,7 +107,7 @@ class Api:
     def token_for(self, identity: str | None) -> str | None:
         return {"write": self.tokens.write, "read": self.tokens.read, "forged": FORGED_TOKEN}.get(identity or "")
 
-    def send(self, case: Case, *, identity: str | None = "write", checks: bool = True) -> Exchange:
+    def send(self, case: Case, *, identity: str | None = "write") -> Exchange:
         """Send a (generated or built) case; the Authorization header is always ours, never generated."""
         operation = self.spec[case.operation.definition.raw["operationId"]]
         for name in [name for name in case.headers if name.lower() in _TRANSPORT_HEADERS]:
@@ -127,8 +121,6 @@ class Api:
         )
         exchange = Exchange(operation, case, response, identity if token else None)
         self.results.count_request(operation.operation_id)
-        if checks:
-            run_response_checks(self, exchange)
         return exchange
 
     def call(
@@ -141,7 +133,6 @@ class Api:
         raw: bytes | None = None,
         identity: str | None = "write",
         headers: dict[str, str] | None = None,
-        checks: bool = True,
     ) -> Exchange:
         """Build a case for an operation by id and send it. `raw` sends bytes as a JSON body, unparsed."""
         operation = self.spec[operation_id]
@@ -153,34 +144,7 @@ class Api:
             body=payload,
             media_type="application/json" if payload is not NOT_SET else None,
         )
-        return self.send(case, identity=identity, checks=checks)
-
-    def record(self, check: str, exchange: Exchange | None, violation: Violation, *, operation: str = "") -> None:
-        """Turn a violation into a failure record, with a reproduction when there is an exchange."""
-        reveal = self.token_for(exchange.identity) if (exchange is not None and self.config.reveal_token) else None
-        status = exchange.status if exchange is not None else None
-        failure = Failure(
-            check=check,
-            operation=exchange.operation.operation_id if exchange is not None else operation,
-            title=violation.title,
-            expected=violation.expected,
-            actual=violation.actual,
-            curl=exchange.curl(reveal) if exchange is not None else "",
-            phase=PHASE.get(),
-            status=status,
-            kind=violation.kind,
-        )
-        self.results.add_failure(failure)
-
-    def apply(self, check: str, exchange: Exchange, **expected: Any) -> bool:
-        """Apply a scenario/model check of the registry to an exchange; True when it holds."""
-        self.results.count_check(check, exchange.operation.operation_id)
-        try:
-            load_all()[check].fn(exchange, **expected)
-        except Violation as violation:
-            self.record(check, exchange, violation)
-            return False
-        return True
+        return self.send(case, identity=identity)
 
 
 def poll(read: Callable[[], T], done: Callable[[T], bool], *, timeout: float, interval: float) -> T:

@@ -1,0 +1,1 @@
+"""Shared by every layer: errors, configuration, results, the spec, curl, timestamps. Imports nothing else."""

@@ -1,0 +1,1 @@
+"""Hypothesis strategies: workflow definitions, triggers, bus events. Imports oracle, core."""

@@ -1,0 +1,1 @@
+"""The independent model of the API (oracle): predictions, expressions. Never the mock's code. Imports core."""
