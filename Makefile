@@ -7,6 +7,7 @@ PORT ?= 55001
 .PHONY: run test lint bench contract clean
 
 $(BIN)/python:
+	PYTHON=$(PYTHON) scripts/system-packages venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
@@ -22,8 +23,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/orchestration-mock --port $(PORT) --fixtures fixtures/demo.yaml
 
-## test: set up, lint, then run the whole test suite on two workers
+## test: set up (curl, Chromium and chromedriver too, when missing), lint, then run the whole suite
 test: $(VENV)/.installed-test
+	PYTHON=$(PYTHON) scripts/system-packages test-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 --dist loadgroup

@@ -1,7 +1,7 @@
 """Browser fixtures: one headless Chromium and one mock (manual clock) for the whole package.
 
 Chromium and chromedriver come from Debian (``apt-get install -y chromium chromium-driver``,
-done by ``.ci/run``); without them every browser test fails, never skips, so CI cannot go
+which ``make test`` installs when missing); without them every browser test fails, never skips, so CI cannot go
 green without having looked at a page. Screenshots land in ``artifacts/screenshots/``.
 """
 
@@ -43,7 +43,7 @@ def _executable(*names: str) -> str:
             return found
     pytest.fail(
         f"browser tests need {names[0]!r} on PATH (Debian: apt-get install -y chromium chromium-driver; "
-        ".ci/run installs them). They fail rather than skip so that CI cannot pass without them.",
+        "make test installs them). They fail rather than skip so that CI cannot pass without them.",
         pytrace=False,
     )
 
