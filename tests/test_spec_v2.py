@@ -489,6 +489,8 @@ def test_test_trigger_takes_a_json_object_and_answers_nullable_filter_and_variab
 
 def test_every_request_body_and_every_response_with_content_has_an_example() -> None:
     for method, template, op in operations():
+        for param in parameters(template, op):
+            assert list(_media_examples(param)), f"{method} {template} parameter {param['name']} has no example"
         for media in op.get("requestBody", {}).get("content", {}).values():
             assert list(_media_examples(media)), f"{method} {template} request has no example"
         for status, response in op["responses"].items():
