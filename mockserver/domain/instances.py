@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from mockserver.domain.model import Activity, Instance, StageRun
+from mockserver.domain.paging import Page, Paging, cut
 from mockserver.domain.ports import Runner
 from mockserver.domain.store import Store
-from mockserver.errors import InternalError, NotFound
+from mockserver.domain.views import OrderedView
+from mockserver.errors import InternalError, NotFound, ValidationError
+
+_EMPTY: OrderedView[Instance] = OrderedView()
 
 
 class Instances:
@@ -13,6 +17,7 @@ class Instances:
         self._store = store
         self._runner = runner
         self._real = real_quirks
+        self._paging = Paging(real_quirks=real_quirks)
 
     def run(self, workflow_id: str, variables: dict[str, str]) -> Instance:
         """Start an instance. Spec mode refuses unknown and deleted workflows (404); the real
@@ -45,6 +50,25 @@ class Instances:
             return [i for i in items if not i.terminated] if running else list(items)
         source = store.running if running else store.instances
         return [i for i in source.values() if i.workflow_id in live]
+
+    def page(
+        self, *, cursor: str | None, page_size: int | None, workflow_id: str | None, running: bool
+    ) -> Page[Instance]:
+        """``list`` one cursor page at a time; a cursor brings its own filters."""
+        filters = {"workflowID": workflow_id or "", "running": bool(running)}
+        request = self._paging.request("instances", cursor, page_size, filters)
+        workflow_id, running = request.filters.get("workflowID"), request.filters.get("running")
+        if not isinstance(workflow_id, str) or not isinstance(running, bool):
+            raise ValidationError("invalid cursor")
+        store = self._store
+        live = store.live_workflows
+        if workflow_id:
+            if workflow_id not in live:
+                return cut(_EMPTY, request)
+            view = store.instance_order_by_workflow.get(workflow_id, _EMPTY)
+            return cut(view, request, (lambda i: not i.terminated) if running else None)
+        view = store.running_order if running else store.instance_order
+        return cut(view, request, lambda i: i.workflow_id in live)
 
     def send_event(self, instance_id: str, name: str) -> None:
         item = self.get(instance_id, real_message="retrieving workflow: sql: no rows in result set")

@@ -18,6 +18,7 @@ class Workflow:
     config: dict[str, Any]
     created_at: datetime
     deleted_at: datetime | None = None
+    seq: int = 0  # creation order, set by the store: the key of keyset pages
 
     @property
     def stages(self) -> list[dict[str, Any]]:
@@ -75,6 +76,7 @@ class Instance:
     terminated: bool = False
     terminated_at: datetime | None = None
     error: str | None = None
+    seq: int = 0
 
     @property
     def updated_at(self) -> datetime:
@@ -92,6 +94,7 @@ class Trigger:
     filter: str | None = None
     vars: dict[str, str] | None = None
     deleted_at: datetime | None = None
+    seq: int = 0
 
 
 @dataclass(slots=True)
@@ -102,3 +105,21 @@ class Occurrence:
     event: dict[str, Any]
     workflow_instance_id: str | None = None
     error: str | None = None
+    seq: int = 0
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """One expression's outcome in a trigger test: its value (a filter's match) or its error."""
+
+    value: Any = None
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class TriggerTest:
+    """What testTrigger reports: ``filter`` None when the trigger has none; ``variables`` None
+    when they were not evaluated (no vars, or the filter did not match)."""
+
+    filter: Evaluation | None = None
+    variables: dict[str, Evaluation] | None = None

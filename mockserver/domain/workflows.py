@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from mockserver.domain.model import Workflow
+from mockserver.domain.paging import Page, Paging, cut
 from mockserver.domain.ports import NewIds, Now, Runner
 from mockserver.domain.store import Store
 from mockserver.errors import InternalError, NotFound, ValidationError
@@ -20,6 +21,7 @@ class Workflows:
         self._ids = ids
         self._runner = runner
         self._real = real_quirks
+        self._paging = Paging(real_quirks=real_quirks)
 
     def create(self, body: dict[str, Any], *, workflow_id: str | None = None) -> Workflow:
         """Store a definition as submitted (``name`` defaults to ``""``) once the engine accepts it."""
@@ -42,6 +44,10 @@ class Workflows:
 
     def list(self) -> list[Workflow]:
         return list(self._store.live_workflows.values())
+
+    def page(self, *, cursor: str | None, page_size: int | None) -> Page[Workflow]:
+        """The live workflows, one cursor page at a time, in creation order (see ``paging``)."""
+        return cut(self._store.workflow_order, self._paging.request("workflows", cursor, page_size, {}))
 
     def delete(self, workflow_id: str) -> None:
         """Only canonical lower-case UUIDs are ids (400 otherwise, as the real service).
