@@ -20,13 +20,14 @@ from connexion.middleware.security import SecurityMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from connexion.spec import Specification
-from orchestration_spec import CONTROL_SPEC, ORCHESTRATION_SPEC
+from orchestration_spec import CONTROL_SPEC, ORCHESTRATION_SPEC, ORCHESTRATION_V2_SPEC
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from mockserver.api.control import ControlApi
 from mockserver.api.v1 import OrchestrationApi
-from mockserver.config import CONTROL_PREFIX, Settings
+from mockserver.api.v2 import OrchestrationApiV2
+from mockserver.config import CONTROL_PREFIX, V2_PREFIX, Settings
 from mockserver.errors import MockError
 from mockserver.http import error_handlers
 from mockserver.http.accesslog import AccessLog
@@ -100,7 +101,9 @@ def create_app(settings: Settings | None = None) -> MockApp:
         validator_map=VALIDATOR_MAP,
     )
     handlers = OrchestrationApi(backend, package_version())
+    handlers_v2 = OrchestrationApiV2(backend, package_version())
     api = Resolver(function_resolver=handlers.registry().__getitem__)
+    api_v2 = Resolver(function_resolver=handlers_v2.registry().__getitem__)
     control = Resolver(function_resolver=ControlApi(backend).registry().__getitem__)
     # One registration serves both the root and the gateway prefix: the gateway marks prefixed
     # requests with an ASGI root_path, which routing strips (and Swagger UI writes into servers).
@@ -113,6 +116,16 @@ def create_app(settings: Settings | None = None) -> MockApp:
             swagger_ui_options=_swagger_ui_options(settings),
             name="orchestration",
         )
+        # v2 is mounted at /v2 with its paths relative to it: one base path per Connexion API
+        # keeps each version's Swagger UI (/v2/ui/) and openapi.json apart.
+        app.add_api(
+            _relative_to(_spec(ORCHESTRATION_V2_SPEC), V2_PREFIX),
+            base_path=V2_PREFIX,
+            resolver=api_v2,
+            pythonic_params=True,
+            swagger_ui_options=_swagger_ui_options(settings),
+            name="orchestration-v2",
+        )
         app.add_api(
             _spec(CONTROL_SPEC),
             base_path=CONTROL_PREFIX,
@@ -123,7 +136,9 @@ def create_app(settings: Settings | None = None) -> MockApp:
         )
     app.add_error_handler(MockError, error_handlers.mock_error)
     app.add_error_handler(ProblemException, error_handlers.problem)
-    allowed = error_handlers.AllowedMethods([("", _spec(ORCHESTRATION_SPEC)), (CONTROL_PREFIX, _spec(CONTROL_SPEC))])
+    allowed = error_handlers.AllowedMethods(
+        [("", _spec(ORCHESTRATION_SPEC)), ("", _spec(ORCHESTRATION_V2_SPEC)), (CONTROL_PREFIX, _spec(CONTROL_SPEC))]
+    )
     app.add_error_handler(
         HTTPException, error_handlers.http_exception_handler(allowed, real_quirks=settings.real_quirks)
     )
@@ -132,6 +147,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
     app.add_error_handler(ValueError, error_handlers.value_error)
     app.add_error_handler(Exception, error_handlers.unexpected)
     fast_routes = FastRoutes(_spec(ORCHESTRATION_SPEC), handlers.registry())
+    fast_routes.add(_spec(ORCHESTRATION_V2_SPEC), handlers_v2.registry())
     inspector = create_inspector(backend, ControlAccess(settings))
     asgi: Any = Gateway(app, backend, authority, fast_routes, inspector, access_log)
     if settings.cors_origins:
@@ -172,6 +188,12 @@ def _trusted_specs() -> Iterator[None]:
 def _spec(path: Path) -> dict[str, Any]:
     """Each spec parsed once per process (and cached across processes, see speccache)."""
     return load_spec(path)
+
+
+def _relative_to(spec: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """The spec with ``prefix`` taken off every path, for an API mounted at ``prefix``."""
+    paths = {template.removeprefix(prefix) or "/": item for template, item in spec["paths"].items()}
+    return {**spec, "paths": paths}
 
 
 def _swagger_ui_options(settings: Settings) -> SwaggerUIOptions:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 DEFAULT_PORT = 55001
 GATEWAY_PREFIX = "/api/orchestration"
+V2_PREFIX = "/v2"  # orchestration v2 beside v1, at the root and under GATEWAY_PREFIX
 CONTROL_PREFIX = "/_mock"
 UI_PREFIX = CONTROL_PREFIX + "/ui"
 TOKEN_PATH = "/api/auth/oauth/token"

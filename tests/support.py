@@ -21,6 +21,7 @@ from openapi_schema_validator import OAS30Validator
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = ROOT / "spec" / "orchestration.v1.yaml"
+V2_SPEC_PATH = ROOT / "spec" / "orchestration.v2.yaml"
 CONTROL_SPEC_PATH = ROOT / "spec" / "control.v1.yaml"
 PREFIX = "/api/orchestration"
 
@@ -104,11 +105,17 @@ def _match_path(spec: dict[str, Any], path: str) -> str:
     raise AssertionError(f"no path of the spec matches {path}")
 
 
-def check_response(method: str, path: str, response: httpx.Response, spec_path: Path = SPEC_PATH) -> None:
-    """Assert that a response is one the spec declares for this operation, with a valid body."""
-    spec = load_spec(spec_path)
+@cache
+def _parsed_spec(path: Path) -> dict[str, Any]:
+    return load_spec(path)
+
+
+def check_response(method: str, path: str, response: httpx.Response, spec_path: Path | None = None) -> None:
+    """Assert that a response is one the spec declares for this operation, with a valid body
+    (the v2 spec for paths under /v2, else the v1 spec, unless ``spec_path`` says)."""
     if path.startswith(PREFIX):
         path = path[len(PREFIX) :] or "/"
+    spec = _parsed_spec(spec_path or (V2_SPEC_PATH if path.startswith("/v2/") else SPEC_PATH))
     template = _match_path(spec, path.split("?")[0])
     operation = spec["paths"][template][method.lower()]
     responses = operation["responses"]

@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from mockserver.core.timefmt import timestamp
-from mockserver.domain.model import Activity, Instance, Occurrence, StageRun, StageStatus, Trigger, Workflow
+from mockserver.domain.model import (
+    Activity,
+    Evaluation,
+    Instance,
+    Occurrence,
+    StageRun,
+    StageStatus,
+    Trigger,
+    TriggerTest,
+    Workflow,
+)
+from mockserver.domain.paging import Page
 
 
 def envelope(data: Any) -> dict[str, Any]:
     return {"data": data}
+
+
+def cursor(page: Page[Any], item: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+    """A v2 list answer; ``next`` and ``previous`` appear only when there is such a page."""
+    shown: dict[str, Any] = {"pageSize": page.size, "hasMore": page.has_more, "data": [item(r) for r in page.items]}
+    if page.previous is not None:
+        shown["previous"] = page.previous
+    if page.next is not None:
+        shown["next"] = page.next
+    return {"cursor": shown}
 
 
 def workflow(item: Workflow) -> dict[str, Any]:
@@ -90,6 +112,17 @@ def activity(entry: Activity) -> dict[str, Any]:
     return out
 
 
+def activity_v2(entry: Activity) -> dict[str, Any]:
+    """v2 shows ``CreateTransaction``'s output as v2's schema has it: an array of one
+    transaction with ``txid`` (what the real service stores in both versions)."""
+    out = activity(entry)
+    created = (entry.output or {}).get("CreateTransaction")
+    if isinstance(created, dict) and isinstance(created.get("data"), dict):
+        tx = created["data"]
+        out["output"] = {"CreateTransaction": {"data": [{"id": tx["id"], "txid": tx["id"], **tx}]}}
+    return out
+
+
 def trigger(item: Trigger) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": item.id,
@@ -121,3 +154,21 @@ def occurrence(item: Occurrence, instances: dict[str, Instance]) -> dict[str, An
     if item.error:
         out["error"] = item.error
     return out
+
+
+def trigger_test(result: TriggerTest) -> dict[str, Any]:
+    return {
+        "filter": None if result.filter is None else _filter_result(result.filter),
+        "variables": None if result.variables is None else {k: _evaluation(v) for k, v in result.variables.items()},
+    }
+
+
+def _filter_result(evaluation: Evaluation) -> dict[str, Any]:
+    shown: dict[str, Any] = {"match": evaluation.value}
+    if evaluation.error is not None:
+        shown["error"] = evaluation.error
+    return shown
+
+
+def _evaluation(evaluation: Evaluation) -> dict[str, Any]:
+    return {"error": evaluation.error} if evaluation.error is not None else {"value": evaluation.value}

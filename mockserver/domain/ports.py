@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
-from mockserver.domain.model import Instance, Workflow
+from mockserver.domain.model import Instance, Trigger, TriggerTest, Workflow
 
 
 class Runner(Protocol):
@@ -23,6 +23,12 @@ class Runner(Protocol):
     def send_event(self, instance: Instance, name: str) -> None: ...
 
     def abort(self, instance: Instance) -> None: ...
+
+
+class TriggerEvaluator(Protocol):
+    """The engine's expression evaluation, as real firing uses it."""
+
+    def test(self, trigger: Trigger, payload: dict[str, Any]) -> TriggerTest: ...
 
 
 class Now(Protocol):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver.domain.model import Occurrence, Trigger
-from mockserver.domain.ports import NewIds, Now
+from mockserver.domain.model import Occurrence, Trigger, TriggerTest
+from mockserver.domain.paging import Page, Paging, cut
+from mockserver.domain.ports import NewIds, Now, TriggerEvaluator
 from mockserver.domain.store import Store
+from mockserver.domain.views import OrderedView
 from mockserver.errors import InternalError, NotFound, ValidationError
 from mockserver.expr import ExprError, compile_expression
 
 REAL_LIST_LIMIT = 15
+_NO_OCCURRENCES: OrderedView[Occurrence] = OrderedView()
 
 
 def _compile(source: str) -> None:
@@ -21,11 +24,15 @@ def _compile(source: str) -> None:
 
 
 class Triggers:
-    def __init__(self, *, store: Store, clock: Now, ids: NewIds, real_quirks: bool) -> None:
+    def __init__(
+        self, *, store: Store, clock: Now, ids: NewIds, evaluator: TriggerEvaluator, real_quirks: bool
+    ) -> None:
         self._store = store
         self._clock = clock
         self._ids = ids
+        self._evaluator = evaluator
         self._real = real_quirks
+        self._paging = Paging(real_quirks=real_quirks)
 
     def create(self, body: dict[str, Any], *, trigger_id: str | None = None) -> Trigger:
         """Checks run in the real order: event, workflowID, filter, vars, then the workflow exists."""
@@ -77,6 +84,46 @@ class Triggers:
             needle = name.lower()
             return [t for t in items if needle in t.name.lower()]
         return list(items)
+
+    def page(self, *, cursor: str | None, page_size: int | None, name: str | None) -> Page[Trigger]:
+        """``list`` one cursor page at a time (v2); real mode fails a non-empty ``name`` as ``list`` does."""
+        request = self._paging.request("triggers", cursor, page_size, {"name": name or ""})
+        needle = request.filters.get("name")
+        if not isinstance(needle, str):
+            raise ValidationError("invalid cursor")
+        if needle and self._real:
+            raise InternalError('ERROR: syntax error at or near ";" (SQLSTATE=42601)')
+        lowered = needle.lower()
+        return cut(self._store.trigger_order, request, (lambda t: lowered in t.name.lower()) if needle else None)
+
+    def occurrences_page(self, trigger_id: str, *, cursor: str | None, page_size: int | None) -> Page[Occurrence]:
+        """``occurrences`` one cursor page at a time; the cursor names its trigger."""
+        request = self._paging.request("occurrences", cursor, page_size, {"triggerID": trigger_id})
+        if request.filters.get("triggerID") != trigger_id:
+            raise ValidationError("invalid cursor: it belongs to another trigger")
+        return cut(self._store.occurrence_order_by_trigger.get(trigger_id, _NO_OCCURRENCES), request)
+
+    def test(self, trigger_id: str, payload: Any) -> TriggerTest:
+        """testTrigger: evaluate the trigger's filter and vars on ``payload`` as firing would.
+
+        Spec mode: an unknown trigger is 404 and a payload that is not a JSON object (or holds a
+        number no float64 can hold) is 400. The real service answers 500 to both.
+        """
+        trigger = self._store.live_triggers.get(trigger_id)
+        if trigger is None:
+            if self._real:
+                raise InternalError("sql: no rows in result set")
+            raise NotFound(f"trigger {trigger_id} not found")
+        if not isinstance(payload, dict):
+            if self._real:
+                raise InternalError("json: cannot unmarshal into Go value of type map[string]interface {}")
+            raise ValidationError("the body must be a JSON object: the event payload")
+        try:
+            return self._evaluator.test(trigger, payload)
+        except ExprError as exc:
+            if self._real:
+                raise InternalError(exc.message) from exc
+            raise ValidationError(f"payload: {exc.message}") from exc
 
     def delete(self, trigger_id: str) -> None:
         item = self.get(trigger_id)

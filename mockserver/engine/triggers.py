@@ -32,7 +32,7 @@ from typing import Any
 from mockserver.core.clock import Clock
 from mockserver.core.ids import IdSource
 from mockserver.core.timefmt import rfc3339
-from mockserver.domain.model import Occurrence, Trigger
+from mockserver.domain.model import Evaluation, Occurrence, Trigger, TriggerTest
 from mockserver.domain.store import Store
 from mockserver.engine.bank import Bank
 from mockserver.engine.events import EventLog
@@ -141,6 +141,28 @@ class TriggerDispatcher:
             if occurrence is not None:
                 occurrences.append(occurrence)
         return occurrences
+
+    def test(self, trigger: Trigger, payload: dict[str, Any]) -> TriggerTest:
+        """What ``publish`` would decide for ``payload``, without recording or running anything:
+        the filter's match (or its error), then, when it matched or there is none, each var's
+        string value (or its error). Raises ``ExprError`` for a payload no float64 can hold."""
+        env = {"event": import_value(payload)}
+        functions = {"link": self._link}
+        result = TriggerTest()
+        if trigger.filter:
+            try:
+                result.filter = Evaluation(self._compile(trigger.filter).evaluate(env, functions=functions) is True)
+            except ExprError as exc:
+                result.filter = Evaluation(False, exc.message)
+        if (result.filter is None or result.filter.value) and trigger.vars:
+            result.variables = {}
+            for name, source in trigger.vars.items():
+                try:
+                    value = to_var_string(self._compile(source).evaluate(env, functions=functions))
+                    result.variables[name] = Evaluation(value)
+                except ExprError as exc:
+                    result.variables[name] = Evaluation(error=exc.message)
+        return result
 
     def _compile(self, source: str) -> Any:
         compiled = self._compiled.get(source)

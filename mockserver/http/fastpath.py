@@ -4,7 +4,8 @@ Connexion routes a request once per middleware, wraps the handler in parameter a
 response decorators and serialises through Starlette: about 0.3-0.5 ms of CPU a request,
 more than the mock's own work. The gateway skips all that only for requests it can prove
 valid with the same rules Connexion applies: a path of string parameters, declared query
-parameters of plain string or boolean type, and, for an operation with a body, a JSON
+parameters of plain string or boolean type or of bounded integer type (in its plain decimal
+spelling, and filled with its default when left out), and, for an operation with a body, a JSON
 document that the operation's schema (compiled once, as in ``validation``) accepts.
 Anything else (an undeclared or repeated query parameter, an empty or invalid body, an
 integer path parameter, an unknown route) goes through Connexion, which also answers
@@ -13,6 +14,7 @@ every validation error. tests/test_fast_path.py compares both paths byte for byt
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +27,7 @@ from mockserver.http.validation import compile_schema
 Handler = Callable[..., Awaitable[tuple[Any, int]]]
 _METHODS = ("get", "put", "post", "delete", "patch")
 _JSON = "application/json"
+_DECIMAL = re.compile(r"^(?:0|[1-9][0-9]{0,18})$")
 # Query values taken as Connexion would convert them; any other spelling goes to Connexion.
 _QUERY_VALUES: dict[str, Callable[[str], Any]] = {
     "string": str,
@@ -39,6 +42,7 @@ class FastOperation:
     arguments: tuple[str, ...]  # the handler's argument name for each path parameter, in order
     body: Any | None  # the compiled body validator; None when the operation takes no body
     query: dict[str, tuple[str, Callable[[str], Any]]]  # name -> (handler argument, conversion)
+    defaults: dict[str, Any]  # handler argument -> the value Connexion passes when it is left out
 
     def path_arguments(self, parts: list[str]) -> dict[str, str] | None:
         """The handler's path arguments when ``parts`` fits this operation's path, else None."""
@@ -53,18 +57,20 @@ class FastOperation:
     def query_arguments(self, raw: bytes) -> dict[str, Any] | None:
         """The handler's query arguments, or None unless every parameter is declared, given
         once, not blank, and spelt as Connexion would read it."""
+        arguments: dict[str, Any] = dict(self.defaults)
         if not raw:
-            return {}
-        arguments: dict[str, Any] = {}
+            return arguments
+        given: set[str] = set()
         pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
         for name, value in pairs:
             declared = self.query.get(name)
-            if declared is None or not value or declared[0] in arguments:
+            if declared is None or not value or declared[0] in given:
                 return None
             try:
                 arguments[declared[0]] = declared[1](value)
-            except KeyError:
+            except (KeyError, ValueError):
                 return None
+            given.add(declared[0])
         return arguments
 
 
@@ -73,6 +79,10 @@ class FastRoutes:
 
     def __init__(self, spec: dict[str, Any], handlers: dict[str, Handler]) -> None:
         self._routes: dict[tuple[str, int], list[FastOperation]] = {}
+        self.add(spec, handlers)
+
+    def add(self, spec: dict[str, Any], handlers: dict[str, Handler]) -> None:
+        """The eligible operations of one more spec (each API version has its own)."""
         for template, item in spec["paths"].items():
             shared = item.get("parameters", [])
             for method in _METHODS:
@@ -104,15 +114,24 @@ def _eligible(
     """The fast form of an operation, or None when Connexion must handle every call of it."""
     parameters = [_resolve(spec, p) for p in parameters]
     path_params = {p["name"]: p for p in parameters if p.get("in") == "path"}
-    if any(p.get("in") != "path" and (p.get("required") or "default" in p.get("schema", {})) for p in parameters):
-        return None  # when it is left out, Connexion would refuse the request or fill in a default
+    if any(p.get("in") != "path" and p.get("required") for p in parameters):
+        return None  # when it is left out, Connexion would refuse the request
     if any(_resolve(spec, p.get("schema", {})) != {"type": "string"} for p in path_params.values()):
         return None  # a typed or constrained path parameter is Connexion's to convert and check
     query = {}
+    defaults = {}
     for parameter in parameters:
+        if parameter.get("in") == "path":
+            continue
         schema = _resolve(spec, parameter.get("schema", {}))
-        if parameter.get("in") == "query" and list(schema) == ["type"] and schema["type"] in _QUERY_VALUES:
-            query[parameter["name"]] = (pythonic(parameter["name"]), _QUERY_VALUES[schema["type"]])
+        conversion = _conversion(schema) if parameter.get("in") == "query" else None
+        if conversion is None:
+            if "default" in schema:
+                return None  # Connexion would fill in a default the fast path cannot give
+            continue
+        query[parameter["name"]] = (pythonic(parameter["name"]), conversion)
+        if "default" in schema:
+            defaults[pythonic(parameter["name"])] = schema["default"]
     segments: list[str | None] = []
     arguments: list[str] = []
     for segment in template[1:].split("/"):
@@ -128,7 +147,23 @@ def _eligible(
         if list(content) != [_JSON]:
             return None
         body = compile_schema(_inline(spec, content[_JSON].get("schema", {})))
-    return FastOperation(handlers[operation["operationId"]], tuple(segments), tuple(arguments), body, query)
+    return FastOperation(handlers[operation["operationId"]], tuple(segments), tuple(arguments), body, query, defaults)
+
+
+def _conversion(schema: dict[str, Any]) -> Callable[[str], Any] | None:
+    """How a query value of this schema is read, when the fast path reads it as Connexion would."""
+    if list(schema) == ["type"] and schema["type"] in _QUERY_VALUES:
+        return _QUERY_VALUES[schema["type"]]
+    if schema.get("type") == "integer" and set(schema) <= {"type", "format", "minimum", "maximum", "default"}:
+        low, high = schema.get("minimum", -(2**63)), schema.get("maximum", 2**63 - 1)
+
+        def integer(text: str) -> int:
+            if not _DECIMAL.match(text) or not low <= int(text) <= high:
+                raise ValueError(text)  # another spelling, or out of bounds: Connexion answers
+            return int(text)
+
+        return integer
+    return None
 
 
 def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

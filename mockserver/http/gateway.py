@@ -40,12 +40,15 @@ from mockserver.http.oauth import JWKS_PATHS, OPENID_PATHS, openid_configuration
 from mockserver.http.requestbody import BodyTooLarge, as_json_request, content_length, limited
 from mockserver.state.backend import Backend
 
-PROTECTED = re.compile(r"^(?:/api/orchestration)?/(?:workflows|instances|triggers)(?:/|$)")
-STAGE_HISTORY = re.compile(r"^(?:/api/orchestration)?/instances/[^/]+/stages/([^/]+)/history$")
+# Both API versions: v1 at the root, v2 under /v2, each also under the gateway prefix.
+PROTECTED = re.compile(r"^(?:/api/orchestration)?(?:/v2)?/(?:workflows|instances|triggers)(?:/|$)")
+STAGE_HISTORY = re.compile(r"^(?:/api/orchestration)?(?:/v2)?/instances/[^/]+/stages/([^/]+)/history$")
 INT64 = re.compile(r"^[+-]?\d{1,19}$")
 _log = logging.getLogger("mockserver")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
-ROOTS = re.compile(r"^(?:/api/orchestration)?/(?:workflows|instances|triggers)(?:/[^/]+)?$")
+# Declared by the v2 spec, but the real service's router has no such route.
+UNSERVED_BY_REAL = re.compile(r"^(?:/api/orchestration)?/v2/_info/?$")
+ROOTS = re.compile(r"^(?:/api/orchestration)?(?:/v2)?/(?:workflows|instances|triggers)(?:/[^/]+)?$")
 
 
 class Gateway:
@@ -123,6 +126,10 @@ class Gateway:
                 return
             path = path[:-1]
             scope = {**scope, "path": path, "raw_path": path.encode()}
+        if self.backend.real_quirks and UNSERVED_BY_REAL.match(path):
+            body, content_type = no_such_route(real_quirks=True)
+            await respond(send, 404, body, [(b"content-type", content_type.encode())])
+            return
         stage = STAGE_HISTORY.match(path)
         if stage and not _is_int64(stage.group(1)):
             # Connexion would not even route a non-integer; the spec promises 400, the service a bare 404.

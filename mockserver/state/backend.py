@@ -34,7 +34,9 @@ class Backend:
             store=self.store, clock=self.clock, ids=self.ids, runner=self.engine, real_quirks=quirks
         )
         self.instances = Instances(store=self.store, runner=self.engine, real_quirks=quirks)
-        self.triggers = Triggers(store=self.store, clock=self.clock, ids=self.ids, real_quirks=quirks)
+        self.triggers = Triggers(
+            store=self.store, clock=self.clock, ids=self.ids, evaluator=self.engine.triggers, real_quirks=quirks
+        )
         self.journal: deque[dict[str, Any]] = deque(maxlen=settings.journal_size)
 
     def clear(self) -> None:
