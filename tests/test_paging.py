@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 
 import pytest
@@ -50,7 +51,7 @@ def test_previous_walks_back_page_by_page() -> None:
     while pages[-1].next:
         pages.append(cut(store.workflow_order, paging.request("workflows", pages[-1].next, None, {})))
     assert pages[0].previous is None and pages[-1].next is None and len(pages) == 4
-    for earlier, later in zip(pages, pages[1:], strict=False):
+    for earlier, later in itertools.pairwise(pages):
         back = cut(store.workflow_order, paging.request("workflows", later.previous, None, {}))
         assert [w.id for w in back.items] == [w.id for w in earlier.items]
         assert back.next is not None and back.has_more
