@@ -14,6 +14,7 @@ from pathlib import Path
 from contract_tests.checks import load_all
 from contract_tests.core.config import PHASES, PROFILES, Config
 from contract_tests.core.errors import CouldNotRun
+from contract_tests.core.versions import API_CHOICES
 from contract_tests.reports.html import write_report
 from contract_tests.reports.progress import make_listener
 from contract_tests.runner import run
@@ -24,9 +25,12 @@ __all__ = ["main", "parser"]
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="orchestration-contract",
-        description="Check an implementation of the Formance orchestration v1 API against the project's OpenAPI spec.",
+        description="Check an implementation of the Formance orchestration API (v1, v2) against the project's specs.",
     )
     p.add_argument("--base-url", help="API root, e.g. http://127.0.0.1:55001/api/orchestration")
+    p.add_argument(
+        "--api", choices=API_CHOICES, default="v1", help="API version to check: v2 paths live under <base-url>/v2"
+    )
     p.add_argument("--token", help="a bearer token with orchestration:read and orchestration:write")
     p.add_argument("--client-id", help="OAuth2 client id (client credentials)")
     p.add_argument("--client-secret", help="OAuth2 client secret")
@@ -65,6 +69,7 @@ def _config(args: argparse.Namespace) -> Config:
         poll_timeout=args.poll_timeout,
         reveal_token=args.reveal_token,
         use_control_api=not args.no_control_api,
+        api=args.api,
     )
 
 

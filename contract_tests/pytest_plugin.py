@@ -23,6 +23,7 @@ __all__ = ["config_from_pytest", "orchestration_config", "orchestration_report",
 
 _OPTIONS: list[tuple[str, dict[str, Any]]] = [
     ("--orchestration-base-url", {"help": "API root of the implementation under test; enables the plugin"}),
+    ("--orchestration-api", {"default": "v1", "choices": ("v1", "v2", "all"), "help": "API version(s) to check"}),
     ("--orchestration-token", {"help": "bearer token (read and write scopes)"}),
     ("--orchestration-client-id", {"help": "OAuth2 client id for client credentials"}),
     ("--orchestration-client-secret", {"help": "OAuth2 client secret"}),
@@ -39,7 +40,7 @@ _OPTIONS: list[tuple[str, dict[str, Any]]] = [
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("orchestration", "Formance orchestration v1 contract suite")
+    group = parser.getgroup("orchestration", "Formance orchestration contract suite (v1, v2)")
     for flag, options in _OPTIONS:
         group.addoption(flag, **options)
 
@@ -64,6 +65,7 @@ def config_from_pytest(pytest_config: pytest.Config) -> Config | None:
         poll_timeout=pytest_config.getoption("orchestration_poll_timeout"),
         deviations_path=Path(deviations) if deviations else None,
         report_path=Path(report) if report else None,
+        api=pytest_config.getoption("orchestration_api"),
     )
 
 

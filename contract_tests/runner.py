@@ -19,7 +19,7 @@ from contract_tests.core.errors import CouldNotRun, ServerUnreachable
 from contract_tests.core.results import PhaseStats, Results
 from contract_tests.core.spec import load_spec
 from contract_tests.oracle.model import World
-from contract_tests.phases import invariants_triggers  # noqa: F401  (registers the trigger scenarios)
+from contract_tests.phases import invariants_triggers, invariants_v2  # noqa: F401  (register their scenarios)
 from contract_tests.phases.actions import Actions
 from contract_tests.phases.auth import run_auth
 from contract_tests.phases.checking import PHASE, CheckedApi
@@ -91,7 +91,10 @@ def _phase_stateful(ctx: _Context) -> None:
 
 def _phase_invariants(ctx: _Context) -> None:
     world = World()
+    paginated = ctx.api.spec.version.paginated
     for scenario in SCENARIOS:
+        if scenario.paginated_only and not paginated:
+            continue
         if scenario.needs_control and ctx.control is None:
             ctx.api.results.skip(scenario.name, f"needs the control API ({ctx.config.control_url} did not answer)")
             continue
@@ -129,6 +132,26 @@ PHASE_RUNNERS: dict[str, Callable[[_Context], None]] = {
 }
 
 
+def _run_phase(ctx: _Context, phase: str, label: str) -> None:
+    results, listener = ctx.api.results, ctx.listener
+    stats = results.phases.setdefault(label, PhaseStats())
+    listener.phase_started(label)
+    PHASE.set(label)
+    began = time.monotonic()
+    failures_before = len(results.failures)
+    try:
+        PHASE_RUNNERS[phase](ctx)
+        stats.status = "failed" if len(results.failures) > failures_before else "passed"
+    except requests.ConnectionError as exc:
+        stats.status = "error"
+        results.error(f"phase {label}: lost the server: {exc}")
+    except Exception as exc:
+        stats.status = "error"
+        results.error(f"phase {label} stopped: {exc!r}")
+    stats.duration = time.monotonic() - began
+    listener.phase_finished(label, stats)
+
+
 def run(config: Config, *, listener: Listener | None = None) -> Report:
     """Check the implementation at `config.base_url` against the contract and return what was found."""
     listener = listener or NullListener()
@@ -141,26 +164,15 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
         reason = f"no control API at {config.control_url}: bus events and clock moves are not possible"
         results.skip("control API", reason)
         results.skip("vars_reach_run", reason)
-    api = CheckedApi(Client(load_spec(config.base_url), config, tokens, results))
-    ctx = _Context(config, api, control, listener)
+    versions = config.versions
     try:
-        for name in config.phases:
-            stats = results.phases.setdefault(name, PhaseStats())
-            listener.phase_started(name)
-            PHASE.set(name)
-            began = time.monotonic()
-            failures_before = len(results.failures)
-            try:
-                PHASE_RUNNERS[name](ctx)
-                stats.status = "failed" if len(results.failures) > failures_before else "passed"
-            except requests.ConnectionError as exc:
-                stats.status = "error"
-                results.error(f"phase {name}: lost the server: {exc}")
-            except Exception as exc:
-                stats.status = "error"
-                results.error(f"phase {name} stopped: {exc!r}")
-            stats.duration = time.monotonic() - began
-            listener.phase_finished(name, stats)
+        for version in versions:
+            api = CheckedApi(Client(load_spec(config.base_url, version=version.name), config, tokens, results))
+            ctx = _Context(config, api, control, listener)
+            for phase in config.phases:
+                # One version: the phase's own name; both: "v1 auth", "v2 auth", ...
+                label = phase if len(versions) == 1 else f"{version.name} {phase}"
+                _run_phase(ctx, phase, label)
     finally:
         if control is not None:
             control.close()

@@ -22,7 +22,7 @@ _STAYS_AVAILABLE = frozenset({"getWorkflow", "runWorkflow", "getInstance", "list
 
 def _stateful(name: str, st_check: Any, promise: str) -> None:
     def run(ex: Exchange, *, recorder: Any) -> None:
-        if name == "use_after_free" and ex.operation.operation_id in _STAYS_AVAILABLE:
+        if name == "use_after_free" and ex.operation.name in _STAYS_AVAILABLE:
             return
         try:
             ex.case.validate_response(ex.response, checks=[st_check], recorder=recorder)

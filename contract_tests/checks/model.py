@@ -49,6 +49,7 @@ STATUS_CHECKS: dict[str, tuple[Kind, tuple[int, ...], str]] = {
     "invalid_trigger_rejected": ("scenario", (17,), "an invalid trigger answers 400, an unknown workflow 404"),
     "malformed_body_rejected": ("scenario", (), "a body that is not JSON or has the wrong shape answers 400"),
     "event_to_finished_rejected": ("model", (14,), "an event for an instance not waiting answers 400"),
+    "bad_page_rejected": ("scenario", (), "a v2 list refuses a cursor that does not decode and a negative pageSize"),
 }
 for _name, (_kind, _inv, _promise) in STATUS_CHECKS.items():
     _status_check(_name, _kind, _inv, _promise)
@@ -67,7 +68,7 @@ def deleted_workflow_consistent(ex: Exchange, *, allowed: tuple[int, ...]) -> No
             kind=f"status {ex.status}",
         )
     data = ex.data if isinstance(ex.data, dict) else {}
-    if ex.operation.operation_id == "getWorkflow" and ex.status == 200 and not data.get("deletedAt"):
+    if ex.operation.name == "getWorkflow" and ex.status == 200 and not data.get("deletedAt"):
         raise Violation("deleted workflow read without deletedAt", expected="deletedAt set", actual=ex.describe())
 
 
@@ -214,3 +215,40 @@ def rejected_not_stored(ex: Exchange, *, marker: str) -> None:
     stored = [w.get("id") for w in data if isinstance(w, dict) and (w.get("config") or {}).get("name") == marker]
     if stored:
         raise Violation("rejected definition was stored", expected=f"no workflow named {marker}", actual=str(stored))
+
+
+@check(kind="model")
+def trigger_test_agrees_with_firing(
+    ex: Exchange, *, occurrences: list[dict[str, Any]], first_input: Any, var: str
+) -> None:
+    """What testTrigger answers for a payload is what publishing it does: no match, no occurrence; a match
+    with every var evaluated, one run that receives those values; a var error, no run."""
+    data = ex.data if isinstance(ex.data, dict) else {}
+    found, variables = data.get("filter"), data.get("variables")
+    fires = found is None or (isinstance(found, dict) and found.get("match") is True)
+    started = [o for o in occurrences if o.get("workflowInstanceID")]
+    said = ex.describe()
+    if not fires:
+        if occurrences:
+            raise Violation("testTrigger said no match, yet the event fired", expected="no occurrence", actual=said)
+        return
+    if not isinstance(variables, dict):
+        raise Violation("testTrigger matched but evaluated no vars", expected="every var's value or error", actual=said)
+    errors = [v.get("error") for v in variables.values() if isinstance(v, dict) and v.get("error")]
+    if errors:
+        if started:
+            raise Violation("testTrigger reported a var error, yet a run started", expected="no run", actual=said)
+        return
+    value = (variables.get(var) or {}).get("value")
+    if len(started) != 1:
+        raise Violation(
+            "testTrigger matched, but the event did not start one run",
+            expected="one occurrence with workflowInstanceID",
+            actual=f"{len(started)} runs; test said {said}",
+        )
+    if first_input != value:
+        raise Violation(
+            "the run did not receive the var testTrigger computed",
+            expected=f"{var} = {value!r}",
+            actual=f"the run's first stage received {first_input!r}",
+        )

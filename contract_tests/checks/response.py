@@ -92,7 +92,7 @@ def _entities(ex: Exchange) -> Iterator[tuple[str, dict[str, Any]]]:
         "listTriggersOccurrences": "occurrence", "getInstanceHistory": "history",
         "getInstanceStageHistory": "activity",
     }  # fmt: skip
-    kind = kinds.get(ex.operation.operation_id)
+    kind = kinds.get(ex.operation.name)
     for item in _items(ex) if kind else []:
         yield kind, item
         if kind == "occurrence" and isinstance(item.get("workflowInstance"), dict):
@@ -136,15 +136,21 @@ def error_body(ex: Exchange) -> None:
 
 @check(kind="response", invariants=(1,))
 def envelope(ex: Exchange) -> None:
-    """Success bodies are wrapped as `{"data": ...}` (raw for `/_info`); 204 answers have no body."""
+    """Success bodies are wrapped as `{"data": ...}` (raw for `/_info`, a cursor page for v2 lists); 204 answers
+    have no body."""
     if ex.status == 204 and ex.response.content.strip():
         raise Violation("204 with a body", expected="an empty body", actual=ex.describe(), kind="204 body")
     if ex.status not in (200, 201):
         return
     body = ex.json()
-    if ex.operation.operation_id == "getServerInfo":
+    if ex.operation.name == "getServerInfo":
         if not (isinstance(body, dict) and "version" in body and "data" not in body):
             raise Violation("/_info not raw", expected='raw {"version": ...}', actual=ex.describe(), kind="info")
+    elif ex.operation.paginated:
+        page = ex.cursor
+        if page is None or not isinstance(page.get("data"), list):
+            expected = '{"cursor": {..., "data": [...]}}'
+            raise Violation("list page without cursor", expected=expected, actual=ex.describe(), kind="page")
     elif not (isinstance(body, dict) and "data" in body):
         raise Violation("success body without data", expected='{"data": ...}', actual=ex.describe(), kind="no data")
 
@@ -152,7 +158,7 @@ def envelope(ex: Exchange) -> None:
 @check(kind="response", invariants=(4, 18))
 def unique_ids(ex: Exchange) -> None:
     """A list never holds two items with the same id."""
-    if ex.operation.operation_id not in _LISTS or ex.status != 200:
+    if ex.operation.name not in _LISTS or ex.status != 200:
         return
     ids = [item.get("id") for item in _items(ex) if item.get("id") is not None]
     duplicates = sorted({str(i) for i in ids if ids.count(i) > 1})

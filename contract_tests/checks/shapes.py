@@ -60,7 +60,7 @@ def instance_problems(instance: dict[str, Any]) -> list[str]:
 @check(kind="response", invariants=(12,))
 def instance_status_consistent(ex: Exchange) -> None:
     """An instance's stage records are numbered 0..k, only the last may run or fail, errors agree."""
-    if ex.operation.operation_id not in ("getInstance", "runWorkflow", "listInstances"):
+    if ex.operation.name not in ("getInstance", "runWorkflow", "listInstances"):
         return
     for instance in _items(ex):
         problems = instance_problems(instance)
@@ -73,7 +73,7 @@ def instance_status_consistent(ex: Exchange) -> None:
 @check(kind="response", invariants=(13,))
 def history_consistent(ex: Exchange) -> None:
     """Instance history: known stage names with matching inputs; only the last entry may be unfinished."""
-    if ex.operation.operation_id != "getInstanceHistory":
+    if ex.operation.name != "getInstanceHistory":
         return
     entries = _items(ex)
     for index, entry in enumerate(entries):
@@ -94,7 +94,7 @@ def history_consistent(ex: Exchange) -> None:
 @check(kind="response", invariants=(16,))
 def stage_history_consistent(ex: Exchange) -> None:
     """Stage history: input/output keyed by the activity, attempt >= 1, retry fields only on the last pending entry."""
-    if ex.operation.operation_id != "getInstanceStageHistory":
+    if ex.operation.name != "getInstanceStageHistory":
         return
     entries = _items(ex)
     for index, entry in enumerate(entries):
@@ -120,7 +120,7 @@ def stage_history_consistent(ex: Exchange) -> None:
 @check(kind="response", invariants=(22,))
 def occurrence_consistent(ex: Exchange) -> None:
     """An occurrence belongs to the listed trigger and has `error` exactly when it has no instance."""
-    if ex.operation.operation_id != "listTriggersOccurrences":
+    if ex.operation.name != "listTriggersOccurrences":
         return
     trigger_id = ex.case.path_parameters.get("triggerID")
     for occurrence in _items(ex):

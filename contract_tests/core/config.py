@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from contract_tests.core.errors import ConfigError
+from contract_tests.core.versions import ApiVersion, versions_for
 
 __all__ = ["DEFAULT_MAX_EXAMPLES", "PHASES", "PROFILES", "Config", "Profile"]
 
@@ -69,6 +70,8 @@ class Config:
     # Use `<origin>/_mock` when it answers (publishing bus events, moving the clock); never required.
     use_control_api: bool = True
     extra_headers: dict[str, str] = field(default_factory=dict)
+    # Which API version(s) to check: "v1", "v2" (paths under <base_url>/v2) or "all" (both, in turn).
+    api: str = "v1"
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_url)
@@ -85,6 +88,7 @@ class Config:
         unknown = [phase for phase in self.phases if phase not in PHASES]
         if unknown:
             raise ConfigError(f"unknown phase(s) {', '.join(unknown)}; known: {', '.join(PHASES)}")
+        versions_for(self.api)  # refuses an unknown choice
         object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
 
     @property
@@ -99,6 +103,10 @@ class Config:
     @property
     def control_url(self) -> str:
         return f"{self.origin}/_mock"
+
+    @property
+    def versions(self) -> tuple[ApiVersion, ...]:
+        return versions_for(self.api)
 
     @property
     def profile(self) -> Profile:

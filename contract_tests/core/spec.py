@@ -12,16 +12,13 @@ import yaml
 from schemathesis.core.result import Ok
 from schemathesis.schemas import APIOperation, BaseSchema
 
+from contract_tests.core.versions import LIST_OPERATIONS, VERSIONS, ApiVersion, canonical_name
+
 __all__ = ["Operation", "Spec", "load_spec", "spec_path"]
 
 
-def spec_path() -> Path:
-    """The installed spec, or the checkout's copy when the package is not installed yet."""
-    try:
-        from orchestration_spec import ORCHESTRATION_SPEC
-    except ImportError:
-        return Path(__file__).resolve().parent.parent / "spec" / "orchestration.v1.yaml"
-    return Path(ORCHESTRATION_SPEC)
+def spec_path(version: str = "v1") -> Path:
+    return VERSIONS[version].spec_path()
 
 
 @dataclass(frozen=True)
@@ -29,6 +26,8 @@ class Operation:
     """One operation of the spec, with what our checks need to know about it."""
 
     operation_id: str
+    name: str  # the version-independent name the checks use (`listWorkflows` for `v2ListWorkflows`)
+    paginated: bool  # a list answering cursor pages
     method: str
     path: str
     success: int
@@ -49,8 +48,9 @@ class Operation:
 class Spec:
     """The raw document, the Schemathesis schema built from it, and the operations by operationId."""
 
-    def __init__(self, path: Path, base_url: str) -> None:
+    def __init__(self, path: Path, base_url: str, version: ApiVersion = VERSIONS["v1"]) -> None:
         self.path = path
+        self.version = version
         self.raw: dict[str, Any] = yaml.safe_load(path.read_text())
         # An explicit, empty config: a vendor's own schemathesis.toml must not change what the contract means.
         self.schema: BaseSchema = schemathesis.openapi.from_path(path, config=schemathesis.Config())
@@ -63,8 +63,11 @@ class Spec:
             definition = self.raw["paths"][op.path][op.method.lower()]
             codes = frozenset(int(code) for code in definition["responses"] if code.isdigit())
             success = min(code for code in codes if 200 <= code < 300)
+            name = canonical_name(definition["operationId"])
             self.operations[definition["operationId"]] = Operation(
                 operation_id=definition["operationId"],
+                name=name,
+                paginated=version.paginated and name in LIST_OPERATIONS,
                 method=op.method.upper(),
                 path=op.path,
                 success=success,
@@ -74,13 +77,19 @@ class Spec:
                 st=op,
             )
 
+        self._by_name = {op.name: op for op in self.operations.values()}
+
     def __getitem__(self, operation_id: str) -> Operation:
-        return self.operations[operation_id]
+        """An operation by its operationId or by its version-independent name."""
+        found = self.operations.get(operation_id) or self._by_name.get(operation_id)
+        if found is None:
+            raise KeyError(operation_id)
+        return found
 
     def for_label(self, label: str) -> Operation | None:
         return next((op for op in self.operations.values() if op.label == label), None)
 
 
 @cache
-def load_spec(base_url: str, path: Path | None = None) -> Spec:
-    return Spec(path or spec_path(), base_url)
+def load_spec(base_url: str, path: Path | None = None, version: str = "v1") -> Spec:
+    return Spec(path or spec_path(version), base_url, VERSIONS[version])

@@ -79,7 +79,7 @@ class Actions(TriggerActions):
             model.deleted = True
 
     def list_workflows(self) -> None:
-        ex = self.api.call("listWorkflows")
+        ex = self.api.list_all("listWorkflows")
         if self.api.apply("valid_request_accepted", ex, expected=200, why="list workflows"):
             live = {w.id for w in self.world.workflows.values() if not w.deleted}
             self.api.apply("list_contains_created", ex, present=live)
@@ -164,7 +164,7 @@ class Actions(TriggerActions):
             query["workflowID"] = workflow.id
         if running is not None:
             query["running"] = running
-        ex = self.api.call("listInstances", query=query)
+        ex = self.api.list_all("listInstances", query=query)
         if not self.api.apply("valid_request_accepted", ex, expected=200, why="list instances"):
             return
         wanted = {

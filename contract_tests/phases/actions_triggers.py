@@ -59,7 +59,7 @@ class TriggerActions:
             model.deleted = True
 
     def list_triggers(self, name: str | None = None) -> None:
-        ex = self.api.call("listTriggers", query={"name": name} if name is not None else None)
+        ex = self.api.list_all("listTriggers", query={"name": name} if name is not None else None)
         if not self.api.apply("valid_request_accepted", ex, expected=200, why="list triggers"):
             return
         live = [t for t in self.world.triggers.values() if not t.deleted]
@@ -77,7 +77,7 @@ class TriggerActions:
 
     def occurrences(self, model: TriggerModel) -> None:
         ex = poll(
-            lambda: self.api.call("listTriggersOccurrences", path={"triggerID": model.id}),
+            lambda: self.api.list_all("listTriggersOccurrences", path={"triggerID": model.id}),
             lambda e: isinstance(e.data, list) and len(e.data) >= model.occurrences,
             timeout=self.timeout if model.occurrences else 0,
             interval=self.interval,

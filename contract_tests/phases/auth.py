@@ -27,8 +27,8 @@ def request_for(operation: Operation, unknown: str) -> dict[str, Any]:
     """Keyword arguments for `CheckedApi.call` that make a well-formed request to `operation`."""
     path = {p.name: (0 if p.name == "number" else unknown) for p in operation.st.path_parameters}
     arguments: dict[str, Any] = {"path": path}
-    if operation.operation_id in _BODIES:
-        arguments["body"] = _BODIES[operation.operation_id]
+    if operation.name in _BODIES:
+        arguments["body"] = _BODIES[operation.name]
     return arguments
 
 

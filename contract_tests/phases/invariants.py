@@ -31,16 +31,18 @@ class Scenario:
     invariants: tuple[int, ...]
     needs_control: bool
     run: Callable[[Actions], None]
+    # Only for versions with cursor pages and testTrigger (v2); None: every version.
+    paginated_only: bool = False
 
 
 SCENARIOS: list[Scenario] = []
 
 
 def scenario(
-    *invariants: int, control: bool = False
+    *invariants: int, control: bool = False, v2: bool = False
 ) -> Callable[[Callable[[Actions], None]], Callable[[Actions], None]]:
     def register(fn: Callable[[Actions], None]) -> Callable[[Actions], None]:
-        SCENARIOS.append(Scenario(fn.__name__, invariants, control, fn))
+        SCENARIOS.append(Scenario(fn.__name__, invariants, control, fn, paginated_only=v2))
         return fn
 
     return register
@@ -85,10 +87,10 @@ def unknown_ids(a: Actions) -> None:
         a.api.apply("unknown_resource_not_found", ex, expected=404, why=f"{operation} of an unknown id")
     ex = a.api.call("deleteWorkflow", path={"flowId": "not-a-uuid"})
     a.api.apply("malformed_id_rejected", ex, expected=400, why="delete a workflow id that is not a UUID")
-    ex = a.api.call("listTriggersOccurrences", path={"triggerID": unknown})
+    ex = a.api.list_all("listTriggersOccurrences", path={"triggerID": unknown})
     if a.api.apply("valid_request_accepted", ex, expected=200, why="occurrences of an unknown trigger"):
         a.api.apply("occurrences_counted", ex, expected=0, why="unknown trigger")
-    ex = a.api.call("listInstances", query={"workflowID": unknown})
+    ex = a.api.list_all("listInstances", query={"workflowID": unknown})
     a.api.apply("workflow_filter_applied", ex, keep=lambda item: item.get("workflowID") == unknown, rule="unknown id")
 
 
@@ -111,7 +113,7 @@ def invalid_definitions(a: Actions) -> None:
             expected=400,
             why=f"invalid definition {body.get('stages', 'without stages')}",
         )
-    a.api.apply("rejected_not_stored", a.api.call("listWorkflows"), marker=marker)
+    a.api.apply("rejected_not_stored", a.api.list_all("listWorkflows"), marker=marker)
 
 
 @scenario()

@@ -84,7 +84,7 @@ def trigger_firing(a: Actions) -> None:
     a.occurrences(fires)
     a.occurrences(broken)
     a.occurrences(other)
-    ex = a.api.call("listTriggersOccurrences", path={"triggerID": fires.id})
+    ex = a.api.list_all("listTriggersOccurrences", path={"triggerID": fires.id})
     occurrence = ex.data[0] if isinstance(ex.data, list) and ex.data and isinstance(ex.data[0], dict) else {}
     instance_id = occurrence.get("workflowInstanceID")
     if instance_id:

@@ -44,6 +44,8 @@ class Exchange:
     case: Case
     response: Response
     identity: str | None
+    # A walk over every page of a cursor list: the items of all its pages (see CheckedApi.list_all).
+    walked: list[Any] | None = None
 
     @property
     def status(self) -> int:
@@ -65,8 +67,23 @@ class Exchange:
 
     @property
     def data(self) -> Any:
+        """`data` of the envelope; for a cursor list, the items of its page (or of the whole walk)."""
+        if self.walked is not None:
+            return self.walked
         body = self.json()
-        return body.get("data") if isinstance(body, dict) else None
+        if not isinstance(body, dict):
+            return None
+        if self.operation.paginated:
+            page = body.get("cursor")
+            return page.get("data") if isinstance(page, dict) else None
+        return body.get("data")
+
+    @property
+    def cursor(self) -> dict[str, Any] | None:
+        """The page of a cursor list: `{"pageSize", "hasMore", "previous"?, "next"?, "data"}`."""
+        body = self.json()
+        page = body.get("cursor") if isinstance(body, dict) else None
+        return page if isinstance(page, dict) else None
 
     def curl(self, token: str | None = None) -> str:
         request = self.response.request
