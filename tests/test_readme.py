@@ -87,7 +87,8 @@ def test_the_curl_block(mock: RunningMock) -> None:
         env={**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"},
     )
     assert done.returncode == 0, done.stderr
-    assert "data" in json.loads(done.stdout)
+    v1, v2 = (json.loads(line) for line in done.stdout.splitlines())  # the v1 list, then a v2 page
+    assert "data" in v1 and v2["cursor"]["pageSize"] == 2
 
 
 def test_the_sdk_block(mock: RunningMock) -> None:
@@ -96,7 +97,8 @@ def test_the_sdk_block(mock: RunningMock) -> None:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         exec(compile(with_port(block.code, mock), "README.md", "exec"), {"__name__": "readme"})
-    assert out.getvalue().strip().startswith("["), out.getvalue()
+    v1, v2 = out.getvalue().strip().splitlines()  # the v1 list, then the first v2 page
+    assert v1.startswith("[") and v2.startswith("["), out.getvalue()
 
 
 def split_files(code: str) -> dict[str, str]:
