@@ -27,6 +27,7 @@ from contract_tests.phases.conformance import run_conformance
 from contract_tests.phases.invariants import SCENARIOS
 from contract_tests.phases.links import run_links
 from contract_tests.phases.stateful import fresh_world, run_model
+from contract_tests.phases.versions import run_versions
 from contract_tests.reports.deviations import load_deviations
 from contract_tests.reports.progress import Listener, NullListener
 from contract_tests.reports.report import Report
@@ -43,6 +44,7 @@ class _Context:
     api: CheckedApi
     control: Control | None
     listener: Listener
+    other: CheckedApi | None = None  # the second version's, for the versions phase
 
 
 def _preflight(config: Config) -> Tokens:
@@ -123,7 +125,13 @@ def _phase_model(ctx: _Context) -> None:
         _stopped_early(ctx, "model", exc)
 
 
+def _phase_versions(ctx: _Context) -> None:
+    assert ctx.other is not None
+    run_versions(ctx.api, ctx.other)
+
+
 PHASE_RUNNERS: dict[str, Callable[[_Context], None]] = {
+    "versions": _phase_versions,
     "auth": _phase_auth,
     "conformance": _phase_conformance,
     "stateful": _phase_stateful,
@@ -165,14 +173,18 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
         results.skip("control API", reason)
         results.skip("vars_reach_run", reason)
     versions = config.versions
+    apis = []
     try:
         for version in versions:
             api = CheckedApi(Client(load_spec(config.base_url, version=version.name), config, tokens, results))
+            apis.append(api)
             ctx = _Context(config, api, control, listener)
             for phase in config.phases:
                 # One version: the phase's own name; both: "v1 auth", "v2 auth", ...
                 label = phase if len(versions) == 1 else f"{version.name} {phase}"
                 _run_phase(ctx, phase, label)
+        if len(apis) == 2:
+            _run_phase(_Context(config, apis[0], control, listener, apis[1]), "versions", "versions")
     finally:
         if control is not None:
             control.close()

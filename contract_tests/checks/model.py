@@ -84,6 +84,20 @@ def read_scope_sufficient(ex: Exchange) -> None:
         )
 
 
+@check(kind="model")
+def versions_agree(ex: Exchange, *, other: dict[str, Any], version: str) -> None:
+    """One resource read through v1 and through v2 of one server is the same, field for field."""
+    read = ex.data if isinstance(ex.data, dict) else {}
+    different = sorted(k for k in set(read) | set(other) if not _same(other.get(k), read.get(k)))
+    if different:
+        raise Violation(
+            f"the {version} view differs in {', '.join(different)}",
+            expected=str({k: other.get(k) for k in different}),
+            actual=str({k: read.get(k) for k in different}),
+            kind=",".join(different),
+        )
+
+
 def _same(expected: Any, actual: Any) -> bool:
     first, second = parse_timestamp(expected), parse_timestamp(actual)
     if first is not None and second is not None:

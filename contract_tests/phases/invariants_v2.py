@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from contract_tests.phases.actions import Actions
@@ -21,6 +22,13 @@ def bad_page_requests(a: Actions) -> None:
         for query, why in BAD_PAGES:
             ex = a.api.call(name, path=path, query=query)
             a.api.apply("bad_page_rejected", ex, expected=400, why=f"{name} with {why}")
+
+
+@scenario(5, v2=True)
+def unknown_trigger_tested(a: Actions) -> None:
+    unknown = str(uuid.uuid5(uuid.NAMESPACE_URL, f"contract-test-trigger-{a.nonce}"))
+    ex = a.api.call("testTrigger", path={"triggerID": unknown}, body={"amount": 1})
+    a.api.apply("unknown_resource_not_found", ex, expected=404, why="testTrigger of an unknown id")
 
 
 @scenario(v2=True, control=True)

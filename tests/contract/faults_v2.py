@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from tests.contract.proxy import Fault, Request, Response, Send
 
-__all__ = ["V2_FAULTS"]
+__all__ = ["V2_FAULTS", "VIEWS_FAULT"]
 
 _LISTS = {("v2", "workflows"), ("v2", "instances"), ("v2", "triggers")}
 V2_FAULTS: list[Fault] = []
@@ -92,4 +92,23 @@ _fault(
     "previous points at the page itself, not at the one before it",
     {"previous_returns_earlier_page"},
     on_response=_previous_is_self,
+)
+
+
+async def _v2_renames_workflows(fault: Fault, request: Request, response: Response, send: Send) -> Response:
+    parts = request.parts()
+    body = response.json()
+    if request.method != "GET" or parts[:2] != ["v2", "workflows"] or len(parts) != 3 or response.status != 200:
+        return response
+    body["data"]["config"]["name"] = body["data"]["config"].get("name", "") + " (v2)"
+    return response.with_json(body)
+
+
+# Caught only when both versions are checked against one server (--api all).
+VIEWS_FAULT = Fault(
+    "v2_view_differs",
+    "v2 shows a workflow's name differently from v1",
+    frozenset({"versions_agree"}),
+    None,
+    _v2_renames_workflows,
 )

@@ -64,3 +64,36 @@ def test_workers_share_the_conformance_phase(mock_server: RunningMock) -> None:
     report = run_suite(mock_server.api, workers=2, phases=("conformance",))
     assert report.exit_code == 0, report.summary()
     assert len(report.results.operations) == 17
+
+
+def test_the_mock_conforms_on_v2_and_on_both(mock_server: RunningMock) -> None:
+    reset(mock_server)
+    report = run_suite(mock_server.api, api="v2")
+    assert report.exit_code == 0, report.summary()
+    assert {"v2ListWorkflows", "testTrigger", "v2GetServerInfo"} <= set(report.results.operations)
+    reset(mock_server)
+    both = run_suite(mock_server.api, api="all", phases=("auth", "invariants"))
+    assert both.exit_code == 0, both.summary()
+    assert set(both.results.phases) == {"v1 auth", "v1 invariants", "v2 auth", "v2 invariants", "versions"}
+
+
+@pytest.fixture(scope="module")
+def real_report_v2(real_server: RunningMock):
+    reset(real_server)
+    return run_suite(real_server.api, api="v2", phases=("auth", "invariants", "model"))
+
+
+@pytest.mark.parametrize(
+    ("check", "operation", "deviation"),
+    [
+        ("unknown_resource_not_found", "v2GetWorkflow", "500 INTERNAL for an unknown workflow"),
+        ("unknown_resource_not_found", "testTrigger", "500 INTERNAL when testing an unknown trigger"),
+        ("valid_request_accepted", "v2GetServerInfo", "/v2/_info is unserved (404)"),
+        ("not_a_server_error", "v2ListTriggers", "the name filter answers 500 (broken SQL)"),
+        ("error_body", "v2ListWorkflows", "401 with an empty body"),
+    ],
+)
+def test_the_v2_report_names_each_known_deviation(real_report_v2, check: str, operation: str, deviation: str) -> None:
+    assert real_report_v2.exit_code == 1
+    found = {(f.check, f.operation) for f in real_report_v2.results.new_failures}
+    assert (check, operation) in found, f"{deviation} was not reported as [{check}] {operation}: {sorted(found)}"

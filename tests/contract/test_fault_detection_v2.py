@@ -7,7 +7,7 @@ import pytest
 
 from contract_tests.reports.report import Report
 from tests.contract.conftest import reset, run_suite
-from tests.contract.faults_v2 import V2_FAULTS
+from tests.contract.faults_v2 import V2_FAULTS, VIEWS_FAULT
 from tests.contract.proxy import Fault, RunningProxy
 from tests.support import RunningMock
 
@@ -35,4 +35,15 @@ def test_the_suite_catches_v2(fault: Fault, baseline_v2: Report, mock_server: Ru
         f"{fault.name} ({fault.description}) was not caught by any of {sorted(fault.caught_by)}; "
         f"new findings: {sorted({f.check for f in new})}; suite errors: {report.results.errors}"
     )
+    assert report.exit_code == 1
+
+
+def test_checking_both_versions_catches_views_that_disagree(mock_server: RunningMock, proxy: RunningProxy) -> None:
+    reset(mock_server)
+    proxy.use(VIEWS_FAULT)
+    try:
+        report = run_suite(proxy.api, api="all", phases=("invariants",))
+    finally:
+        proxy.use(None)
+    assert "versions_agree" in {f.check for f in report.results.failures.values()}, report.summary()
     assert report.exit_code == 1
