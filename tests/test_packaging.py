@@ -41,6 +41,7 @@ def test_non_editable_install_serves_from_another_directory(tmp_path: Path) -> N
         capture_output=True,
     )
     assert (target / "orchestration_spec" / "orchestration.v1.yaml").is_file()
+    assert (target / "orchestration_spec" / "orchestration.v2.yaml").is_file()
     assert (target / "bin" / "orchestration-mock").is_file()
     port = free_port()
     elsewhere = tmp_path / "elsewhere"
@@ -66,6 +67,7 @@ def test_non_editable_install_serves_from_another_directory(tmp_path: Path) -> N
         assert reply.status_code == 200
         assert httpx.get(f"http://127.0.0.1:{port}/_mock/ui/static/inspector.js").status_code == 200
         assert httpx.get(f"http://127.0.0.1:{port}/api/orchestration/ui/").status_code == 200
+        assert httpx.get(f"http://127.0.0.1:{port}/api/orchestration/v2/ui/").status_code == 200
         loaded_from = subprocess.run(
             [sys.executable, "-c", "import mockserver; print(mockserver.__file__)"],
             cwd=elsewhere,
