@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 
-from tests.support import Api, RunningMock, token_for
+from tests.support import Api, RunningMock, running_mock, token_for
 
 WAIT = {"name": "wait", "stages": [{"wait_event": {"event": "go"}}]}
 MISSING = "5a0e7c1d-0000-4000-8000-000000000000"
@@ -222,3 +224,16 @@ class TestRealQuirks:
     def test_trigger_test_of_an_unknown_trigger_is_500(self, real_api: Api) -> None:
         reply = real_api.post(f"/v2/triggers/{MISSING}/test", json={}, check=False)
         assert reply.status_code == 500
+
+
+def test_state_file_keeps_what_v2_made(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    with running_mock("--clock", "manual", "--state-file", str(state)) as first:
+        api = Api(first.api, token_for(first.url))
+        flow = _workflow(api)
+        instance = api.post(f"/v2/workflows/{flow}/instances", json={}).json()["data"]
+        before = api.get("/v2/instances").content
+    with running_mock("--clock", "manual", "--state-file", str(state)) as second:
+        api = Api(second.api, token_for(second.url))
+        assert api.get("/v2/instances").content == before
+        assert api.get(f"/instances/{instance['id']}").json()["data"]["workflowID"] == flow
