@@ -27,7 +27,7 @@ from starlette.middleware.cors import CORSMiddleware
 from mockserver.api.control import ControlApi
 from mockserver.api.v1 import OrchestrationApi
 from mockserver.api.v2 import OrchestrationApiV2
-from mockserver.config import CONTROL_PREFIX, V2_PREFIX, Settings
+from mockserver.config import CONTROL_PREFIX, GATEWAY_PREFIX, V2_PREFIX, Settings
 from mockserver.errors import MockError
 from mockserver.http import error_handlers
 from mockserver.http.accesslog import AccessLog
@@ -35,7 +35,9 @@ from mockserver.http.asgi import json_bytes
 from mockserver.http.auth import TokenAuthority, kept_signing_key, load_signing_key
 from mockserver.http.control_access import ControlAccess
 from mockserver.http.fastpath import FastRoutes
+from mockserver.http.forcing import OperationIndex
 from mockserver.http.gateway import Gateway
+from mockserver.http.latency import hide_deliberate_drops
 from mockserver.http.speccache import load_spec
 from mockserver.http.validation import VALIDATOR_MAP
 from mockserver.inspector import create_inspector
@@ -149,7 +151,9 @@ def create_app(settings: Settings | None = None) -> MockApp:
     fast_routes = FastRoutes(_spec(ORCHESTRATION_SPEC), handlers.registry())
     fast_routes.add(_spec(ORCHESTRATION_V2_SPEC), handlers_v2.registry())
     inspector = create_inspector(backend, ControlAccess(settings))
-    asgi: Any = Gateway(app, backend, authority, fast_routes, inspector, access_log)
+    operations = OperationIndex([_spec(ORCHESTRATION_SPEC), _spec(ORCHESTRATION_V2_SPEC)], GATEWAY_PREFIX)
+    hide_deliberate_drops()
+    asgi: Any = Gateway(app, backend, authority, fast_routes, inspector, operations, access_log)
     if settings.cors_origins:
         # Outside the gateway: a browser's preflight carries no token and must not be refused.
         asgi = CORSMiddleware(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import uvicorn
 
-from mockserver.config import DEFAULT_PORT, GATEWAY_PREFIX, Settings
+from mockserver.config import DEFAULT_PORT, GATEWAY_PREFIX, Settings, parse_latency
 
 
 def _client(text: str) -> tuple[str, str]:
@@ -99,7 +99,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="RS256 private key (PEM) to sign tokens with (default: the --state-file's kept key, else a fresh one)",
     )
+    parser.add_argument(
+        "--latency",
+        type=_latency,
+        default=None,
+        metavar="MS|MIN..MAX",
+        help="delay every API answer by MS, or by a seeded draw in MIN..MAX milliseconds",
+    )
     return parser
+
+
+def _latency(text: str) -> tuple[int, int]:
+    try:
+        return parse_latency(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -122,6 +136,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         state_file=args.state_file,
         state_interval=args.state_interval,
         signing_key=args.signing_key,
+        latency_ms=args.latency,
     )
 
 

@@ -35,6 +35,8 @@ class Settings:
     state_file: Path | None = None
     state_interval: float = 5.0
     signing_key: Path | None = None
+    # Delay of every API answer, drawn in [min, max] milliseconds (seeded by `seed`); None: no delay.
+    latency_ms: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         if self.quirks not in ("spec", "real"):
@@ -45,7 +47,21 @@ class Settings:
             raise ValueError("the state interval must be a positive number of seconds")
         if self.token_lifetime <= 0:
             raise ValueError("the token lifetime must be a positive number of seconds")
+        if self.latency_ms is not None and not 0 <= self.latency_ms[0] <= self.latency_ms[1] <= 60_000:
+            raise ValueError("--latency must be MS or MIN..MAX with 0 <= MIN <= MAX <= 60000")
 
     @property
     def real_quirks(self) -> bool:
         return self.quirks == "real"
+
+
+def parse_latency(text: str) -> tuple[int, int]:
+    """``--latency 200`` -> (200, 200); ``--latency 100..400`` -> (100, 400)."""
+    low, _, high = text.partition("..")
+    try:
+        bounds = (int(low), int(high or low))
+    except ValueError:
+        raise ValueError(f"--latency must be MS or MIN..MAX in milliseconds, got {text!r}") from None
+    if not 0 <= bounds[0] <= bounds[1] <= 60_000:
+        raise ValueError("--latency must be MS or MIN..MAX with 0 <= MIN <= MAX <= 60000")
+    return bounds

@@ -39,7 +39,25 @@ class ControlApi:
             "list_wallets": self.list_wallets,
             "list_payments": self.list_payments,
             "get_state": self.get_state,
+            "list_faults": self.list_faults,
+            "add_fault": self.add_fault,
+            "clear_faults": self.clear_faults,
+            "remove_fault": self.remove_fault,
         }
+
+    async def list_faults(self) -> Reply:
+        return present.envelope([rule.view() for rule in self._b.faults.list()]), 200
+
+    async def add_fault(self, body: Any) -> Reply:
+        return present.envelope(self._b.faults.add(body).view()), 201
+
+    async def clear_faults(self) -> Reply:
+        self._b.faults.remove_all()
+        return None, 204
+
+    async def remove_fault(self, id_: str) -> Reply:
+        self._b.faults.remove(id_)  # Connexion names the `id` parameter id_
+        return None, 204
 
     async def reset(self) -> Reply:
         reset(self._b)

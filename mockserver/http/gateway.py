@@ -9,9 +9,11 @@ valid are answered here; everything else goes on to Connexion.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
+from typing import Any
 
 import orjson
 
@@ -35,6 +37,8 @@ from mockserver.http.auth import TokenAuthority
 from mockserver.http.control_access import ControlAccess
 from mockserver.http.error_handlers import no_such_route
 from mockserver.http.fastpath import FastRoutes
+from mockserver.http.forcing import Operation, OperationIndex, error_json, parse_prefer
+from mockserver.http.latency import Latency, drop_connection
 from mockserver.http.logredact import redact
 from mockserver.http.oauth import JWKS_PATHS, OPENID_PATHS, openid_configuration, token_endpoint
 from mockserver.http.requestbody import BodyTooLarge, as_json_request, content_length, limited
@@ -59,9 +63,12 @@ class Gateway:
         authority: TokenAuthority,
         fast_routes: FastRoutes,
         inspector: ASGIApp,
+        operations: OperationIndex,
         access_log: AccessLog | None = None,
     ) -> None:
         self.app = app
+        self.operations = operations
+        self._latency = Latency(backend.settings.latency_ms, backend.settings.seed)
         self.fast_routes = fast_routes
         self.access_log = access_log
         self.backend = backend
@@ -76,6 +83,7 @@ class Gateway:
             return
         started = time.perf_counter()
         status_box = [0]
+        scope["mock.note"] = {}  # what the edge decided (forced, fault), for the journal
 
         async def send_recording(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -130,6 +138,8 @@ class Gateway:
             body, content_type = no_such_route(real_quirks=True)
             await respond(send, 404, body, [(b"content-type", content_type.encode())])
             return
+        if not path.startswith(CONTROL_PREFIX) and await self._chosen_answer(scope, path, method, send):
+            return
         stage = STAGE_HISTORY.match(path)
         if stage and not _is_int64(stage.group(1)):
             # Connexion would not even route a non-integer; the spec promises 400, the service a bare 404.
@@ -159,6 +169,48 @@ class Gateway:
             await self.app(scope, receive, send)
         except BodyTooLarge:
             await self._fail(send, PayloadTooLarge(f"request body exceeds {limit} bytes"))
+
+    async def _chosen_answer(self, scope: Scope, path: str, method: str, send: Send) -> bool:
+        """Latency, fault rules and ``Prefer``, decided before any handler runs; True when answered."""
+        await self._latency.wait()
+        prefer = header(scope, b"prefer")
+        faults = self.backend.faults
+        if not prefer and not faults:
+            return False
+        operation = self.operations.match(method, path)
+        rule = faults.pick(operation.operation_id if operation else None, method, path) if faults else None
+        note = scope["mock.note"]
+        if rule is not None:
+            note["fault"] = rule.id
+            if rule.delay_ms:
+                await asyncio.sleep(rule.delay_ms / 1000)
+            if rule.drop:
+                note["dropped"] = True
+                await drop_connection(send)
+                return True
+            if rule.status is not None:
+                await self._answer(send, rule.status, _rule_body(operation, rule.status, f"fault rule {rule.id}"))
+                return True
+        if prefer and operation is not None:
+            try:
+                chosen = parse_prefer(prefer)
+                if chosen == (None, None):
+                    return False  # no preference of ours (respond-async, wait=...)
+                status, body = operation.answer(*chosen, "forced by the Prefer header")
+            except MockError as exc:
+                await self._fail(send, exc)
+                return True
+            note["forced"] = True
+            await self._answer(send, status, body)
+            return True
+        return False
+
+    async def _answer(self, send: Send, status: int, body: Any) -> None:
+        if body is None:
+            await send({"type": "http.response.start", "status": status, "headers": JSON_HEADERS})
+            await send({"type": "http.response.body", "body": b""})
+        else:
+            await respond(send, status, json_bytes(body) + b"\n")
 
     async def _fast(self, scope: Scope, raw: bytes | None, declared: int | None, send: Send) -> bool:
         """Answer a request that fastpath proves valid without Connexion; False to let Connexion answer."""
@@ -215,16 +267,30 @@ class Gateway:
             self.access_log.line(scope["method"], path, query, status, duration_ms)
         if path.startswith(CONTROL_PREFIX):
             return
-        self.backend.journal.append(
-            {
-                "method": scope["method"],
-                "path": path,
-                "query": query,
-                "status": status,
-                "date": rfc3339(self.backend.clock.now()),
-                "durationMs": round(duration_ms, 3),
-            }
-        )
+        entry = {
+            "method": scope["method"],
+            "path": path,
+            "query": query,
+            "status": status,
+            "date": rfc3339(self.backend.clock.now()),
+            "durationMs": round(duration_ms, 3),
+        }
+        note = scope.get("mock.note")
+        if note:
+            entry.update(note)
+            if note.get("dropped"):
+                entry["status"] = 0  # no answer was given
+        self.backend.journal.append(entry)
+
+
+def _rule_body(operation: Operation | None, status: int, why: str) -> Any:
+    """A fault's answer: what the operation declares for that status, else an Error (or nothing)."""
+    if operation is not None:
+        try:
+            return operation.answer(status, None, why)[1]
+        except MockError:
+            pass  # a status the operation does not declare: the rule asked for it all the same
+    return error_json(status, why) if status >= 400 else None
 
 
 def _is_int64(text: str) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 from mockserver.inspector.forms import ACTIONS_PANEL, instance_actions
 from mockserver.inspector.markup import esc
 
-SECTIONS = ("clock", "instances", "workflows", "triggers", "bank", "events", "requests")
+SECTIONS = ("clock", "instances", "workflows", "triggers", "bank", "faults", "events", "requests")
 
 
 def render_sections(state: dict[str, Any]) -> dict[str, str]:
@@ -23,6 +23,7 @@ def render_sections(state: dict[str, Any]) -> dict[str, str]:
         "workflows": _workflows,
         "triggers": _triggers,
         "bank": _bank,
+        "faults": _faults,
         "events": _events,
         "requests": _requests,
     }
@@ -176,6 +177,20 @@ def _bank(state: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def _faults(state: dict[str, Any]) -> str:
+    rows = []
+    for rule in state["faults"]:
+        matches = {k: rule[k] for k in ("operationId", "method", "path") if k in rule} or "every request"
+        effect = {k: rule[k] for k in ("status", "delayMs", "drop", "times", "probability") if k in rule}
+        rows.append(
+            "<tr>"
+            + _cells(esc(rule["id"]), _code(matches), _code(effect), esc(rule["fired"]), esc(rule["expired"]))
+            + "</tr>"
+        )
+    table = _table(["id", "matches", "effect", "fired", "expired"], rows, "no fault rule (POST /_mock/faults)")
+    return f"<h2>Fault rules <small>{len(state['faults'])}</small></h2>{table}"
+
+
 def _events(state: dict[str, Any]) -> str:
     rows = ["<tr>" + _cells(esc(e["date"]), _code(e["type"]), _code(e["payload"])) + "</tr>" for e in state["events"]]
     table = _table(["date", "type", "payload"], rows, "no event published yet")
@@ -186,7 +201,7 @@ def _requests(state: dict[str, Any]) -> str:
     rows = []
     for r in state["requests"]:
         target = r["path"] + ("?" + r["query"] if r["query"] else "")
-        status_class = "bad" if r["status"] >= 400 else "good"
+        status_class = "bad" if r["status"] >= 400 or r["status"] == 0 else "good"
         rows.append(
             "<tr>"
             + _cells(

@@ -40,6 +40,7 @@ def snapshot(backend: Backend) -> dict[str, Any]:
         "eventCount": len(backend.engine.events),
         "requests": _latest(backend.journal, LATEST_REQUESTS),
         "requestCount": len(backend.journal),
+        "faults": [rule.view() for rule in backend.faults.list()],
     }
 
 

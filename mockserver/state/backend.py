@@ -19,6 +19,7 @@ from mockserver.domain.triggers import Triggers
 from mockserver.domain.workflows import Workflows
 from mockserver.engine import Engine
 from mockserver.state import gcpolicy
+from mockserver.state.faults import FaultRules
 
 
 class Backend:
@@ -38,6 +39,7 @@ class Backend:
             store=self.store, clock=self.clock, ids=self.ids, evaluator=self.engine.triggers, real_quirks=quirks
         )
         self.journal: deque[dict[str, Any]] = deque(maxlen=settings.journal_size)
+        self.faults = FaultRules(settings.seed)
 
     def clear(self) -> None:
         """Back to what a fresh backend holds (``--state-file`` restarts its log here)."""
@@ -47,3 +49,4 @@ class Backend:
         self.ids.reset()
         self.clock.reset()
         self.journal.clear()
+        self.faults.clear()

@@ -41,7 +41,7 @@ def test_page_assets_and_headers(http: httpx.Client) -> None:
     assert http.get(UI + "/static/inspector.css").headers["content-type"].startswith("text/css")
     assert http.get(UI + "/static/../__init__.py").status_code == 404
     state = http.get(UI + "/state.json").json()
-    assert set(state["html"]) == {"clock", "instances", "workflows", "triggers", "bank", "events", "requests"}
+    assert set(state["html"]) == {"clock", "instances", "workflows", "triggers", "bank", "faults", "events", "requests"}
     assert state["data"]["clock"] == {"now": "2025-01-01T00:00:00Z", "mode": "manual"}
 
 

@@ -1,0 +1,47 @@
+"""Slow answers and dropped connections, for clients that must survive them.
+
+``Latency`` draws each API answer's delay from ``--latency MIN..MAX`` with the run's seed, so a
+seeded run waits the same on the same requests. ``drop_connection`` closes the connection
+without an answer: headers that promise a body that never comes, so uvicorn closes the socket
+and the client sees a transport error (its next request gets a fresh connection).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+
+from mockserver.http.asgi import Send
+
+_DELIBERATE = "ASGI callable returned without completing response."
+
+
+class Latency:
+    def __init__(self, bounds_ms: tuple[int, int] | None, seed: int | None) -> None:
+        self._bounds = bounds_ms
+        self._draws = random.Random(seed)
+
+    async def wait(self) -> None:
+        if self._bounds is None:
+            return
+        low, high = self._bounds
+        await asyncio.sleep((low if low == high else self._draws.uniform(low, high)) / 1000)
+
+
+async def drop_connection(send: Send) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1")]})
+    await send({"type": "http.response.body", "body": b"", "more_body": True})
+
+
+class _HideDeliberateDrops(logging.Filter):
+    """uvicorn reports an unfinished answer as an error; a fault rule's drop is one on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != _DELIBERATE
+
+
+def hide_deliberate_drops() -> None:
+    logger = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _HideDeliberateDrops) for f in logger.filters):
+        logger.addFilter(_HideDeliberateDrops())

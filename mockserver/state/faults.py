@@ -1,0 +1,153 @@
+"""Fault rules: answers the mock gives on purpose (an error, a slow answer, a dropped connection).
+
+A rule matches a request by any of ``operationId``, ``method`` and ``path`` (a regex searched in
+the path); the first live rule that matches and wins its ``probability`` draw fires. ``times``
+makes a rule expire after that many firings. Draws come from one generator seeded by ``--seed``,
+so a seeded run fires the same rules on the same requests. A rule with a ``status`` or ``drop``
+answers before any handler runs (the state does not change); one with only ``delayMs`` delays
+the real answer.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockserver.errors import NotFound, ValidationError
+
+_FIELDS = {"operationId", "method", "path", "status", "delayMs", "drop", "times", "probability"}
+_METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}
+MAX_DELAY_MS = 60_000
+MAX_RULES = 1_000
+
+
+@dataclass(slots=True)
+class FaultRule:
+    id: str
+    operation_id: str | None = None
+    method: str | None = None
+    path: re.Pattern[str] | None = None
+    status: int | None = None
+    delay_ms: int = 0
+    drop: bool = False
+    times: int | None = None
+    probability: float = 1.0
+    fired: int = 0
+    source: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def expired(self) -> bool:
+        return self.times is not None and self.fired >= self.times
+
+    @property
+    def answers(self) -> bool:
+        """True when it replaces the answer (no handler runs), False when it only delays it."""
+        return self.drop or self.status is not None
+
+    def matches(self, operation_id: str | None, method: str, path: str) -> bool:
+        return (
+            (self.operation_id is None or self.operation_id == operation_id)
+            and (self.method is None or self.method == method)
+            and (self.path is None or self.path.search(path) is not None)
+        )
+
+    def view(self) -> dict[str, Any]:
+        return {"id": self.id, **self.source, "fired": self.fired, "expired": self.expired}
+
+
+class FaultRules:
+    def __init__(self, seed: int | None) -> None:
+        self._seed = seed
+        self.clear()
+
+    def clear(self) -> None:
+        """As at start: no rule, ids from 1, the seeded draws from their start (``POST /_mock/reset``)."""
+        self._rules: dict[str, FaultRule] = {}
+        self._draws = random.Random(self._seed)
+        self._next_id = 1
+
+    def remove_all(self) -> None:
+        """Every rule goes; ids keep counting, so an old id never names a new rule."""
+        self._rules.clear()
+
+    def __bool__(self) -> bool:
+        return bool(self._rules)
+
+    def add(self, body: Any) -> FaultRule:
+        """A rule from the control API's JSON; every mistake is a 400 that says what is wrong."""
+        rule = _parse(body, f"fault-{self._next_id}")
+        if len(self._rules) >= MAX_RULES:
+            raise ValidationError(f"at most {MAX_RULES} fault rules; DELETE /_mock/faults first")
+        self._next_id += 1
+        self._rules[rule.id] = rule
+        return rule
+
+    def remove(self, rule_id: str) -> None:
+        if self._rules.pop(rule_id, None) is None:
+            raise NotFound(f"no fault rule {rule_id}")
+
+    def list(self) -> list[FaultRule]:
+        return list(self._rules.values())
+
+    def pick(self, operation_id: str | None, method: str, path: str) -> FaultRule | None:
+        """The rule that fires for this request, counted; None when none does."""
+        for rule in self._rules.values():
+            if rule.expired or not rule.matches(operation_id, method, path):
+                continue
+            if rule.probability < 1.0 and self._draws.random() >= rule.probability:
+                continue
+            rule.fired += 1
+            return rule
+        return None
+
+
+def _parse(body: Any, rule_id: str) -> FaultRule:
+    if not isinstance(body, dict):
+        raise ValidationError("a fault rule is a JSON object")
+    unknown = sorted(set(body) - _FIELDS)
+    if unknown:
+        raise ValidationError(f"unknown fault rule field(s) {', '.join(unknown)}; known: {', '.join(sorted(_FIELDS))}")
+    rule = FaultRule(id=rule_id, source=dict(body))
+    rule.operation_id = _optional(body, "operationId", str)
+    method = _optional(body, "method", str)
+    if method is not None and method.upper() not in _METHODS:
+        raise ValidationError(f"method must be one of {', '.join(sorted(_METHODS))}")
+    rule.method = method.upper() if method else None
+    path = _optional(body, "path", str)
+    if path is not None:
+        try:
+            rule.path = re.compile(path)
+        except re.error as exc:
+            raise ValidationError(f"path is not a valid regular expression: {exc}") from None
+    rule.status = _integer(body, "status", 100, 599)
+    rule.delay_ms = _integer(body, "delayMs", 0, MAX_DELAY_MS) or 0
+    rule.drop = bool(_optional(body, "drop", bool))
+    rule.times = _integer(body, "times", 1, 1_000_000_000)
+    probability = _optional(body, "probability", (int, float))
+    if probability is not None and (isinstance(probability, bool) or not 0.0 < probability <= 1.0):
+        raise ValidationError("probability must be a number in (0, 1]")
+    rule.probability = float(probability) if probability is not None else 1.0
+    if rule.drop and rule.status is not None:
+        raise ValidationError("a rule either drops the connection or answers a status, not both")
+    if not (rule.drop or rule.status is not None or rule.delay_ms):
+        raise ValidationError("a rule needs at least one of status, delayMs or drop")
+    return rule
+
+
+def _optional(body: dict[str, Any], name: str, kind: type | tuple[type, ...]) -> Any:
+    value = body.get(name)
+    if value is not None and (not isinstance(value, kind) or (kind is str and not value)):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise ValidationError(f"{name} must be a non-empty {names}" if kind is str else f"{name} must be a {names}")
+    return value
+
+
+def _integer(body: dict[str, Any], name: str, low: int, high: int) -> int | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ValidationError(f"{name} must be an integer from {low} to {high}")
+    return value
