@@ -249,30 +249,41 @@ def _scale_md(scale: dict[str, Any] | None) -> list[str]:
         "",
         f"wrk ({scale.get('probe_wrk', '2 threads, 32 connections')}) {scale['probe_duration_s']:g} s per probe "
         "and size, in rounds of 1 s with the probes taking turns "
-        "(latencies from the median round); p50 / p99 in ms. By-id probes and the lists of 10 "
-        "items must not grow with the store; the full `GET /workflows` returns everything (O(store)).",
+        "(latencies from the median round); p50 / p99 in ms. By-id probes, the lists of 10 "
+        "items and the v2 pages of 15 (`GET /v2/instances?pageSize=15`, and the page after the third, "
+        "by its `cursor`; `-` where the store has no such page) must not grow with the store; "
+        "the full `GET /workflows` returns everything (O(store)).",
         "",
         "| store | RSS MiB | load s | workflow by id | instance by id | trigger by id | instances of a workflow "
-        "(10) | running (10) | occurrences (10) | GET /workflows (all) p50 ms | µs/item | other load |",
-        "| --- | ---: | ---: | --- | --- | --- | --- | --- | --- | ---: | ---: | ---: |",
+        "(10) | running (10) | occurrences (10) | v2 first page (15) | v2 deep page (15) "
+        "| GET /workflows (all) p50 ms | µs/item | other load |",
+        "| --- | ---: | ---: | --- | --- | --- | --- | --- | --- | --- | --- | ---: | ---: | ---: |",
     ]
     probes = ("workflow_by_id", "instance_by_id", "trigger_by_id", "instances_of_workflow", "running_instances")
+    shown = (*probes, "occurrences", *V2_PAGE_LABELS)
     for step in scale["steps"]:
         p = step["probes"]
-        cells = " | ".join(f"{p[name]['p50_ms']:.2f} / {p[name]['p99_ms']:.2f}" for name in (*probes, "occurrences"))
+        cells = " | ".join(f"{p[name]['p50_ms']:.2f} / {p[name]['p99_ms']:.2f}" if name in p else "-" for name in shown)
         full = p["workflows_list"]
         lines.append(
             f"| {step['label']} ({step['workflows']:,} wf, {step['instances']:,} inst, {step['triggers']:,} trg) "
             f"| {_n(step['rss_mib'], 1)} | {_n(step['load_s'], 1)} | {cells} "
             f"| {_n(full['p50_ms'], 1)} ({full['items']:,} items) | {_n(full['us_per_item'])} "
-            f"| {_n(max(p[name].get('other_load_cores', 0.0) for name in probes))} |"
+            f"| {_n(max(p[name].get('other_load_cores', 0.0) for name in shown if name in p))} |"
         )
     v = scale["verdict"]
+    pages = v.get("v2_pages")
+    v2_line = (
+        f"; v2 pages O(page): **{'yes' if v['v2_pages_o_page'] else 'NO'}** (p99 at {pages['large']:,} vs "
+        f"{pages['small']:,} stored, within {V2_PAGE_GROWTH:g}x)"
+        if pages
+        else ""
+    )
     lines += [
         "",
         f"Verdict: reads by id O(1): **{'yes' if v['reads_by_id_o1'] else 'NO'}**; "
         f"fixed-size lists O(result): **{'yes' if v['fixed_lists_o_result'] else 'NO'}** "
-        "(largest store vs probe-only, p50 and p99 within 2x); peak RSS "
+        f"(largest store vs probe-only, p50 and p99 within 2x){v2_line}; peak RSS "
         f"{_n(v['peak_rss_mib'], 0)} MiB (VmHWM {_n(scale['hwm_mib'], 0)} MiB).",
         "",
         "Growth, largest store / probe-only store:",
@@ -281,6 +292,15 @@ def _scale_md(scale: dict[str, Any] | None) -> list[str]:
         "| --- | ---: | ---: |",
     ]
     lines += [f"| {name} | {g['p50']} | {g['p99']} |" for name, g in v["growth_largest_vs_empty"].items()]
+    if pages:
+        lines += [
+            "",
+            f"v2 pages, {pages['large']:,} / {pages['small']:,} stored:",
+            "",
+            "| probe | p50 x | p99 x |",
+            "| --- | ---: | ---: |",
+        ]
+        lines += [f"| {name} | {g['p50_x']} | {g['p99_x']} |" for name, g in pages["probes"].items()]
     return [*lines, ""]
 
 
