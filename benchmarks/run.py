@@ -8,6 +8,7 @@ Writes benchmarks/results/latest.json and benchmarks/RESULTS.md. See benchmarks/
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -163,7 +164,7 @@ def measure_pair(
     scenario: Scenario,
     token: str,
     args: argparse.Namespace,
-    samplers: dict[str, procs.RssSampler],
+    samplers: dict[int, procs.RssSampler],
 ) -> dict[str, dict[str, Any]]:
     """Short rounds alternating mock and Prism: outside load that comes and goes hits both alike."""
     loads = [prepare(server, scenario, token, args) for server in pair]
@@ -171,7 +172,7 @@ def measure_pair(
     for _ in range(args.rounds):
         for load in loads:
             one_round(load, scenario, token, seconds)
-    return {load.server.name: figures_of(load, scenario, samplers[load.server.name]) for load in loads}
+    return {load.server.name: figures_of(load, scenario, samplers[load.server.pid]) for load in loads}
 
 
 def ratio(mine: float | None, theirs: float | None) -> float | None:
@@ -187,11 +188,16 @@ def peak_rss(server: Server, sampler: procs.RssSampler) -> float:
     return round(sampler.peak, 1)
 
 
+# Where each server's memory figures go: "prism" is the v1 Prism, the one the RSS target compares.
+MEMORY_KEYS = {"v1": "prism", "v2": "prism_v2"}
+
+
 def head_to_head(args: argparse.Namespace) -> dict[str, Any]:
     mock = servers.start_mock("bench")
-    prism = servers.start_prism("bench", args.prism_log_level)
+    prisms = {version: servers.start_prism("bench", args.prism_log_level, version) for version in servers.API_VERSIONS}
+    by_key = {"mock": mock, **{MEMORY_KEYS[version]: prism for version, prism in prisms.items()}}
     try:
-        memory = {"mock": {"idle_mib": idle_rss(mock)}, "prism": {"idle_mib": idle_rss(prism)}}
+        memory: dict[str, Any] = {key: {"idle_mib": idle_rss(server)} for key, server in by_key.items()}
         token = servers.mock_token(mock)
         client = MockClient(mock, token)
         try:
@@ -200,12 +206,19 @@ def head_to_head(args: argparse.Namespace) -> dict[str, Any]:
             log(f"seeded the mock in {time.perf_counter() - started:.1f} s: {client.state()}")
         finally:
             client.close()
-        samplers = {"mock": procs.RssSampler(mock.pid), "prism": procs.RssSampler(prism.pid)}
+        samplers = {server.pid: procs.RssSampler(server.pid) for server in by_key.values()}
         rows = []
-        with samplers["mock"].running(), samplers["prism"].running():
+        with contextlib.ExitStack() as sampling:
+            for sampler in samplers.values():
+                sampling.enter_context(sampler.running())
             for scenario in scenarios(ids):
-                row: dict[str, Any] = {"key": scenario.key, "label": scenario.label, "target": scenario.target}
-                row.update(measure_pair((mock, prism), scenario, token, args, samplers))
+                row: dict[str, Any] = {
+                    "key": scenario.key,
+                    "label": scenario.label,
+                    "target": scenario.target,
+                    "api": scenario.api,
+                }
+                row.update(measure_pair((mock, prisms[scenario.api]), scenario, token, args, samplers))
                 row["ratio"] = {
                     "rps": ratio(row["mock"]["rps"], row["prism"]["rps"]),
                     "p50": ratio(row["mock"]["p50_ms"], row["prism"]["p50_ms"]),
@@ -213,17 +226,17 @@ def head_to_head(args: argparse.Namespace) -> dict[str, Any]:
                     "cpu": ratio(row["mock"]["cpu_ms_per_request"], row["prism"]["cpu_ms_per_request"]),
                 }
                 rows.append(row)
-        for server in (mock, prism):
-            memory[server.name]["peak_mib"] = peak_rss(server, samplers[server.name])
-            memory[server.name]["processes"] = len(procs.tree_pids(server.pid))
+        for key, server in by_key.items():
+            memory[key]["peak_mib"] = peak_rss(server, samplers[server.pid])
+            memory[key]["processes"] = len(procs.tree_pids(server.pid))
         memory["ratio"] = {
             "idle": ratio(memory["mock"]["idle_mib"], memory["prism"]["idle_mib"]),
             "peak": ratio(memory["mock"]["peak_mib"], memory["prism"]["peak_mib"]),
         }
         return {"scenarios": rows, "memory": memory}
     finally:
-        procs.stop(mock.proc)
-        procs.stop(prism.proc)
+        for server in by_key.values():
+            procs.stop(server.proc)
 
 
 def meta(args: argparse.Namespace) -> dict[str, Any]:
@@ -233,6 +246,7 @@ def meta(args: argparse.Namespace) -> dict[str, Any]:
         "python": platform.python_version(),
         "prism_version": servers.prism_version(),
         "prism_spec": str(servers.prism_spec()),
+        "prism_v2_spec": str(servers.prism_spec("v2")),
         "prism_log_level": args.prism_log_level,
         "duration_s": args.duration,
         "warmup_s": args.warmup,

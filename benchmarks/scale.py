@@ -4,7 +4,8 @@
 
 A fixed set of probe resources is created first; bulk workflows and instances are then loaded
 through `POST /_mock/fixtures` in chunks. At each size the same probe requests are loaded with
-wrk: reads by id and lists with a fixed-size result must not slow down as the store grows.
+wrk: reads by id and lists with a fixed-size result must not slow down as the store grows,
+nor must v2's cursor pages, the first one or one a few pages in (its cursor walked anew at each size).
 """
 
 from __future__ import annotations
@@ -24,15 +25,23 @@ import httpx
 import procs
 import servers
 import wrkrun
-from scenarios import MockClient
+from scenarios import V2_PAGE_SIZE, MockClient
 from servers import RESULTS, Server, log
 
-DEFAULT_SIZES = (1_000, 10_000, 100_000)
+# 100 is the small store the v2 page target compares the 100k one with.
+DEFAULT_SIZES = (100, 1_000, 10_000, 100_000)
 PROBE_ITEMS = 10
 CHUNK = 5_000
 # By-id probes must stay O(1); the list probes return PROBE_ITEMS items whatever the store holds.
 BY_ID = ("workflow_by_id", "instance_by_id", "trigger_by_id")
 FIXED_LISTS = ("instances_of_workflow", "running_instances", "occurrences")
+# v2 cursor pages of all instances: a keyset page must cost its size, wherever it starts.
+V2_PAGES = ("v2_first_page", "v2_deep_page")
+V2_FIRST_PAGE = f"/v2/instances?pageSize={V2_PAGE_SIZE}"
+# The deep page is the one the `next` of this page points to: at 100 stored instances (plus the
+# probes') it still has a full page after it.
+WALKED_PAGES = 3
+V2_SMALL_STORE, V2_LARGE_STORE = 100, 100_000
 RSS_LIMIT_MIB = 1024
 ROUNDS = 3
 # Latency, not throughput, is what must not grow with the store. With wrk's 2 threads and the
@@ -125,13 +134,34 @@ class Probe:
     duration: float
 
 
+def deep_page_path(client: MockClient) -> str | None:
+    """Walk WALKED_PAGES pages from the first; the cursor of the next one, or None if the store ends first."""
+    page = client.page(V2_FIRST_PAGE)
+    for _ in range(WALKED_PAGES - 1):
+        if not page.get("next"):
+            return None
+        page = client.page(f"/v2/instances?cursor={page['next']}")
+    # `cursor` alone: the spec forbids other parameters beside it, the page size travels inside.
+    return f"/v2/instances?cursor={page['next']}" if page.get("next") else None
+
+
+def step_paths(probe: Probe) -> dict[str, str]:
+    """The fixed probes, plus the v2 pages; the deep page only where the store is deep enough to have one."""
+    paths = {**probe.paths, "v2_first_page": V2_FIRST_PAGE}
+    deep = deep_page_path(probe.client)
+    if deep is not None:
+        paths["v2_deep_page"] = deep
+    return paths
+
+
 def measure_step(probe: Probe) -> dict[str, Any]:
     """Each probe in ROUNDS short loads, the probes taking turns: a burst of outside load spoils one round."""
-    rounds: dict[str, list[wrkrun.WrkResult]] = {name: [] for name in probe.paths}
-    noise: dict[str, list[float]] = {name: [] for name in probe.paths}
+    paths = step_paths(probe)
+    rounds: dict[str, list[wrkrun.WrkResult]] = {name: [] for name in paths}
+    noise: dict[str, list[float]] = {name: [] for name in paths}
     seconds = max(1.0, round(probe.duration / ROUNDS))
     for _ in range(ROUNDS):
-        for name, path in probe.paths.items():
+        for name, path in paths.items():
             procs.wait_quiet()
             with procs.Noise(probe.server.pid).watching() as watch:
                 rounds[name].append(
@@ -145,7 +175,7 @@ def measure_step(probe: Probe) -> dict[str, Any]:
                 )
             noise[name].append(watch.other_cores)
     figures: dict[str, Any] = {}
-    for name in probe.paths:
+    for name in paths:
         result = wrkrun.combine(rounds[name])
         figures[name] = {
             "p50_ms": result.p50_ms,
@@ -163,17 +193,44 @@ def settled_rss(server: Server) -> float:
     return round(procs.rss_mib(server.pid), 1)
 
 
-def step_record(label: str, probe: Probe, load_s: float) -> dict[str, Any]:
+def step_record(label: str, probe: Probe, load_s: float, size: int | None = None) -> dict[str, Any]:
+    """`size`: the bulk workflows and instances loaded so far, on the steps that grow them."""
     state = probe.client.state()
     record = {"label": label, **state, "load_s": round(load_s, 1), "rss_mib": settled_rss(probe.server)}
+    if size is not None:
+        record["size"] = size
     record["probes"] = probes = measure_step(probe)
     by_id, running, full = probes["workflow_by_id"], probes["running_instances"], probes["workflows_list"]
     log(
         f"  {label:>26}: RSS {record['rss_mib']:7.1f} MiB  workflow by id p50/p99 {by_id['p50_ms']:.2f}/"
         f"{by_id['p99_ms']:.2f} ms  running list p50/p99 {running['p50_ms']:.2f}/{running['p99_ms']:.2f} ms  "
-        f"full list {full['items']} items p50 {full['p50_ms']:.1f} ms"
+        f"full list {full['items']} items p50 {full['p50_ms']:.1f} ms  "
+        + "  ".join(
+            f"{name} p50/p99 {probes[name]['p50_ms']:.2f}/{probes[name]['p99_ms']:.2f} ms"
+            for name in V2_PAGES
+            if name in probes
+        )
     )
     return record
+
+
+def v2_page_growth(steps: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The v2 pages at V2_LARGE_STORE against V2_SMALL_STORE; None when the run had not both sizes."""
+    by_size = {s["size"]: s["probes"] for s in steps if "size" in s}
+    small, large = by_size.get(V2_SMALL_STORE), by_size.get(V2_LARGE_STORE)
+    if small is None or large is None:
+        return None
+    probes = {
+        name: {
+            "small_p99_ms": small[name]["p99_ms"],
+            "large_p99_ms": large[name]["p99_ms"],
+            "p50_x": round(large[name]["p50_ms"] / small[name]["p50_ms"], 2),
+            "p99_x": round(large[name]["p99_ms"] / small[name]["p99_ms"], 2),
+        }
+        for name in V2_PAGES
+        if name in small and name in large
+    }
+    return {"small": V2_SMALL_STORE, "large": V2_LARGE_STORE, "probes": probes}
 
 
 def verdict(steps: list[dict[str, Any]]) -> dict[str, Any]:
@@ -189,10 +246,13 @@ def verdict(steps: list[dict[str, Any]]) -> dict[str, Any]:
     by_id_ok = all(growth[n]["p50"] <= 2 and growth[n]["p99"] <= 2 for n in BY_ID)
     lists_ok = all(growth[n]["p50"] <= 2 and growth[n]["p99"] <= 2 for n in FIXED_LISTS)
     per_item = [s["probes"]["workflows_list"]["us_per_item"] for s in steps]
+    v2_pages = v2_page_growth(steps)
     return {
         "growth_largest_vs_empty": growth,
         "reads_by_id_o1": by_id_ok,
         "fixed_lists_o_result": lists_ok,
+        "v2_pages": v2_pages,
+        "v2_pages_o_page": None if v2_pages is None else all(p["p99_x"] <= 2 for p in v2_pages["probes"].values()),
         "full_list_us_per_item": per_item,
         "peak_rss_mib": max(s["rss_mib"] for s in steps),
         "rss_under_1gib": max(s["rss_mib"] for s in steps) < RSS_LIMIT_MIB,
@@ -229,7 +289,7 @@ def _steps(probe: Probe, bulk: str, sizes: tuple[int, ...], triggers: int) -> di
         load_workflows(probe.client, loaded, size)
         load_instances(probe.client, bulk, size - loaded)
         loaded = size
-        steps.append(step_record(f"{size:,} wf + {size:,} inst", probe, time.perf_counter() - started))
+        steps.append(step_record(f"{size:,} wf + {size:,} inst", probe, time.perf_counter() - started, size))
     if triggers:
         started = time.perf_counter()
         load_triggers(probe.client, bulk, triggers)
@@ -244,7 +304,8 @@ def _steps(probe: Probe, bulk: str, sizes: tuple[int, ...], triggers: int) -> di
     }
     log(
         f"  verdict: reads by id O(1): {result['verdict']['reads_by_id_o1']}; fixed-size lists O(result): "
-        f"{result['verdict']['fixed_lists_o_result']}; peak RSS {hwm} MiB"
+        f"{result['verdict']['fixed_lists_o_result']}; v2 pages O(page): {result['verdict']['v2_pages_o_page']}; "
+        f"peak RSS {hwm} MiB"
     )
     return result
 

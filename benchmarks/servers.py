@@ -2,7 +2,8 @@
 
 The mock is started exactly as a user would (`python -m mockserver`); Prism is the npm
 package installed into benchmarks/.cache, started on the upstream spec when the shared
-folder beside the checkout has it.
+folder beside the checkout has it. The mock serves v1 and v2 on one state; Prism serves one
+spec per process, so the v2 scenarios get a Prism of their own.
 """
 
 from __future__ import annotations
@@ -25,8 +26,13 @@ CACHE = BENCH / ".cache"
 RESULTS = BENCH / "results"
 LOGS = RESULTS / "logs"
 PRISM_PACKAGE = "@stoplight/prism-cli@5"
-UPSTREAM_SPEC = ROOT.parent / "shared" / "reference" / "upstream-orchestration-v1.openapi.yaml"
-PROJECT_SPEC = ROOT / "spec" / "orchestration.v1.yaml"
+API_VERSIONS = ("v1", "v2")
+UPSTREAM_SPECS = {
+    v: ROOT.parent / "shared" / "reference" / f"upstream-orchestration-{v}.openapi.yaml" for v in API_VERSIONS
+}
+PROJECT_SPECS = {v: ROOT / "spec" / f"orchestration.{v}.yaml" for v in API_VERSIONS}
+# The path polled until a server answers: v2's spec has no /_info, only /v2/_info.
+INFO_PATHS = {"v1": "/_info", "v2": "/v2/_info"}
 MOCK_PREFIX = "/api/orchestration"
 HOST = "127.0.0.1"
 
@@ -39,6 +45,7 @@ class Server:
     # Where the orchestration paths live: the mock's gateway prefix, Prism's root.
     prefix: str
     log: Path
+    info_path: str = INFO_PATHS["v1"]
 
     @property
     def origin(self) -> str:
@@ -112,8 +119,9 @@ def prism_version() -> str:
         return "unknown"
 
 
-def prism_spec() -> Path:
-    return UPSTREAM_SPEC if UPSTREAM_SPEC.exists() else PROJECT_SPEC
+def prism_spec(version: str = "v1") -> Path:
+    upstream = UPSTREAM_SPECS[version]
+    return upstream if upstream.exists() else PROJECT_SPECS[version]
 
 
 def free_port() -> int:
@@ -127,8 +135,8 @@ def mock_command(port: int, *, quiet: bool = True, extra: tuple[str, ...] = ()) 
     return [*cmd, "--quiet"] if quiet else cmd
 
 
-def prism_command(port: int, log_level: str) -> list[str]:
-    return [str(prism_bin()), "mock", "-h", HOST, "-p", str(port), "-v", log_level, str(prism_spec())]
+def prism_command(port: int, log_level: str, version: str = "v1") -> list[str]:
+    return [str(prism_bin()), "mock", "-h", HOST, "-p", str(port), "-v", log_level, str(prism_spec(version))]
 
 
 def http_status(port: int, path: str, timeout: float = 1.0) -> int:
@@ -148,7 +156,7 @@ def http_status(port: int, path: str, timeout: float = 1.0) -> int:
 def wait_ready(server: Server, timeout: float = 60.0) -> float:
     """The perf_counter() instant /_info first answered 200; polls every 5 ms so the figure is not quantised."""
     started = time.perf_counter()
-    path = f"{server.prefix}/_info"
+    path = f"{server.prefix}{server.info_path}"
     while time.perf_counter() - started < timeout:
         if server.proc.poll() is not None:
             raise RuntimeError(f"{server.name} exited with {server.proc.returncode}; see {server.log}")
@@ -165,11 +173,12 @@ def start_mock(tag: str, *, quiet: bool = True, extra: tuple[str, ...] = ()) -> 
     return Server("mock", proc, port, MOCK_PREFIX, log_path)
 
 
-def start_prism(tag: str, log_level: str) -> Server:
+def start_prism(tag: str, log_level: str, version: str = "v1") -> Server:
+    """Prism on one version's spec; its paths are the spec's own (v2's start with /v2)."""
     port = free_port()
-    log_path = LOGS / f"prism-{tag}.log"
-    proc = procs.spawn(prism_command(port, log_level), log_path, cwd=CACHE)
-    return Server("prism", proc, port, "", log_path)
+    log_path = LOGS / (f"prism-{tag}.log" if version == "v1" else f"prism-{version}-{tag}.log")
+    proc = procs.spawn(prism_command(port, log_level, version), log_path, cwd=CACHE)
+    return Server("prism", proc, port, "", log_path, INFO_PATHS[version])
 
 
 def mock_token(server: Server) -> str:
