@@ -152,6 +152,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
     fast_routes.add(_spec(ORCHESTRATION_V2_SPEC), handlers_v2.registry())
     inspector = create_inspector(backend, ControlAccess(settings))
     operations = OperationIndex([_spec(ORCHESTRATION_SPEC), _spec(ORCHESTRATION_V2_SPEC)], GATEWAY_PREFIX)
+    backend.journal.operation_of = operations.operation_id_of
     hide_deliberate_drops()
     asgi: Any = Gateway(app, backend, authority, fast_routes, inspector, operations, access_log)
     if settings.cors_origins:

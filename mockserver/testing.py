@@ -74,9 +74,40 @@ class ControlClient:
         params = {k: v for k, v in {"type": type, "instanceID": instance_id}.items() if v is not None}
         return self._data(self._http.get("/events", params=params))
 
-    def requests(self) -> list[dict[str, Any]]:
-        """The journal of API requests the mock received, oldest first."""
-        return self._data(self._http.get("/requests"))
+    def requests(
+        self,
+        *,
+        operation_id: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+        since: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """The API requests the mock received, oldest first, filtered like ``GET /_mock/requests``:
+        each with ``seq``, ``operationId``, ``status``, ``forced``/``fault`` and its JSON ``body``."""
+        filters = {"operationId": operation_id, "method": method and method.upper(), "path": path, "status": status}
+        filters["since"] = since
+        return self._data(self._http.get("/requests", params={k: v for k, v in filters.items() if v is not None}))
+
+    def assert_called(self, operation_id: str, times: int | None = None, body: Any = None) -> list[dict[str, Any]]:
+        """Assert the app called ``operation_id`` (exactly ``times`` times; with ``body``, with that JSON
+        body); returns the matching calls. The failure message lists what was called instead."""
+        calls = self.requests(operation_id=operation_id)
+        if body is not None:
+            calls = [c for c in calls if c.get("body") == body]
+        if (times is None and calls) or (times is not None and len(calls) == times):
+            return calls
+        wanted = f"{operation_id} {'at least once' if times is None else f'{times} time(s)'}"
+        if body is not None:
+            wanted += f" with body {body!r}"
+        seen = [
+            f"  {c['method']} {c['path']} -> {c['status']} ({c.get('operationId') or 'no operation'})"
+            + (f" body={c['body']!r}" if "body" in c else "")
+            for c in self.requests()[-20:]
+        ]
+        raise AssertionError(
+            f"expected {wanted}, found {len(calls)}; latest requests:\n" + ("\n".join(seen) or "  (none)")
+        )
 
     def load(self, fixture: str | dict[str, Any]) -> dict[str, int]:
         """Load a fixture document (YAML/JSON text or an object) on top of the current state."""

@@ -92,9 +92,19 @@ class ControlApi:
         self._b.engine.pump()
         return present.envelope(self._clock()), 200
 
-    async def list_requests(self, limit: int | None = None) -> Reply:
-        entries = list(self._b.journal)
-        return present.envelope(entries[-limit:] if limit else entries), 200
+    async def list_requests(
+        self,
+        limit: int | None = None,
+        operation_id: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+        since: int | None = None,
+    ) -> Reply:
+        found = self._b.journal.query(
+            operation_id=operation_id, method=method, path=path, status=status, since=since, limit=limit
+        )
+        return present.envelope(found), 200
 
     async def load_fixtures(self, body: Any) -> Reply:
         doc = parse_fixture(body) if isinstance(body, str | bytes) else body

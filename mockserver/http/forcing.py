@@ -77,6 +77,10 @@ class OperationIndex:
                     if method in item:
                         self._routes.append((method.upper(), pattern, _operation(spec, item[method])))
 
+    def operation_id_of(self, method: str, path: str) -> str | None:
+        found = self.match(method, path)
+        return found.operation_id if found is not None else None
+
     def match(self, method: str, path: str) -> Operation | None:
         for routed, pattern, operation in self._routes:
             if routed == method and pattern.match(path):

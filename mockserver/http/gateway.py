@@ -39,7 +39,7 @@ from mockserver.http.error_handlers import no_such_route
 from mockserver.http.fastpath import FastRoutes
 from mockserver.http.forcing import Operation, OperationIndex, error_json, parse_prefer
 from mockserver.http.latency import Latency, drop_connection
-from mockserver.http.logredact import redact
+from mockserver.http.logredact import journal_body, redact
 from mockserver.http.oauth import JWKS_PATHS, OPENID_PATHS, openid_configuration, token_endpoint
 from mockserver.http.requestbody import BodyTooLarge, as_json_request, content_length, limited
 from mockserver.state.backend import Backend
@@ -160,6 +160,8 @@ class Gateway:
             except ValidationError as exc:
                 await self._fail(send, exc)
                 return
+            if raw:
+                scope["mock.note"]["body"] = raw
         self.backend.engine.pump()
         if await self._fast(scope, raw, declared, send):
             return
@@ -278,9 +280,11 @@ class Gateway:
         note = scope.get("mock.note")
         if note:
             entry.update(note)
+            if "body" in note:
+                entry["body"] = journal_body(note["body"])
             if note.get("dropped"):
                 entry["status"] = 0  # no answer was given
-        self.backend.journal.append(entry)
+        self.backend.record_request(entry)
 
 
 def _rule_body(operation: Operation | None, status: int, why: str) -> Any:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import orjson
+
 SENSITIVE = re.compile(
     r"(?i)([?&](?:[^=&]*(?:token|secret|password|passwd|api[_-]?key|assertion|authorization|code)[^=&]*)=)[^&\s]*"
 )
@@ -19,3 +21,26 @@ REDACTED = "***"
 def redact(text: str) -> str:
     """``text`` (a path with its query, or ``?`` and a query) with every sensitive value replaced."""
     return SENSITIVE.sub(r"\g<1>" + REDACTED, text)
+
+
+SENSITIVE_KEY = re.compile(r"(?i)token|secret|password|passwd|api[_-]?key|assertion|authorization")
+MAX_JOURNALLED_BODY = 8 * 1024
+
+
+def journal_body(raw: bytes) -> object:
+    """A request body as the journal keeps it: the JSON value with secret-named keys masked, or a
+    note of its size when it is larger than ``MAX_JOURNALLED_BODY`` (the journal stays small)."""
+    if len(raw) > MAX_JOURNALLED_BODY:
+        return {"truncated": True, "bytes": len(raw)}
+    try:
+        return _masked(orjson.loads(raw))
+    except orjson.JSONDecodeError:
+        return {"truncated": True, "bytes": len(raw)}
+
+
+def _masked(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: REDACTED if SENSITIVE_KEY.search(k) else _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value

@@ -7,7 +7,6 @@ so handlers hold a reference that stays valid across ``POST /_mock/reset``
 
 from __future__ import annotations
 
-from collections import deque
 from typing import Any
 
 from mockserver.config import Settings
@@ -20,6 +19,7 @@ from mockserver.domain.workflows import Workflows
 from mockserver.engine import Engine
 from mockserver.state import gcpolicy
 from mockserver.state.faults import FaultRules
+from mockserver.state.journal import RequestJournal
 
 
 class Backend:
@@ -38,8 +38,11 @@ class Backend:
         self.triggers = Triggers(
             store=self.store, clock=self.clock, ids=self.ids, evaluator=self.engine.triggers, real_quirks=quirks
         )
-        self.journal: deque[dict[str, Any]] = deque(maxlen=settings.journal_size)
+        self.journal = RequestJournal(settings.journal_size)
         self.faults = FaultRules(settings.seed)
+
+    def record_request(self, entry: dict[str, Any]) -> None:
+        self.journal.record(entry)
 
     def clear(self) -> None:
         """Back to what a fresh backend holds (``--state-file`` restarts its log here)."""
