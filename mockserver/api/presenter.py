@@ -156,11 +156,15 @@ def occurrence(item: Occurrence, instances: dict[str, Instance]) -> dict[str, An
     return out
 
 
-def trigger_test(result: TriggerTest) -> dict[str, Any]:
-    return {
-        "filter": None if result.filter is None else _filter_result(result.filter),
-        "variables": None if result.variables is None else {k: _evaluation(v) for k, v in result.variables.items()},
-    }
+def trigger_test(result: TriggerTest, *, real_quirks: bool) -> dict[str, Any]:
+    """Spec mode leaves out what was not evaluated (the SDKs reject ``null`` there); the real
+    service sends ``null``."""
+    shown: dict[str, Any] = {"filter": None, "variables": None} if real_quirks else {}
+    if result.filter is not None:
+        shown["filter"] = _filter_result(result.filter)
+    if result.variables is not None:
+        shown["variables"] = {k: _evaluation(v) for k, v in result.variables.items()}
+    return shown
 
 
 def _filter_result(evaluation: Evaluation) -> dict[str, Any]:

@@ -64,7 +64,8 @@ class OrchestrationApiV2(OrchestrationApi):
         return present.cursor(page, present.trigger), 200
 
     async def test_trigger(self, trigger_id: str, body: Any = None) -> Reply:
-        return present.envelope(present.trigger_test(self._b.triggers.test(trigger_id, body))), 200
+        result = self._b.triggers.test(trigger_id, body)
+        return present.envelope(present.trigger_test(result, real_quirks=self._b.real_quirks)), 200
 
     async def list_triggers_occurrences(
         self, trigger_id: str, page_size: int | None = None, cursor: str | None = None
