@@ -21,8 +21,12 @@ function fail(message) {
   process.exit(1);
 }
 
+function show(value) {
+  return JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v)); // txid is a bigint
+}
+
 function check(condition, message, detail) {
-  if (!condition) fail(`${message}${detail === undefined ? "" : `: ${JSON.stringify(detail)}`}`);
+  if (!condition) fail(`${message}${detail === undefined ? "" : `: ${show(detail)}`}`);
   console.log(`ok   ${message}`);
 }
 
@@ -63,6 +67,32 @@ async function main() {
   await v2.sendEvent({ instanceID: instance.id, requestBody: { name: "go" } });
   const after = (await v2.getInstance({ instanceID: instance.id })).v2GetWorkflowInstanceResponse?.data;
   check(after?.terminated === true && after.terminatedAt instanceof Date, "sendEvent terminates the instance", after);
+
+  const send = {
+    send: {
+      source: { account: { id: "world", ledger: "default" } },
+      destination: { account: { id: "bank", ledger: "default" } },
+      amount: { amount: 100, asset: "EUR/2" },
+    },
+  };
+  const paying = (await v2.createWorkflow({ stages: [send, wait] })).v2CreateWorkflowResponse.data;
+  const payment = (await v2.runWorkflow({ workflowID: paying.id })).v2RunWorkflowResponse.data;
+  const running = (await v2.listInstances({ workflowID: paying.id, running: true })).v2ListRunsResponse?.cursor;
+  check(running?.data.length === 1 && running.data[0].id === payment.id, "listInstances filters by workflow", running);
+  const steps = (await v2.getInstanceHistory({ instanceID: payment.id })).v2GetWorkflowInstanceHistoryResponse?.data;
+  check(steps?.map((h) => h.name).join() === "RunSend,RunWaitEvent", "getInstanceHistory lists the stages", steps);
+  const stage = (await v2.getInstanceStageHistory({ instanceID: payment.id, number: 0 }))
+    .v2GetWorkflowInstanceHistoryStageResponse?.data;
+  const transactions = stage?.[0]?.output?.createTransaction?.data;
+  check(
+    Array.isArray(transactions) && typeof transactions[0].txid === "bigint" && transactions[0].postings.length === 1,
+    "the send stage's CreateTransaction output decodes as an array of transactions with txid",
+    transactions,
+  );
+  await v2.cancelEvent({ instanceID: payment.id });
+  const aborted = (await v2.getInstance({ instanceID: payment.id })).v2GetWorkflowInstanceResponse?.data;
+  check(aborted?.terminated === true, "cancelEvent terminates the instance", aborted);
+  await v2.deleteWorkflow({ flowId: paying.id });
 
   const ids = [flow.id];
   for (let i = 0; i < 4; i += 1) {
@@ -106,6 +136,12 @@ async function main() {
     "the published event shows as one occurrence that started the workflow",
     occurrences,
   );
+
+  const listed = (await v2.listTriggers({ name: "TS-TRIG" })).v2ListTriggersResponse?.cursor.data;
+  check(listed?.length === 1 && listed[0].id === trigger.id, "listTriggers filters by name", listed);
+  await v2.deleteTrigger({ triggerID: trigger.id });
+  const gone = (await v2.listTriggers({})).v2ListTriggersResponse?.cursor.data;
+  check(gone?.length === 0, "deleteTrigger removes it from the list", gone);
 
   try {
     await v2.getWorkflow({ flowId: "00000000-0000-4000-8000-000000000000" });
