@@ -62,3 +62,12 @@ def test_typescript_sdk_round_trip_workflow_instance_paging_trigger(
     done = run_check(node_project, mock_server, "main")
     assert done.returncode == 0, f"check.mjs main failed:\n{done.stdout}\n{done.stderr}"
     assert done.stdout.rstrip().endswith("all checks passed"), done.stdout
+
+
+def test_typescript_sdk_decodes_trigger_tests_whose_filter_or_variables_are_null(
+    node_project: str, mock_server: RunningMock
+) -> None:
+    """The v2 spec makes ``V2TriggerTest.filter``/``.variables`` nullable (the service sends null);
+    the SDK, generated from upstream where they are not nullable, must still read those answers."""
+    done = run_check(node_project, mock_server, "trigger-test-nulls")
+    assert done.returncode == 0, f"check.mjs trigger-test-nulls failed:\n{done.stdout}\n{done.stderr}"
