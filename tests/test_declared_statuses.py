@@ -9,11 +9,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support import Api, RunningMock, load_spec, token_for
+from tests.support import SPEC_PATH, Api, RunningMock, load_spec, token_for
 
 METHODS = {"get", "post", "put", "delete"}
 BIG = b'{"name": "' + b"x" * (1024 * 1024 + 10) + b'"}'
@@ -113,8 +114,9 @@ RECIPES: dict[tuple[str, str], Recipe] = {
 }
 
 
-def operations() -> list[tuple[str, str, str, list[str]]]:
-    spec = load_spec()
+def operations(spec_path: Path = SPEC_PATH) -> list[tuple[str, str, str, list[str]]]:
+    """(operationId, method, path, declared non-default statuses) of every operation of a spec."""
+    spec = load_spec(spec_path)
     found = []
     for path, item in spec["paths"].items():
         for method, op in item.items():
@@ -123,14 +125,21 @@ def operations() -> list[tuple[str, str, str, list[str]]]:
     return found
 
 
-for _op_id, _method, _path, _statuses in operations():
-    template = _path.replace("{flowId}", "{w.workflow}").replace("{workflowID}", "{w.workflow}")
-    template = template.replace("{instanceID}", "{w.waiting}").replace("{triggerID}", "{w.trigger}")
-    template = template.replace("{number}", "0")
-    if "401" in _statuses:
-        RECIPES[(_op_id, "401")] = denied(_method, template, "anonymous")
-    if "403" in _statuses:
-        RECIPES[(_op_id, "403")] = denied(_method, template, "reader" if _method != "GET" else "no_scope")
+def auth_recipes(spec_path: Path = SPEC_PATH) -> dict[tuple[str, str], Recipe]:
+    """401 (no token) and 403 (a token without the operation's scope) for every operation declaring them."""
+    recipes: dict[tuple[str, str], Recipe] = {}
+    for op_id, method, path, statuses in operations(spec_path):
+        template = path.replace("{flowId}", "{w.workflow}").replace("{workflowID}", "{w.workflow}")
+        template = template.replace("{instanceID}", "{w.waiting}").replace("{triggerID}", "{w.trigger}")
+        template = template.replace("{number}", "0")
+        if "401" in statuses:
+            recipes[(op_id, "401")] = denied(method, template, "anonymous")
+        if "403" in statuses:
+            recipes[(op_id, "403")] = denied(method, template, "reader" if method != "GET" else "no_scope")
+    return recipes
+
+
+RECIPES.update(auth_recipes())
 
 
 def test_every_declared_status_has_a_recipe() -> None:

@@ -1,0 +1,184 @@
+// Drives the mock's orchestration v2 through the official @formance/formance-sdk 7.x, unchanged.
+// Usage: node check.mjs <mock root URL> [scenario]   (or MOCK_URL=<mock root URL> node check.mjs)
+// Scenarios: "main" (the default: the round trip below) and "trigger-test-nulls" (testTrigger
+// answers whose `filter` / `variables` are null). Prints one line per check; exits 1 with a
+// message at the first mismatch, 2 on bad usage.
+import { SDK } from "@formance/formance-sdk";
+import { V2Error } from "@formance/formance-sdk/sdk/models/orchestration/index.js";
+
+const base = (process.argv[2] ?? process.env.MOCK_URL ?? "").replace(/\/+$/, "");
+const scenario = process.argv[3] ?? "main";
+if (!base) {
+  console.error("usage: node check.mjs <mock URL> [main|trigger-test-nulls] (or set MOCK_URL)");
+  process.exit(2);
+}
+
+const sdk = new SDK({ serverURL: base, security: { clientID: "ts-sdk", clientSecret: "s" } });
+const v2 = sdk.orchestration.v2;
+
+function fail(message) {
+  console.error(`FAIL: ${message}`);
+  process.exit(1);
+}
+
+function show(value) {
+  return JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v)); // txid is a bigint
+}
+
+function check(condition, message, detail) {
+  if (!condition) fail(`${message}${detail === undefined ? "" : `: ${show(detail)}`}`);
+  console.log(`ok   ${message}`);
+}
+
+async function publish(type, payload) {
+  const reply = await fetch(`${base}/_mock/events`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ type, payload }),
+  });
+  check(reply.status === 202, `control API accepted the ${type} event`, reply.status);
+}
+
+async function walk(list, pageSize) {
+  let page = await list({ pageSize });
+  const pages = [page.data.map((item) => item.id)];
+  while (page.hasMore) {
+    if (!page.next) fail("a page with hasMore has no next cursor");
+    page = await list({ cursor: page.next });
+    pages.push(page.data.map((item) => item.id));
+  }
+  return pages;
+}
+
+async function main() {
+  const info = await v2.getServerInfo();
+  check(typeof info.v2ServerInfo?.version === "string", "getServerInfo gives a version", info.v2ServerInfo);
+
+  const wait = { wait_event: { event: "go" } }; // stages are free-form objects: wire names
+  const created = await v2.createWorkflow({ name: "ts", stages: [wait] });
+  const flow = created.v2CreateWorkflowResponse?.data;
+  check(created.statusCode === 201 && flow?.config.name === "ts", "createWorkflow gives the stored workflow", flow);
+  const read = await v2.getWorkflow({ flowId: flow.id });
+  check(read.v2GetWorkflowResponse?.data.id === flow.id, "getWorkflow reads it back");
+
+  const run = await v2.runWorkflow({ workflowID: flow.id, requestBody: {} });
+  const instance = run.v2RunWorkflowResponse?.data;
+  check(instance?.workflowID === flow.id && instance.terminated === false, "runWorkflow starts an instance", instance);
+  await v2.sendEvent({ instanceID: instance.id, requestBody: { name: "go" } });
+  const after = (await v2.getInstance({ instanceID: instance.id })).v2GetWorkflowInstanceResponse?.data;
+  check(after?.terminated === true && after.terminatedAt instanceof Date, "sendEvent terminates the instance", after);
+
+  const send = {
+    send: {
+      source: { account: { id: "world", ledger: "default" } },
+      destination: { account: { id: "bank", ledger: "default" } },
+      amount: { amount: 100, asset: "EUR/2" },
+    },
+  };
+  const paying = (await v2.createWorkflow({ stages: [send, wait] })).v2CreateWorkflowResponse.data;
+  const payment = (await v2.runWorkflow({ workflowID: paying.id })).v2RunWorkflowResponse.data;
+  const running = (await v2.listInstances({ workflowID: paying.id, running: true })).v2ListRunsResponse?.cursor;
+  check(running?.data.length === 1 && running.data[0].id === payment.id, "listInstances filters by workflow", running);
+  const steps = (await v2.getInstanceHistory({ instanceID: payment.id })).v2GetWorkflowInstanceHistoryResponse?.data;
+  check(steps?.map((h) => h.name).join() === "RunSend,RunWaitEvent", "getInstanceHistory lists the stages", steps);
+  const stage = (await v2.getInstanceStageHistory({ instanceID: payment.id, number: 0 }))
+    .v2GetWorkflowInstanceHistoryStageResponse?.data;
+  const transactions = stage?.[0]?.output?.createTransaction?.data;
+  check(
+    Array.isArray(transactions) && typeof transactions[0].txid === "bigint" && transactions[0].postings.length === 1,
+    "the send stage's CreateTransaction output decodes as an array of transactions with txid",
+    transactions,
+  );
+  await v2.cancelEvent({ instanceID: payment.id });
+  const aborted = (await v2.getInstance({ instanceID: payment.id })).v2GetWorkflowInstanceResponse?.data;
+  check(aborted?.terminated === true, "cancelEvent terminates the instance", aborted);
+  await v2.deleteWorkflow({ flowId: paying.id });
+
+  const ids = [flow.id];
+  for (let i = 0; i < 4; i += 1) {
+    ids.push((await v2.createWorkflow({ stages: [wait] })).v2CreateWorkflowResponse.data.id);
+  }
+  const pages = await walk(
+    async (request) => (await v2.listWorkflows(request)).v2ListWorkflowsResponse.cursor,
+    2,
+  );
+  const seen = pages.flat();
+  check(pages.length === 3 && pages.every((p) => p.length <= 2), "listWorkflows pages by 2 over 5 workflows", pages);
+  check(
+    seen.length === ids.length && new Set(seen).size === ids.length && ids.every((id) => seen.includes(id)),
+    "the cursor walk sees every workflow exactly once",
+    { seen, ids },
+  );
+
+  const trigger = (
+    await v2.createTrigger({
+      name: "ts-trigger",
+      event: "SAVED_PAYMENT",
+      workflowID: flow.id,
+      filter: "event.amount > 100",
+      vars: { order: "event.id" },
+    })
+  ).v2CreateTriggerResponse?.data;
+  check(trigger?.workflowID === flow.id, "createTrigger gives the trigger", trigger);
+  const tested = await v2.testTrigger({ triggerID: trigger.id, requestBody: { id: "pay_1", amount: 500 } });
+  const result = tested.v2TestTriggerResponse?.data;
+  check(
+    result?.filter?.match === true && result.variables?.order?.value === "pay_1",
+    "testTrigger evaluates the filter and the vars",
+    result,
+  );
+
+  await publish("SAVED_PAYMENT", { id: "pay_1", amount: 500 });
+  const occurrences = (await v2.listTriggersOccurrences({ triggerID: trigger.id })).v2ListTriggersOccurrencesResponse
+    ?.cursor.data;
+  check(
+    occurrences?.length === 1 && occurrences[0].workflowInstance?.workflowID === flow.id,
+    "the published event shows as one occurrence that started the workflow",
+    occurrences,
+  );
+
+  const listed = (await v2.listTriggers({ name: "TS-TRIG" })).v2ListTriggersResponse?.cursor.data;
+  check(listed?.length === 1 && listed[0].id === trigger.id, "listTriggers filters by name", listed);
+  await v2.deleteTrigger({ triggerID: trigger.id });
+  const gone = (await v2.listTriggers({})).v2ListTriggersResponse?.cursor.data;
+  check(gone?.length === 0, "deleteTrigger removes it from the list", gone);
+
+  try {
+    await v2.getWorkflow({ flowId: "00000000-0000-4000-8000-000000000000" });
+    fail("getWorkflow of an unknown id did not throw");
+  } catch (error) {
+    check(
+      error instanceof V2Error && error.statusCode === 404 && error.errorCode === "NOT_FOUND",
+      "an unknown workflow throws V2Error 404 NOT_FOUND",
+      String(error),
+    );
+  }
+}
+
+async function triggerTestNulls() {
+  const flow = (await v2.createWorkflow({ stages: [{ wait_event: { event: "go" } }] })).v2CreateWorkflowResponse.data;
+  const plain = (await v2.createTrigger({ event: "E", workflowID: flow.id })).v2CreateTriggerResponse.data;
+  const unfiltered = (await v2.testTrigger({ triggerID: plain.id, requestBody: {} })).v2TestTriggerResponse?.data;
+  check(unfiltered?.filter == null && unfiltered.variables == null, "testTrigger without a filter", unfiltered);
+  const filtered = (await v2.createTrigger({ event: "E", workflowID: flow.id, filter: "event.a > 1" }))
+    .v2CreateTriggerResponse.data;
+  const failed = (await v2.testTrigger({ triggerID: filtered.id, requestBody: { a: "x" } })).v2TestTriggerResponse
+    ?.data;
+  check(failed?.filter?.match === false && failed.filter.error, "testTrigger with a failing filter", failed);
+}
+
+const scenarios = { main, "trigger-test-nulls": triggerTestNulls };
+if (!(scenario in scenarios)) {
+  console.error(`unknown scenario ${scenario}; known: ${Object.keys(scenarios).join(", ")}`);
+  process.exit(2);
+}
+scenarios[scenario]().then(
+  () => console.log("all checks passed"),
+  (error) => {
+    // The SDK's errors carry the HTTP exchange: show it, and a validation error's own report.
+    const request = error?.rawResponse ? `answer of ${error.rawResponse.url}` : "";
+    const answer = error?.body === undefined ? "" : `: ${error.statusCode} ${error.body.trim()}`;
+    const detail = typeof error?.pretty === "function" ? `\n${error.pretty()}` : "";
+    fail(`unexpected error: ${error?.stack ?? error}\n${request}${answer}${detail}`);
+  },
+);
