@@ -23,7 +23,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/orchestration-mock --port $(PORT) --fixtures fixtures/demo.yaml
 
-## test: set up (curl, Chromium and chromedriver too, when missing), lint, then run the whole suite
+## test: set up (curl, Chromium, chromedriver, node and npm too, when missing), lint, then run the whole suite
 test: $(VENV)/.installed-test
 	PYTHON=$(PYTHON) scripts/system-packages test-tools
 	$(BIN)/ruff check .
