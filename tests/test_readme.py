@@ -17,9 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
-from tests.support import ROOT, RunningMock, running_mock
+from tests.support import ROOT, RunningMock, running_mock, token_for
 
 README = ROOT / "README.md"
 README_PORT = "55001"
@@ -53,6 +54,7 @@ RUN = {
     "TOKEN=$(curl -s -d grant_type=client_credentials": "test_the_curl_block",
     "from formance_sdk_python import SDK": "test_the_sdk_block",
     'pytest_plugins = ["mockserver.testing"]': "test_the_pytest_fixture_block",
+    "-H 'Prefer: code=404'": "test_the_faults_block",
 }
 
 
@@ -89,6 +91,23 @@ def test_the_curl_block(mock: RunningMock) -> None:
     assert done.returncode == 0, done.stderr
     v1, v2 = (json.loads(line) for line in done.stdout.splitlines())  # the v1 list, then a v2 page
     assert "data" in v1 and v2["cursor"]["pageSize"] == 2
+
+
+def test_the_faults_block(mock: RunningMock) -> None:
+    block = find_block("-H 'Prefer: code=404'")
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", with_port(block.code, mock)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "TOKEN": token_for(mock.url)},
+    )
+    assert done.returncode == 0, done.stderr
+    forced, first_rule, second_rule, listed = (json.loads(line) for line in done.stdout.splitlines() if line)
+    assert forced["errorCode"] == "NOT_FOUND"
+    assert first_rule["data"]["status"] == 503 and second_rule["data"]["delayMs"] == 1500
+    assert [r["id"] for r in listed["data"]] == [first_rule["data"]["id"], second_rule["data"]["id"]]
+    assert httpx.get(mock.url + "/_mock/faults").json() == {"data": []}  # the block ends by removing them
 
 
 def test_the_sdk_block(mock: RunningMock) -> None:
