@@ -11,6 +11,7 @@ import json
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -68,9 +69,11 @@ class Fuzzer:
         raise_on_failure: bool = True,
         budget: float | None = None,
         reseed_every: int = RESEED_EVERY,
+        fault_rules: tuple[dict[str, Any], ...] = (),
     ) -> None:
         parts = urlsplit(url)
         self.url = url
+        self.fault_rules = fault_rules  # loaded again after every reset
         self.host = f"{parts.hostname}:{parts.port}"
         self.client = RawClient(parts.hostname or "127.0.0.1", parts.port or 80, timeout=timeout)
         self.raise_on_failure = raise_on_failure
@@ -89,6 +92,8 @@ class Fuzzer:
     def reseed(self) -> Targets:
         """Reset the mock (it reloads its fixtures) and find an instance still waiting for an event."""
         httpx.post(self.url + "/_mock/reset", timeout=10).raise_for_status()
+        for rule in self.fault_rules:
+            httpx.post(self.url + "/_mock/faults", json=rule, timeout=10).raise_for_status()
         headers = {"Authorization": f"Bearer {self.tokens['write']}"}
         instances = httpx.get(self.url + "/instances", headers=headers, timeout=10).json()["data"]
         workflows = httpx.get(self.url + "/workflows", headers=headers, timeout=10).json()["data"]

@@ -104,6 +104,7 @@ class Targets:
             "number": "0",
             "ledger": self.ledger,
             "address": self.address,
+            "id": "fault-1",
         }[param]
 
 
@@ -204,6 +205,22 @@ def valid_bodies(kind: str, targets: Targets) -> st.SearchStrategy[Any]:
     if kind == "fund":
         return st.fixed_dictionaries(
             {"asset": st.sampled_from(["USD/2", "usd", "", "EUR/99"]), "amount": st.integers()}
+        )
+    if kind == "payload":
+        return json_values
+    if kind == "fault_rule":
+        # Rules that answer 4xx or delay a little: a 5xx or a drop asked for by a rule is no bug,
+        # but would hide the ones this fuzzer looks for.
+        return st.fixed_dictionaries(
+            {"status": st.integers(400, 499)},
+            optional={
+                "operationId": names,
+                "method": st.sampled_from(["GET", "POST", "get", "TRACE"]),
+                "path": st.sampled_from(["/workflows", "(", "^/_info$", ""]),
+                "delayMs": st.integers(0, 5),
+                "times": st.integers(-1, 3),
+                "probability": st.floats(0, 1.5, allow_nan=False),
+            },
         )
     if kind == "token_form":
         return st.fixed_dictionaries(

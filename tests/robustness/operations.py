@@ -1,4 +1,4 @@
-"""Every operation a client can reach: the 17 of the API, the 13 of the control API, the token endpoint.
+"""Every operation a client can reach: the 17 of v1, the 18 of v2, the 17 of the control API, the token endpoint.
 
 Each one names its path parameters, query parameters and the kind of body it takes, which
 is all the hostile-input generator needs to aim at it.
@@ -52,6 +52,20 @@ ORCHESTRATION = (
     Operation("listTriggersOccurrences", "GET", "/triggers/{triggerID}/occurrences"),
 )
 
+
+def _v2(op: Operation) -> Operation:
+    """v2 has every v1 operation under /v2 (operationId prefixed), its lists taking cursor pages."""
+    name = "v2" + op.name[0].upper() + op.name[1:]
+    query = (*op.query, "pageSize", "cursor") if op.name.startswith("list") else op.query
+    return Operation(name, op.method, "/v2" + op.path, op.body, query)
+
+
+V2 = (
+    *(_v2(op) for op in ORCHESTRATION),
+    Operation("testTrigger", "POST", "/v2/triggers/{triggerID}/test", body="payload"),
+)
+
+REQUEST_FILTERS = ("limit", "operationId", "method", "path", "status", "since")
 CONTROL_OPERATIONS = (
     Operation("reset", "POST", CONTROL + "/reset"),
     Operation("get_state", "GET", CONTROL + "/state"),
@@ -59,7 +73,16 @@ CONTROL_OPERATIONS = (
     Operation("list_events", "GET", CONTROL + "/events", query=("type", "instanceID")),
     Operation("get_clock", "GET", CONTROL + "/clock"),
     Operation("advance_clock", "POST", CONTROL + "/clock/advance", body="advance"),
-    Operation("list_requests", "GET", CONTROL + "/requests", query=("limit",)),
+    Operation(
+        "list_requests",
+        "GET",
+        CONTROL + "/requests",
+        query=("limit", "operationId", "method", "path", "status", "since"),
+    ),
+    Operation("list_faults", "GET", CONTROL + "/faults"),
+    Operation("add_fault", "POST", CONTROL + "/faults", body="fault_rule"),
+    Operation("clear_faults", "DELETE", CONTROL + "/faults"),
+    Operation("remove_fault", "DELETE", CONTROL + "/faults/{id}"),
     Operation("load_fixtures", "POST", CONTROL + "/fixtures", body="fixture"),
     Operation("get_account", "GET", CONTROL + "/ledgers/{ledger}/accounts/{address}"),
     Operation("fund_account", "POST", CONTROL + "/ledgers/{ledger}/accounts/{address}/fund", body="fund"),
@@ -70,5 +93,5 @@ CONTROL_OPERATIONS = (
 
 TOKEN = Operation("issueToken", "POST", "/api/auth/oauth/token", body="token_form")
 
-ALL = (*ORCHESTRATION, *CONTROL_OPERATIONS, TOKEN)
+ALL = (*ORCHESTRATION, *V2, *CONTROL_OPERATIONS, TOKEN)
 BY_NAME = {op.name: op for op in ALL}

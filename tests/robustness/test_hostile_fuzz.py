@@ -27,14 +27,35 @@ def fuzzer(demo_mock: RunningMock) -> Iterator[Fuzzer]:
 
 
 def test_every_operation_is_a_target() -> None:
-    assert len([op for op in ALL if op.api == "orchestration"]) == 17
-    assert len([op for op in ALL if op.api == "control"]) == 13
+    assert len([op for op in ALL if op.api == "orchestration"]) == 17 + 18
+    assert len([op for op in ALL if op.api == "control"]) == 17
 
 
 @pytest.mark.parametrize("op", ALL, ids=lambda op: op.name)
 def test_hostile_requests_get_client_errors(fuzzer: Fuzzer, op: Operation) -> None:
     fuzzer.run(op, examples=EXAMPLES)
     assert fuzzer.report.failures == []
+
+
+# Rules that are live but ask for nothing this fuzzer would call a bug: one that never matches, one
+# that delays the reads of /_info. Every answer still goes through the rule matching.
+QUIET_RULES = (
+    {"operationId": "noSuchOperation", "status": 500},
+    {"method": "GET", "path": "/_info$", "delayMs": 1},
+)
+
+
+@pytest.fixture(scope="module")
+def fuzzer_with_rules(demo_mock: RunningMock) -> Iterator[Fuzzer]:
+    fuzzer = Fuzzer(demo_mock.url, fault_rules=QUIET_RULES)
+    yield fuzzer
+    fuzzer.close()
+
+
+@pytest.mark.parametrize("op", [op for op in ALL if op.api == "orchestration"], ids=lambda op: op.name)
+def test_hostile_requests_with_fault_rules_loaded(fuzzer_with_rules: Fuzzer, op: Operation) -> None:
+    fuzzer_with_rules.run(op, examples=EXAMPLES // 2)
+    assert fuzzer_with_rules.report.failures == []
 
 
 @pytest.mark.parametrize("case", CORPUS, ids=lambda case: case.name)
