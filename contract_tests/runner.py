@@ -32,7 +32,7 @@ from contract_tests.reports.deviations import load_deviations
 from contract_tests.reports.progress import Listener, NullListener
 from contract_tests.reports.report import Report
 from contract_tests.transport.auth import Tokens, obtain_tokens
-from contract_tests.transport.client import Client
+from contract_tests.transport.client import Client, PollBudget
 from contract_tests.transport.control import Control, detect_control
 
 __all__ = ["run"]
@@ -145,6 +145,7 @@ def _run_phase(ctx: _Context, phase: str, label: str) -> None:
     stats = results.phases.setdefault(label, PhaseStats())
     listener.phase_started(label)
     PHASE.set(label)
+    ctx.api.poll_budget = PollBudget(ctx.config.effective_poll_budget)
     began = time.monotonic()
     failures_before = len(results.failures)
     try:
