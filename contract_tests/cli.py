@@ -42,7 +42,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--junit-xml", type=Path, help="write a JUnit XML report here")
     p.add_argument("--report", type=Path, help="write a report here: HTML if PATH ends in .html, else JSON")
     p.add_argument(
-        "--allow-deviations", type=Path, help="YAML list of accepted deviations {check, operation?, status?, reason}"
+        "--allow-deviations",
+        type=Path,
+        help="YAML list of accepted deviations (check, operation?, status?, match?, reason) or a shipped name",
     )
     p.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated subset of {','.join(PHASES)}")
     p.add_argument("--poll-timeout", type=float, default=5.0, help="seconds to wait for asynchronous progress")

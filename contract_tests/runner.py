@@ -189,4 +189,5 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
     finally:
         if control is not None:
             control.close()
-    return Report(config=config, results=results, duration=time.monotonic() - started, control=control is not None)
+    duration = time.monotonic() - started
+    return Report(config=config, results=results, duration=duration, control=control is not None, deviations=deviations)
