@@ -42,10 +42,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--junit-xml", type=Path, help="write a JUnit XML report here")
     p.add_argument("--report", type=Path, help="write a report here: HTML if PATH ends in .html, else JSON")
     p.add_argument(
-        "--allow-deviations", type=Path, help="YAML list of accepted deviations {check, operation?, status?, reason}"
+        "--allow-deviations",
+        type=Path,
+        help="YAML list of accepted deviations (check, operation?, status?, match?, reason) or a shipped name",
     )
     p.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated subset of {','.join(PHASES)}")
     p.add_argument("--poll-timeout", type=float, default=5.0, help="seconds to wait for asynchronous progress")
+    p.add_argument(
+        "--poll-budget",
+        type=float,
+        help="seconds each phase's polls may wait in vain before the rest read once (default: 2 poll timeouts)",
+    )
     p.add_argument("--reveal-token", action="store_true", help="embed the real token in curl commands (not in CI logs)")
     p.add_argument("--no-control-api", action="store_true", help="never use <origin>/_mock even when it answers")
     p.add_argument("--list-checks", action="store_true", help="list every named check and exit")
@@ -67,6 +74,7 @@ def _config(args: argparse.Namespace) -> Config:
         deviations_path=args.allow_deviations,
         phases=tuple(p.strip() for p in args.phases.split(",") if p.strip()),
         poll_timeout=args.poll_timeout,
+        poll_budget=args.poll_budget,
         reveal_token=args.reveal_token,
         use_control_api=not args.no_control_api,
         api=args.api,

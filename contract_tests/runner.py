@@ -32,7 +32,7 @@ from contract_tests.reports.deviations import load_deviations
 from contract_tests.reports.progress import Listener, NullListener
 from contract_tests.reports.report import Report
 from contract_tests.transport.auth import Tokens, obtain_tokens
-from contract_tests.transport.client import Client
+from contract_tests.transport.client import Client, PollBudget
 from contract_tests.transport.control import Control, detect_control
 
 __all__ = ["run"]
@@ -145,6 +145,7 @@ def _run_phase(ctx: _Context, phase: str, label: str) -> None:
     stats = results.phases.setdefault(label, PhaseStats())
     listener.phase_started(label)
     PHASE.set(label)
+    ctx.api.poll_budget = PollBudget(ctx.config.effective_poll_budget)
     began = time.monotonic()
     failures_before = len(results.failures)
     try:
@@ -188,4 +189,5 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
     finally:
         if control is not None:
             control.close()
-    return Report(config=config, results=results, duration=time.monotonic() - started, control=control is not None)
+    duration = time.monotonic() - started
+    return Report(config=config, results=results, duration=duration, control=control is not None, deviations=deviations)

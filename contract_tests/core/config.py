@@ -64,6 +64,9 @@ class Config:
     # The real service is asynchronous: reads that should show progress are retried until this timeout.
     poll_timeout: float = 5.0
     poll_interval: float = 0.05
+    # Seconds the polls of one phase may wait in vain (polls that time out) before the rest read once and do
+    # not wait: a broken server then costs this much per phase, not a timeout per read. None: 2 poll timeouts.
+    poll_budget: float | None = None
     request_timeout: float = 10.0
     # Curl commands carry `$TOKEN` unless this is set; then they embed the real token (do not print it in CI logs).
     reveal_token: bool = False
@@ -88,6 +91,8 @@ class Config:
         unknown = [phase for phase in self.phases if phase not in PHASES]
         if unknown:
             raise ConfigError(f"unknown phase(s) {', '.join(unknown)}; known: {', '.join(PHASES)}")
+        if self.poll_budget is not None and self.poll_budget < 0:
+            raise ConfigError("--poll-budget must not be negative")
         versions_for(self.api)  # refuses an unknown choice
         object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
 
@@ -99,6 +104,10 @@ class Config:
     @property
     def effective_token_url(self) -> str:
         return self.token_url or f"{self.origin}/api/auth/oauth/token"
+
+    @property
+    def effective_poll_budget(self) -> float:
+        return 2 * self.poll_timeout if self.poll_budget is None else self.poll_budget
 
     @property
     def control_url(self) -> str:

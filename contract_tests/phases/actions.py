@@ -7,9 +7,11 @@ method sends requests through `CheckedApi` (so response checks run too) and appl
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from contract_tests.oracle.model import InstanceModel, WorkflowModel, World
+from contract_tests.oracle.progress import history_never_matches, instance_never_matches, instance_shows
 from contract_tests.phases.actions_triggers import TriggerActions
 from contract_tests.phases.checking import CheckedApi
 from contract_tests.transport.client import Exchange, poll
@@ -17,15 +19,7 @@ from contract_tests.transport.control import Control
 
 __all__ = ["Actions"]
 
-
-def _matches(data: Any, model: InstanceModel) -> bool:
-    """Whether an instance read already shows what the model predicts (so polling can stop)."""
-    if not isinstance(data, dict):
-        return False
-    expected = model.prediction
-    if expected.terminated is not None and data.get("terminated") != expected.terminated:
-        return False
-    return expected.started is None or len(data.get("status") or []) == expected.started
+T = TypeVar("T")
 
 
 class Actions(TriggerActions):
@@ -38,6 +32,12 @@ class Actions(TriggerActions):
         # Names and bus-event ids unique to this run: a server may keep state from earlier runs, and the real
         # service drops a SAVED_PAYMENT whose id it has seen before.
         self.nonce = uuid.uuid4().hex[:10]
+
+    def poll(self, read: Callable[[], T], done: Callable[[T], bool], hopeless: Callable[[T], bool], **kw: Any) -> T:
+        """Re-read until `done`, until `hopeless` proves it never will be, or the timeout; within the phase's
+        poll budget (`CheckedApi.poll_budget`)."""
+        timeout = kw.get("timeout", self.timeout)
+        return poll(read, done, hopeless=hopeless, timeout=timeout, interval=self.interval, budget=self.api.poll_budget)
 
     def _accepted(self, ex: Exchange, why: str) -> bool:
         return self.api.apply("valid_request_accepted", ex, expected=ex.operation.success, why=why)
@@ -106,11 +106,11 @@ class Actions(TriggerActions):
 
     def read_instance(self, model: InstanceModel) -> Exchange:
         """Read until the instance shows what the model predicts (or the poll times out), then judge it."""
-        ex = poll(
+        expected = model.prediction
+        ex = self.poll(
             lambda: self.api.call("getInstance", path={"instanceID": model.id}),
-            lambda e: e.status != 200 or _matches(e.data, model),
-            timeout=self.timeout,
-            interval=self.interval,
+            lambda e: e.status == 200 and instance_shows(e.data, expected),
+            lambda e: e.status != 200 or instance_never_matches(e.data, expected),
         )
         if self.api.apply("valid_request_accepted", ex, expected=200, why="read an instance"):
             self.api.apply("instance_progress", ex, prediction=model.prediction)
@@ -118,11 +118,10 @@ class Actions(TriggerActions):
 
     def history(self, model: InstanceModel) -> None:
         names = model.history_names
-        ex = poll(
+        ex = self.poll(
             lambda: self.api.call("getInstanceHistory", path={"instanceID": model.id}),
             lambda e: names is None or (isinstance(e.data, list) and len(e.data) == len(names)),
-            timeout=self.timeout,
-            interval=self.interval,
+            lambda e: e.status != 200 or history_never_matches(e.data, names),
         )
         if self.api.apply("valid_request_accepted", ex, expected=200, why="read an instance history") and names:
             running = model.prediction.terminated is False

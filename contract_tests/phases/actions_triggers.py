@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 from contract_tests.oracle.expressions import Expr
 from contract_tests.oracle.model import TriggerModel
-from contract_tests.transport.client import poll
+from contract_tests.oracle.progress import list_never_grows
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from contract_tests.oracle.model import World
     from contract_tests.phases.checking import CheckedApi
     from contract_tests.transport.control import Control
@@ -25,6 +27,11 @@ class TriggerActions:
     timeout: float
     interval: float
     nonce: str
+
+    def poll(
+        self, read: Callable[[], Any], done: Callable[[Any], bool], hopeless: Callable[[Any], bool], **kw: Any
+    ) -> Any:
+        raise NotImplementedError  # Actions.poll
 
     def create_trigger(self, definition: dict[str, Any], condition: Expr | None = None) -> TriggerModel | None:
         workflow = self.world.workflows.get(definition.get("workflowID", ""))
@@ -76,11 +83,11 @@ class TriggerActions:
         self.api.apply("list_excludes_deleted", ex, absent={t.id for t in self.world.triggers.values() if t.deleted})
 
     def occurrences(self, model: TriggerModel) -> None:
-        ex = poll(
+        ex = self.poll(
             lambda: self.api.list_all("listTriggersOccurrences", path={"triggerID": model.id}),
-            lambda e: isinstance(e.data, list) and len(e.data) >= model.occurrences,
+            lambda e: e.status == 200 and isinstance(e.data, list) and len(e.data) >= model.occurrences,
+            lambda e: e.status != 200 or list_never_grows(e.data),
             timeout=self.timeout if model.occurrences else 0,
-            interval=self.interval,
         )
         if self.api.apply("valid_request_accepted", ex, expected=200, why="list occurrences"):
             self.api.apply("occurrences_counted", ex, expected=model.occurrences, why="one per matching event")

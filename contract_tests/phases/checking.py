@@ -20,7 +20,7 @@ from contract_tests.core.errors import Violation
 from contract_tests.core.results import Failure, Results
 from contract_tests.core.spec import Spec
 from contract_tests.transport.auth import Tokens
-from contract_tests.transport.client import Client, Exchange
+from contract_tests.transport.client import Client, Exchange, PollBudget
 
 __all__ = ["PHASE", "CheckedApi"]
 
@@ -40,6 +40,8 @@ class CheckedApi:
     def __init__(self, client: Client) -> None:
         self.client = client
         self._response_checks = [c for c in load_all().values() if c.kind == "response"]
+        # What the polls of the running phase may still wait in vain; the runner renews it per phase.
+        self.poll_budget = PollBudget(client.config.effective_poll_budget)
 
     @property
     def spec(self) -> Spec:

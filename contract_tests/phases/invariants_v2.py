@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from contract_tests.oracle.progress import list_never_grows
 from contract_tests.phases.actions import Actions
 from contract_tests.phases.invariants import scenario
-from contract_tests.transport.client import poll
 
 __all__: list[str] = []
 
@@ -61,11 +61,11 @@ def trigger_test_tells_what_firing_does(a: Actions) -> None:
         before = {o.get("id") for o in _occurrences(a, trigger)}
         known = len(before)
         a.control.publish("SAVED_PAYMENT", payload)
-        after = poll(
+        after = a.poll(
             lambda: _occurrences(a, trigger),
             lambda now, known=known: len(now) > known,
+            lambda now: False,  # an occurrence may still be recorded: only the timeout ends this wait
             timeout=a.timeout if _fires(said) else 0,
-            interval=a.interval,
         )
         new = [o for o in after if o.get("id") not in before]
         started = new[0].get("workflowInstanceID") if new else None
@@ -75,11 +75,10 @@ def trigger_test_tells_what_firing_does(a: Actions) -> None:
 
 def _first_input(a: Actions, instance_id: str) -> Any:
     """What the started instance's first stage received: its interpolated wait_event name."""
-    history = poll(
+    history = a.poll(
         lambda: a.api.call("getInstanceHistory", path={"instanceID": instance_id}),
-        lambda ex: isinstance(ex.data, list) and bool(ex.data),
-        timeout=a.timeout,
-        interval=a.interval,
+        lambda ex: ex.status == 200 and isinstance(ex.data, list) and bool(ex.data),
+        lambda ex: ex.status != 200 or list_never_grows(ex.data),
     )
     entries = history.data if isinstance(history.data, list) else []
     first = entries[0] if entries and isinstance(entries[0], dict) else {}

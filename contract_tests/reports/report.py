@@ -12,6 +12,7 @@ from contract_tests.checks import load_all
 from contract_tests.core.config import Config
 from contract_tests.core.curl import TOKEN_VARIABLES
 from contract_tests.core.results import Failure, Results
+from contract_tests.reports.deviations import Deviations
 
 __all__ = ["Report", "render_failure"]
 
@@ -22,6 +23,15 @@ class Report:
     results: Results
     duration: float
     control: bool
+    # The allow-list the run used (--allow-deviations), to name entries that matched nothing.
+    deviations: Deviations | None = None
+
+    @property
+    def unused_deviations(self) -> list[str]:
+        """Reasons of allow-list entries no failure of this run matched (stale, or not reached by this run)."""
+        if self.deviations is None:
+            return []
+        return [d.reason for d in self.deviations.unused(list(self.results.failures.values()))]
 
     @property
     def exit_code(self) -> int:
@@ -62,6 +72,7 @@ class Report:
             "checks": {n: vars(s) for n, s in sorted(results.checks.items())},
             "failures": [f.as_dict() for f in results.new_failures],
             "accepted": [f.as_dict() for f in results.accepted_failures],
+            "unused_deviations": self.unused_deviations,
             "skipped": [{"name": s.name, "reason": s.reason} for s in results.skipped],
             "errors": list(results.errors),
         }
@@ -123,6 +134,10 @@ class Report:
         if accepted:
             lines.append(f"\nAccepted deviations ({len(accepted)}):")
             lines.extend(f"  accepted [{f.check}] {f.operation} {f.status or ''}: {f.accepted}" for f in accepted)
+        unused = self.unused_deviations
+        if unused:
+            lines.append(f"\nAllow-list entries this run did not need ({len(unused)}):")
+            lines.extend(f"  unused: {reason}" for reason in unused)
         for error in results.errors:
             lines.append(f"\nsuite error: {error}")
         verdict = {0: "CONFORMS", 1: f"FAILED: {len(new)} violation(s)", 2: "INCOMPLETE (suite errors)"}[self.exit_code]

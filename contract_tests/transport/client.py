@@ -25,7 +25,7 @@ from contract_tests.core.results import Results
 from contract_tests.core.spec import Operation, Spec
 from contract_tests.transport.auth import FORGED_TOKEN, Tokens
 
-__all__ = ["Client", "Exchange", "poll"]
+__all__ = ["Client", "Exchange", "PollBudget", "poll"]
 
 T = TypeVar("T")
 
@@ -164,11 +164,48 @@ class Client:
         return self.send(case, identity=identity)
 
 
-def poll(read: Callable[[], T], done: Callable[[T], bool], *, timeout: float, interval: float) -> T:
-    """Read until `done` holds or the timeout passes; return the last read (the caller checks it)."""
-    deadline = time.monotonic() + timeout
+class PollBudget:
+    """How long the polls of one phase may wait in total without getting what they wait for.
+
+    A poll that ends satisfied costs nothing (a slow but correct server is allowed its time); a poll that
+    times out spends what it waited. Once the budget is spent, further polls read once and do not wait, so a
+    broken server costs at most the budget per phase instead of a full timeout per read.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.remaining = seconds
+        self._lock = threading.Lock()
+
+    @property
+    def spent(self) -> bool:
+        return self.remaining <= 0
+
+    def spend(self, seconds: float) -> None:
+        with self._lock:
+            self.remaining -= seconds
+
+
+def _never(_: object) -> bool:
+    return False
+
+
+def poll(
+    read: Callable[[], T],
+    done: Callable[[T], bool],
+    *,
+    timeout: float,
+    interval: float,
+    hopeless: Callable[[T], bool] = _never,
+    budget: PollBudget | None = None,
+) -> T:
+    """Read until `done` holds, `hopeless` proves it never will, or the timeout passes; return the last read
+    (the caller checks it). With a spent `budget` the first read is the only one."""
+    began = time.monotonic()
+    deadline = began + (0.0 if budget is not None and budget.spent else timeout)
     value = read()
-    while not done(value) and time.monotonic() < deadline:
+    while not done(value) and not hopeless(value) and time.monotonic() < deadline:
         time.sleep(interval)
         value = read()
+    if budget is not None and not done(value):
+        budget.spend(time.monotonic() - began)
     return value
