@@ -6,7 +6,7 @@ import uuid
 
 import httpx
 
-from tests.support import Api, RunningMock
+from tests.support import Api, RunningMock, token_for
 
 
 def workflow(api: Api, *stages: dict) -> str:
@@ -58,3 +58,11 @@ def test_401_has_an_empty_body(real_server: RunningMock) -> None:
     reply = httpx.get(real_server.api + "/workflows")
     assert reply.status_code == 401
     assert reply.content == b""
+
+
+def test_a_read_only_token_on_a_write_is_401_with_an_empty_body(real_server: RunningMock) -> None:
+    """The real auth middleware never answers 403: missing scopes are a bare 401 (BEHAVIOR.md 1.2)."""
+    reader = token_for(real_server.url, "orchestration:read")
+    for path in ("/workflows", "/v2/workflows"):
+        reply = httpx.post(real_server.api + path, json={"stages": []}, headers={"Authorization": f"Bearer {reader}"})
+        assert reply.status_code == 401 and reply.content == b""

@@ -19,7 +19,7 @@ import orjson
 
 from mockserver.config import CONTROL_PREFIX, GATEWAY_PREFIX, TOKEN_PATH, UI_PREFIX
 from mockserver.core.timefmt import rfc3339
-from mockserver.errors import MockError, PayloadTooLarge, ValidationError
+from mockserver.errors import Forbidden, MockError, PayloadTooLarge, ValidationError
 from mockserver.http.accesslog import AccessLog
 from mockserver.http.asgi import (
     JSON_HEADERS,
@@ -258,7 +258,11 @@ class Gateway:
         return True
 
     async def _fail(self, send: Send, exc: MockError, *, bare: bool = False) -> None:
-        await respond(send, exc.status, b"" if bare else error_body(exc))
+        if bare:
+            # The real auth middleware answers every refusal, missing scopes included, 401 and empty.
+            await respond(send, 401 if isinstance(exc, Forbidden) else exc.status, b"")
+        else:
+            await respond(send, exc.status, error_body(exc))
 
     def _journal(self, scope: Scope, status: int, started: float) -> None:
         path: str = scope["path"]
