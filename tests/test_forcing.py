@@ -99,3 +99,14 @@ def test_auth_still_comes_first(mock_server: RunningMock) -> None:
 
 def test_other_preferences_are_ignored(api: Api) -> None:
     assert api.get("/workflows", headers={"Prefer": "respond-async, wait=5"}).json() == {"data": []}
+
+
+def test_a_named_example_is_chosen_and_combines_with_a_code(api: Api) -> None:
+    spec = load_spec(SPEC_PATH)
+    examples = spec["paths"]["/instances/{instanceID}"]["get"]["responses"]["200"]["content"]["application/json"]
+    failed = api.get("/instances/any", headers={"Prefer": "example=failed"})
+    assert failed.status_code == 200 and failed.json() == examples["examples"]["failed"]["value"]
+    waiting = api.get("/v2/instances/any", headers={"Prefer": "code=200, example=waiting"})
+    assert waiting.status_code == 200 and waiting.json()["data"]["terminated"] is False
+    unknown = api.get("/instances/any", headers={"Prefer": "example=nope"}, check=False)
+    assert unknown.status_code == 400 and "failed" in unknown.json()["errorMessage"]  # it names the examples

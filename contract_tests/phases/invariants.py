@@ -16,6 +16,7 @@ __all__ = ["SCENARIOS", "Scenario"]
 
 WAIT = {"stages": [{"wait_event": {"event": "continue"}}]}
 NOOPS = {"stages": [{"noop": {}}, {"noop": {}}]}
+UPDATE_METADATA = {"update": {"account": {"id": "users:contract", "ledger": "default", "metadata": {"k": "v"}}}}
 WORLD_TO_BANK = {
     "send": {
         "source": {"account": {"id": "world", "ledger": "default"}},
@@ -185,6 +186,19 @@ def send_run(a: Actions) -> None:
     if a.api.apply("valid_request_accepted", ex, expected=200, why="read a send stage's history"):
         a.api.apply("stage_history_matches", ex, activities=["CreateTransaction"])
     a.stage_history(inst, 1)
+
+
+@scenario(15)
+def update_run(a: Actions) -> None:
+    """An `update` stage's history names the account as the spec says (`id`)."""
+    wf = a.create_workflow({"stages": [UPDATE_METADATA]})
+    inst = a.run(wf) if wf else None
+    if inst is None:
+        return
+    a.read_instance(inst)
+    ex = a.api.call("getInstanceStageHistory", path={"instanceID": inst.id, "number": 0})
+    if a.api.apply("valid_request_accepted", ex, expected=200, why="read an update stage's history"):
+        a.api.apply("stage_history_matches", ex, activities=["AddAccountMetadata"])
 
 
 @scenario()
