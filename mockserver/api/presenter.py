@@ -140,19 +140,25 @@ def trigger(item: Trigger) -> dict[str, Any]:
 
 
 def occurrence(item: Occurrence, instances: dict[str, Instance]) -> dict[str, Any]:
+    if item.view is not None:
+        return item.view
     out: dict[str, Any] = {
         "id": item.id,
         "triggerID": item.trigger_id,
         "date": timestamp(item.date),
         "event": item.event,
     }
+    final = True
     if item.workflow_instance_id is not None:
         out["workflowInstanceID"] = item.workflow_instance_id
         started = instances.get(item.workflow_instance_id)
         if started is not None:
             out["workflowInstance"] = instance(started, with_status=False)
+        final = started is not None and started.terminated
     if item.error:
         out["error"] = item.error
+    if final:
+        item.view = out  # shared by later answers, which only serialise it
     return out
 
 

@@ -106,6 +106,9 @@ class Occurrence:
     workflow_instance_id: str | None = None
     error: str | None = None
     seq: int = 0
+    # Its JSON view, kept by the presenter once nothing in it can change (the run it started has
+    # terminated, or it started none): lists of occurrences are read far more than they change.
+    view: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(slots=True)
