@@ -43,8 +43,7 @@ from mockserver.http.validation import VALIDATOR_MAP
 from mockserver.inspector import create_inspector
 from mockserver.state import gcpolicy
 from mockserver.state.backend import Backend
-from mockserver.state.fixtures import load_fixture_files
-from mockserver.state.persistence import Persistence
+from mockserver.state.tenants import Tenants
 
 
 class _OrjsonModule:
@@ -62,9 +61,9 @@ class _OrjsonModule:
 @dataclass
 class MockApp:
     asgi: Any
-    backend: Backend
+    backend: Backend  # the default tenant's
     authority: TokenAuthority
-    persistence: Persistence | None = None
+    tenants: Tenants
 
 
 def package_version() -> str:
@@ -77,13 +76,8 @@ def package_version() -> str:
 def create_app(settings: Settings | None = None) -> MockApp:
     """Everything the server needs, wired once; ``uvicorn`` serves ``MockApp.asgi``."""
     settings = settings or Settings()
-    persistence: Persistence | None = None
-    if settings.state_file is not None:
-        persistence = Persistence.open(settings)  # replays the state file, or boots as below
-        backend = persistence.backend
-    else:
-        backend = Backend(settings)
-        load_fixture_files(backend, settings.fixtures)
+    tenants = Tenants(settings)  # replays the state file(s) when there are any, else loads the fixtures
+    backend = tenants.default
     authority = TokenAuthority(
         issuer=settings.issuer,
         lifetime=settings.token_lifetime,
@@ -98,15 +92,15 @@ def create_app(settings: Settings | None = None) -> MockApp:
     app = AsyncApp(
         __name__,
         jsonifier=Jsonifier(_OrjsonModule),
-        lifespan=_lifespan(backend, persistence, access_log),
+        lifespan=_lifespan(tenants, access_log),
         middlewares=middlewares,
         validator_map=VALIDATOR_MAP,
     )
-    handlers = OrchestrationApi(backend, package_version())
-    handlers_v2 = OrchestrationApiV2(backend, package_version())
+    handlers = OrchestrationApi(tenants, package_version())
+    handlers_v2 = OrchestrationApiV2(tenants, package_version())
     api = Resolver(function_resolver=handlers.registry().__getitem__)
     api_v2 = Resolver(function_resolver=handlers_v2.registry().__getitem__)
-    control = Resolver(function_resolver=ControlApi(backend).registry().__getitem__)
+    control = Resolver(function_resolver=ControlApi(tenants).registry().__getitem__)
     # One registration serves both the root and the gateway prefix: the gateway marks prefixed
     # requests with an ASGI root_path, which routing strips (and Swagger UI writes into servers).
     with _trusted_specs():
@@ -150,11 +144,11 @@ def create_app(settings: Settings | None = None) -> MockApp:
     app.add_error_handler(Exception, error_handlers.unexpected)
     fast_routes = FastRoutes(_spec(ORCHESTRATION_SPEC), handlers.registry())
     fast_routes.add(_spec(ORCHESTRATION_V2_SPEC), handlers_v2.registry())
-    inspector = create_inspector(backend, ControlAccess(settings))
+    inspector = create_inspector(tenants, ControlAccess(settings))
     operations = OperationIndex([_spec(ORCHESTRATION_SPEC), _spec(ORCHESTRATION_V2_SPEC)], GATEWAY_PREFIX)
-    backend.journal.operation_of = operations.operation_id_of
+    tenants.operation_of = operations.operation_id_of
     hide_deliberate_drops()
-    asgi: Any = Gateway(app, backend, authority, fast_routes, inspector, operations, access_log)
+    asgi: Any = Gateway(app, tenants, authority, fast_routes, inspector, operations, access_log)
     if settings.cors_origins:
         # Outside the gateway: a browser's preflight carries no token and must not be refused.
         asgi = CORSMiddleware(
@@ -164,7 +158,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
             allow_headers=["*"],
             allow_credentials=True,
         )
-    return MockApp(asgi=asgi, backend=backend, authority=authority, persistence=persistence)
+    return MockApp(asgi=asgi, backend=backend, authority=authority, tenants=tenants)
 
 
 def _signing_key(settings: Settings) -> Any:
@@ -221,12 +215,15 @@ def _swagger_ui_options(settings: Settings) -> SwaggerUIOptions:
     )
 
 
-def _lifespan(backend: Backend, persistence: Persistence | None = None, access_log: AccessLog | None = None) -> Any:
+def _lifespan(tenants: Tenants, access_log: AccessLog | None = None) -> Any:
     @contextlib.asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
-        tasks = [asyncio.create_task(_pump_forever(backend))] if backend.settings.clock == "real" else []
-        if persistence is not None:
-            tasks.append(asyncio.create_task(persistence.autosave()))
+        settings = tenants.settings
+        tasks = [asyncio.create_task(_pump_forever(tenants))] if settings.clock == "real" else []
+        if settings.state_file is not None:
+            tasks.append(asyncio.create_task(_autosave_forever(tenants)))
+        if tenants.enabled:
+            tasks.append(asyncio.create_task(_sweep_forever(tenants)))
         if access_log is not None:
             tasks.append(asyncio.create_task(_flush_forever(access_log)))
         gcpolicy.install()
@@ -238,12 +235,26 @@ def _lifespan(backend: Backend, persistence: Persistence | None = None, access_l
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-            if persistence is not None:
+            for persistence in tenants.persistences():
                 persistence.save(force=True)  # after the last request: SIGTERM loses nothing
             if access_log is not None:
                 access_log.flush()
 
     return lifespan
+
+
+async def _autosave_forever(tenants: Tenants) -> None:
+    """Every tenant's state file, saved every --state-interval when it changed (off the loop)."""
+    while True:
+        await asyncio.sleep(tenants.settings.state_interval)
+        for persistence in tenants.persistences():
+            await persistence.save_changes()
+
+
+async def _sweep_forever(tenants: Tenants) -> None:
+    while True:
+        await asyncio.sleep(min(60.0, tenants.settings.tenant_ttl / 4))
+        tenants.sweep()
 
 
 async def _flush_forever(access_log: AccessLog) -> None:
@@ -252,12 +263,13 @@ async def _flush_forever(access_log: AccessLog) -> None:
         access_log.flush()
 
 
-async def _pump_forever(backend: Backend) -> None:
-    """With a real clock, delays and retries fire on time even when nobody asks."""
+async def _pump_forever(tenants: Tenants) -> None:
+    """With a real clock, delays and retries fire on time even when nobody asks (in every tenant)."""
     while True:
-        backend.engine.pump()
-        wake = backend.engine.next_wakeup()
         pause = 0.25
-        if wake is not None:
-            pause = min(pause, max((wake - backend.clock.now()).total_seconds(), 0.005))
+        for backend in tenants.backends():
+            backend.engine.pump()
+            wake = backend.engine.next_wakeup()
+            if wake is not None:
+                pause = min(pause, max((wake - backend.clock.now()).total_seconds(), 0.005))
         await asyncio.sleep(pause)

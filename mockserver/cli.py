@@ -106,6 +106,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MS|MIN..MAX",
         help="delay every API answer by MS, or by a seeded draw in MIN..MAX milliseconds",
     )
+    parser.add_argument(
+        "--tenancy",
+        choices=("off", "client"),
+        default="off",
+        help="client: every OAuth client id gets its own isolated state (control calls: X-Mock-Tenant)",
+    )
+    parser.add_argument(
+        "--tenant-ttl", type=float, default=3600.0, metavar="S", help="drop a tenant idle this long (default 3600)"
+    )
     return parser
 
 
@@ -137,6 +146,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         state_interval=args.state_interval,
         signing_key=args.signing_key,
         latency_ms=args.latency,
+        tenancy=args.tenancy,
+        tenant_ttl=args.tenant_ttl,
     )
 
 

@@ -37,6 +37,9 @@ class Settings:
     signing_key: Path | None = None
     # Delay of every API answer, drawn in [min, max] milliseconds (seeded by `seed`); None: no delay.
     latency_ms: tuple[int, int] | None = None
+    # "client": one isolated state per OAuth client id (see state/tenants.py); "off": one state.
+    tenancy: str = "off"
+    tenant_ttl: float = 3600.0
 
     def __post_init__(self) -> None:
         if self.quirks not in ("spec", "real"):
@@ -47,6 +50,10 @@ class Settings:
             raise ValueError("the state interval must be a positive number of seconds")
         if self.token_lifetime <= 0:
             raise ValueError("the token lifetime must be a positive number of seconds")
+        if self.tenancy not in ("off", "client"):
+            raise ValueError(f"unknown tenancy {self.tenancy!r}: expected 'off' or 'client'")
+        if self.tenant_ttl <= 0:
+            raise ValueError("the tenant TTL must be a positive number of seconds")
         if self.latency_ms is not None and not 0 <= self.latency_ms[0] <= self.latency_ms[1] <= 60_000:
             raise ValueError("--latency must be MS or MIN..MAX with 0 <= MIN <= MAX <= 60000")
 

@@ -22,9 +22,10 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,8 +51,10 @@ START_TIMEOUT = 20.0
 class ControlClient:
     """The mock's control API (``/_mock``), for arranging and observing a test."""
 
-    def __init__(self, url: str, token: str | None = None) -> None:
+    def __init__(self, url: str, token: str | None = None, tenant: str | None = None) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if tenant:
+            headers["X-Mock-Tenant"] = tenant  # with --tenancy client: act on that tenant only
         self._http = httpx.Client(base_url=url + CONTROL_PREFIX, headers=headers, timeout=10)
 
     def reset(self) -> None:
@@ -231,7 +234,24 @@ def _orchestration_mock_server(orchestration_mock_options: dict[str, Any]) -> It
 
 
 @pytest.fixture
-def orchestration_mock(_orchestration_mock_server: OrchestrationMock) -> OrchestrationMock:
-    """The session's mock, freshly reset for this test."""
-    _orchestration_mock_server.control.reset()
-    return _orchestration_mock_server
+def orchestration_mock(_orchestration_mock_server: OrchestrationMock) -> Iterator[OrchestrationMock]:
+    """The session's mock, freshly reset for this test. With ``{"tenancy": "client"}`` in the
+    options, each test gets a tenant of its own instead (a fresh client id, its tokens and a
+    control client on that tenant), so pytest-xdist workers can share one mock."""
+    shared = _orchestration_mock_server
+    settings = shared.settings
+    if settings.tenancy != "client" or settings.clients:
+        shared.control.reset()
+        yield shared
+        return
+    client = (f"pytest-{uuid.uuid4().hex[:16]}", "pytest")
+    control = ControlClient(shared.url, settings.control_token, tenant=client[0])
+    try:
+        yield replace(
+            shared,
+            token=_token(shared.url, client, None),
+            read_token=_token(shared.url, client, "orchestration:read"),
+            control=control,
+        )
+    finally:
+        control.close()

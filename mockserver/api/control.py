@@ -15,14 +15,20 @@ from mockserver.core.timefmt import timestamp
 from mockserver.errors import ValidationError
 from mockserver.state.backend import Backend
 from mockserver.state.fixtures import load_fixture, parse_fixture, reset
+from mockserver.state.tenants import Tenants
 
 Reply = tuple[Any, int]
 MAX_ADVANCE_SECONDS = 100 * 365 * 24 * 3600
 
 
 class ControlApi:
-    def __init__(self, backend: Backend) -> None:
-        self._b = backend
+    def __init__(self, tenants: Tenants) -> None:
+        self._tenants = tenants
+
+    @property
+    def _b(self) -> Backend:
+        """The tenant ``X-Mock-Tenant`` chose (the gateway sets it), else the default one."""
+        return self._tenants.current
 
     def registry(self) -> dict[str, Callable[..., Any]]:
         return {

@@ -12,14 +12,20 @@ from typing import Any
 
 from mockserver.api import presenter as present
 from mockserver.state.backend import Backend
+from mockserver.state.tenants import Tenants
 
 Reply = tuple[Any, int]
 
 
 class OrchestrationApi:
-    def __init__(self, backend: Backend, version: str) -> None:
-        self._b = backend
+    def __init__(self, tenants: Tenants, version: str) -> None:
+        self._tenants = tenants
         self._version = version
+
+    @property
+    def _b(self) -> Backend:
+        """The state of the request's tenant (the only one with tenancy off)."""
+        return self._tenants.current
 
     def registry(self) -> dict[str, Callable[..., Any]]:
         """operationId -> handler; a test checks it equals the spec's operation set."""

@@ -63,7 +63,7 @@ class TokenAuthority:
         self.lifetime = lifetime
         self.clients = dict(clients or {})
         self._key_source = _generated_key() if key is None else _ready(key)
-        self._verified: dict[str, tuple[frozenset[str], float]] = {}
+        self._verified: dict[str, tuple[frozenset[str], float, str]] = {}
 
     @cached_property
     def _key(self) -> rsa.RSAPrivateKey:
@@ -102,9 +102,13 @@ class TokenAuthority:
         return Grant(access_token=token, expires_in=self.lifetime, scope=claims["scope"])
 
     def scopes_of(self, token: str) -> frozenset[str]:
+        return self._verify(token)[0]
+
+    def _verify(self, token: str) -> tuple[frozenset[str], float, str]:
+        """(scopes, expiry, client id) of a token this mock signed; Unauthorized otherwise."""
         cached = self._verified.get(token)
         if cached is not None and cached[1] > time.time():
-            return cached[0]
+            return cached
         try:
             # A verifier picks the key by ``kid`` from its JWKS: a token naming another key is refused
             # even when its signature would check out.
@@ -124,14 +128,15 @@ class TokenAuthority:
             )
         except jwt.PyJWTError as exc:
             raise Unauthorized(f"invalid token: {exc}") from exc
-        scopes = frozenset(str(claims.get("scope", "")).split())
+        verified = (frozenset(str(claims.get("scope", "")).split()), float(claims["exp"]), str(claims.get("sub", "")))
         if len(self._verified) >= _CACHE_LIMIT:
             self._verified.clear()
-        self._verified[token] = (scopes, float(claims["exp"]))
-        return scopes
+        self._verified[token] = verified
+        return verified
 
-    def authorize(self, header: str | None, method: str) -> None:
-        """Raise Unauthorized or Forbidden unless the Authorization header grants ``method``."""
+    def authorize(self, header: str | None, method: str) -> str:
+        """The token's client id, unless the Authorization header does not grant ``method``
+        (then Unauthorized or Forbidden)."""
         if not header:
             raise Unauthorized("missing Authorization header")
         # The scheme is case-insensitive (``bearer`` works, as on the real service); the token
@@ -139,11 +144,11 @@ class TokenAuthority:
         kind, _, token = header.partition(" ")
         if kind.lower() != "bearer" or not token or token != token.strip() or " " in token:
             raise Unauthorized("Authorization header must be 'Bearer <token>'")
-        scopes = self.scopes_of(token)
+        scopes, _, client_id = self._verify(token)
         if WRITE_SCOPE in scopes:
-            return
+            return client_id
         if method in READ_METHODS and READ_SCOPE in scopes:
-            return
+            return client_id
         needed = READ_SCOPE if method in READ_METHODS else WRITE_SCOPE
         raise Forbidden(f"token lacks the {needed} scope")
 

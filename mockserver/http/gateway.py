@@ -14,6 +14,7 @@ import logging
 import re
 import time
 from typing import Any
+from urllib.parse import parse_qsl
 
 import orjson
 
@@ -42,7 +43,7 @@ from mockserver.http.latency import Latency, drop_connection
 from mockserver.http.logredact import journal_body, redact
 from mockserver.http.oauth import JWKS_PATHS, OPENID_PATHS, openid_configuration, token_endpoint
 from mockserver.http.requestbody import BodyTooLarge, as_json_request, content_length, limited
-from mockserver.state.backend import Backend
+from mockserver.state.tenants import Tenants
 
 # Both API versions: v1 at the root, v2 under /v2, each also under the gateway prefix.
 PROTECTED = re.compile(r"^(?:/api/orchestration)?(?:/v2)?/(?:workflows|instances|triggers)(?:/|$)")
@@ -59,7 +60,7 @@ class Gateway:
     def __init__(
         self,
         app: ASGIApp,
-        backend: Backend,
+        tenants: Tenants,
         authority: TokenAuthority,
         fast_routes: FastRoutes,
         inspector: ASGIApp,
@@ -68,14 +69,15 @@ class Gateway:
     ) -> None:
         self.app = app
         self.operations = operations
-        self._latency = Latency(backend.settings.latency_ms, backend.settings.seed)
+        self.tenants = tenants
+        self.settings = settings = tenants.settings
+        self.real_quirks = settings.real_quirks
+        self._latency = Latency(settings.latency_ms, settings.seed)
         self.fast_routes = fast_routes
         self.access_log = access_log
-        self.backend = backend
         self.authority = authority
-        self.settings = backend.settings
         self.inspector = inspector
-        self.control = ControlAccess(backend.settings)
+        self.control = ControlAccess(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -90,10 +92,12 @@ class Gateway:
                 status_box[0] = message["status"]
             await send(message)
 
+        chosen = self.tenants.use(self.tenants.default)
         try:
             await self._dispatch(scope, receive, send_recording)
         finally:
             self._journal(scope, status_box[0], started)
+            self.tenants.release(chosen)
 
     async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The edge, in order: size limit, token endpoints, inspector, control access, auth,
@@ -110,11 +114,28 @@ class Gateway:
         elif path in OPENID_PATHS:
             await respond(send, 200, orjson.dumps(openid_configuration(self.authority)))
         elif path == UI_PREFIX or path.startswith(UI_PREFIX + "/"):
-            await self.inspector(scope, receive, send)  # it applies the control access rule itself
+            refusal = self._choose_tenant(header(scope, b"x-mock-tenant") or _query_tenant(scope))
+            if refusal is None:
+                await self.inspector(scope, receive, send)  # it applies the control access rule itself
+            else:
+                await self._fail(send, refusal)
         elif path.startswith(CONTROL_PREFIX) and not self.control.allows(scope):
             await self._fail(send, self.control.refusal())
+        elif path.startswith(CONTROL_PREFIX) and (refusal := self._choose_tenant(header(scope, b"x-mock-tenant"))):
+            await self._fail(send, refusal)
         else:
             await self._route(scope, receive, send, declared)
+
+    def _choose_tenant(self, tenant: str | None) -> MockError | None:
+        """Make ``tenant`` the request's (created on first use); the refusal when it is not a
+        valid tenant id. No tenant, or tenancy off: the default one."""
+        if not tenant or not self.tenants.enabled:
+            return None
+        try:
+            self.tenants.use(self.tenants.get(tenant))
+        except MockError as exc:
+            return exc
+        return None
 
     async def _route(self, scope: Scope, receive: Receive, send: Send, declared: int | None) -> None:
         path: str = scope["path"]
@@ -122,19 +143,21 @@ class Gateway:
         protected = PROTECTED.match(path) is not None
         if self.settings.auth and protected:
             try:
-                self.authority.authorize(header(scope, b"authorization"), method)
+                client_id = self.authority.authorize(header(scope, b"authorization"), method)
+                if self.tenants.enabled:
+                    self.tenants.use(self.tenants.get(client_id))
             except MockError as exc:
-                await self._fail(send, exc, bare=self.backend.real_quirks)
+                await self._fail(send, exc, bare=self.real_quirks)
                 return
         if protected and path.endswith("/"):
             # As the real router: collections and /{id} roots take a trailing slash, leaves do not.
             if not ROOTS.match(path[:-1]):
-                body, content_type = no_such_route(self.backend.real_quirks)
+                body, content_type = no_such_route(self.real_quirks)
                 await respond(send, 404, body, [(b"content-type", content_type.encode())])
                 return
             path = path[:-1]
             scope = {**scope, "path": path, "raw_path": path.encode()}
-        if self.backend.real_quirks and UNSERVED_BY_REAL.match(path):
+        if self.real_quirks and UNSERVED_BY_REAL.match(path):
             body, content_type = no_such_route(real_quirks=True)
             await respond(send, 404, body, [(b"content-type", content_type.encode())])
             return
@@ -143,7 +166,7 @@ class Gateway:
         stage = STAGE_HISTORY.match(path)
         if stage and not _is_int64(stage.group(1)):
             # Connexion would not even route a non-integer; the spec promises 400, the service a bare 404.
-            if self.backend.real_quirks:
+            if self.real_quirks:
                 await respond(send, 404)
             else:
                 await self._fail(send, ValidationError(f"stage number {stage.group(1)!r} is not an int64"))
@@ -162,7 +185,7 @@ class Gateway:
                 return
             if raw:
                 scope["mock.note"]["body"] = raw
-        self.backend.engine.pump()
+        self.tenants.current.engine.pump()
         if await self._fast(scope, raw, declared, send):
             return
         if path.startswith(GATEWAY_PREFIX + "/"):
@@ -176,7 +199,7 @@ class Gateway:
         """Latency, fault rules and ``Prefer``, decided before any handler runs; True when answered."""
         await self._latency.wait()
         prefer = header(scope, b"prefer")
-        faults = self.backend.faults
+        faults = self.tenants.current.faults
         if not prefer and not faults:
             return False
         operation = self.operations.match(method, path)
@@ -273,12 +296,13 @@ class Gateway:
             self.access_log.line(scope["method"], path, query, status, duration_ms)
         if path.startswith(CONTROL_PREFIX):
             return
+        backend = self.tenants.current
         entry = {
             "method": scope["method"],
             "path": path,
             "query": query,
             "status": status,
-            "date": rfc3339(self.backend.clock.now()),
+            "date": rfc3339(backend.clock.now()),
             "durationMs": round(duration_ms, 3),
         }
         note = scope.get("mock.note")
@@ -288,7 +312,15 @@ class Gateway:
                 entry["body"] = journal_body(note["body"])
             if note.get("dropped"):
                 entry["status"] = 0  # no answer was given
-        self.backend.record_request(entry)
+        backend.record_request(entry)
+
+
+def _query_tenant(scope: Scope) -> str | None:
+    """The inspector's tenant picker puts the tenant in the query: ``?tenant=CLIENT_ID``."""
+    raw = scope.get("query_string", b"")
+    if b"tenant=" not in raw:
+        return None
+    return next((v for k, v in parse_qsl(raw.decode("latin-1")) if k == "tenant"), None)
 
 
 def _rule_body(operation: Operation | None, status: int, why: str) -> Any:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from importlib.resources import files
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import orjson
 
@@ -38,6 +38,7 @@ from mockserver.inspector.login import has_session, login
 from mockserver.inspector.page import render_page, render_sections
 from mockserver.inspector.snapshot import snapshot
 from mockserver.state.backend import Backend
+from mockserver.state.tenants import Tenants
 
 __all__ = ["UI_PREFIX", "create_inspector"]
 
@@ -57,10 +58,10 @@ log = logging.getLogger("mockserver.inspector")
 Scope = dict[str, Any]
 
 
-def create_inspector(backend: Backend, access: ControlAccess) -> GuardedInspector:
+def create_inspector(tenants: Tenants, access: ControlAccess) -> GuardedInspector:
     """The inspector as an ASGI app behind the control API's access rule; it expects full
-    paths under ``/_mock/ui``."""
-    return GuardedInspector(Inspector(backend), access)
+    paths under ``/_mock/ui`` and shows the tenant the gateway chose (``?tenant=``)."""
+    return GuardedInspector(Inspector(tenants), access)
 
 
 class GuardedInspector:
@@ -83,9 +84,9 @@ class GuardedInspector:
 
 
 class Inspector:
-    def __init__(self, backend: Backend) -> None:
-        self.backend = backend
-        self.actions = Actions(backend).registry()
+    def __init__(self, tenants: Tenants) -> None:
+        self.tenants = tenants
+        self.actions = Actions(tenants).registry()
         # The assets sit beside the modules, not in a sub-directory, which setuptools would
         # take for an undeclared package.
         here = files(__name__)
@@ -96,16 +97,17 @@ class Inspector:
         method = scope["method"]
         # The engine catches up with the clock first, as the gateway does for every API call.
         self.backend.engine.pump()
+        tenancy = {"tenants": self.tenants.ids(), "tenant": _query_tenant(scope)} if self.tenants.enabled else None
         try:
             if path == "":
                 await _respond(send, 308, b"", [(b"location", (UI_PREFIX + "/").encode())])
             elif path in ("/", "/index.html"):
                 _allow(method, "GET")
-                page = render_page(snapshot(self.backend)).encode()
+                page = render_page(snapshot(self.backend, tenancy)).encode()
                 await _respond(send, 200, page, [(b"content-type", b"text/html; charset=utf-8")])
             elif path == "/state.json":
                 _allow(method, "GET")
-                state = snapshot(self.backend)
+                state = snapshot(self.backend, tenancy)
                 await _json(send, 200, {"data": state, "html": render_sections(state)})
             elif path.startswith("/static/") and path[len("/static/") :] in self.assets:
                 _allow(method, "GET")
@@ -124,6 +126,15 @@ class Inspector:
             log.exception("inspector action failed")
             failure = InternalError(f"{type(exc).__name__}: {exc}")
             await _respond(send, failure.status, error_body(failure), JSON_HEADERS)
+
+    @property
+    def backend(self) -> Backend:
+        return self.tenants.current
+
+
+def _query_tenant(scope: Scope) -> str:
+    raw = scope.get("query_string", b"").decode("latin-1")
+    return next((v for k, v in parse_qsl(raw) if k == "tenant"), "")
 
 
 def _allow(method: str, allowed: str) -> None:

@@ -17,15 +17,20 @@ import orjson
 from mockserver.api.control import ControlApi
 from mockserver.errors import ValidationError
 from mockserver.state.backend import Backend
+from mockserver.state.tenants import Tenants
 
 Fields = dict[str, Any]
 Action = Callable[[Fields], Awaitable[dict[str, Any]]]
 
 
 class Actions:
-    def __init__(self, backend: Backend) -> None:
-        self._b = backend
-        self._control = ControlApi(backend)
+    def __init__(self, tenants: Tenants) -> None:
+        self._tenants = tenants
+        self._control = ControlApi(tenants)
+
+    @property
+    def _b(self) -> Backend:
+        return self._tenants.current
 
     def registry(self) -> dict[str, Action]:
         """Action name (the last segment of ``/_mock/ui/api/<name>``) -> handler."""

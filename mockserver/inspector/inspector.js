@@ -22,7 +22,7 @@
   async function refresh() {
     let state;
     try {
-      const reply = await fetch("state.json", { cache: "no-store" });
+      const reply = await fetch("state.json" + location.search, { cache: "no-store" });
       if (!reply.ok) throw new Error("HTTP " + reply.status);
       state = await reply.json();
     } catch (error) {
@@ -51,7 +51,7 @@
     const buttons = form.querySelectorAll("button");
     buttons.forEach((b) => { b.disabled = true; });
     try {
-      const reply = await fetch("api/" + encodeURIComponent(form.dataset.action), {
+      const reply = await fetch("api/" + encodeURIComponent(form.dataset.action) + location.search, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(Object.fromEntries(new FormData(form))),

@@ -46,6 +46,7 @@ def render_page(state: dict[str, Any]) -> str:
 <body>
 <header>
 <h1>Orchestration mock <small>state inspector</small></h1>
+{_tenant_picker(state)}
 <div id="clock" class="live">{parts["clock"]}</div>
 <output id="status" role="status" aria-live="polite"></output>
 </header>
@@ -72,6 +73,24 @@ def _cells(*values: str) -> str:
 
 def _code(value: Any) -> str:
     return f"<code>{esc(value)}</code>"
+
+
+def _tenant_picker(state: dict[str, Any]) -> str:
+    """With ``--tenancy client``: which tenant this page shows, and a way to switch (a GET form,
+    so the page's URL names the tenant and its polls and actions follow it)."""
+    tenancy = state.get("tenancy")
+    if tenancy is None:
+        return ""
+    current = tenancy["tenant"]
+    options = ['<option value=""' + (" selected" if not current else "") + ">default tenant</option>"]
+    for tenant in tenancy["tenants"]:
+        chosen = " selected" if tenant == current else ""
+        options.append(f'<option value="{esc(tenant)}"{chosen}>{esc(tenant)}</option>')
+    return (
+        '<form id="tenant" method="get" action="">'
+        '<label>tenant <select name="tenant">' + "".join(options) + "</select></label>"
+        '<button type="submit">show</button></form>'
+    )
 
 
 def _clock(state: dict[str, Any]) -> str:

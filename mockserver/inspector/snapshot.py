@@ -23,10 +23,12 @@ LATEST_REQUESTS = 50
 LATEST_OCCURRENCES = 10
 
 
-def snapshot(backend: Backend) -> dict[str, Any]:
-    """Everything the inspector shows, as of ``backend.clock.now()``."""
+def snapshot(backend: Backend, tenancy: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the inspector shows, as of ``backend.clock.now()``; with ``--tenancy client``,
+    also which tenant it is and which others exist."""
     store = backend.store
     return {
+        "tenancy": tenancy,
         "clock": {"now": timestamp(backend.clock.now()), "mode": backend.settings.clock},
         "quirks": backend.settings.quirks,
         "counts": store.counts(),

@@ -136,14 +136,12 @@ class Persistence:
         if data is not None:
             self.file.write(data)
 
-    async def autosave(self) -> None:
-        """Every interval, save what changed; the file work runs off the event loop."""
-        while True:
-            await asyncio.sleep(self.settings.state_interval)
-            try:
-                data = self._snapshot()
-                if data is not None:
-                    await asyncio.to_thread(self.file.write, data)
-            except Exception:  # a full disk must not end the saving for good: try again next time
-                self._saved_version = -1
-                log.exception("could not save the state to %s", self.file.path)
+    async def save_changes(self) -> None:
+        """Save what changed since the last save; the file work runs off the event loop."""
+        try:
+            data = self._snapshot()
+            if data is not None:
+                await asyncio.to_thread(self.file.write, data)
+        except Exception:  # a full disk must not end the saving for good: try again next time
+            self._saved_version = -1
+            log.exception("could not save the state to %s", self.file.path)

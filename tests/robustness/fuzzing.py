@@ -70,10 +70,14 @@ class Fuzzer:
         budget: float | None = None,
         reseed_every: int = RESEED_EVERY,
         fault_rules: tuple[dict[str, Any], ...] = (),
+        tenant: str | None = None,
     ) -> None:
         parts = urlsplit(url)
         self.url = url
         self.fault_rules = fault_rules  # loaded again after every reset
+        # With --tenancy client: the fuzzer's tokens are the tenant's (client id "fuzz"), and its
+        # resets and rules go to that tenant.
+        self.control_headers = {"X-Mock-Tenant": tenant} if tenant else {}
         self.host = f"{parts.hostname}:{parts.port}"
         self.client = RawClient(parts.hostname or "127.0.0.1", parts.port or 80, timeout=timeout)
         self.raise_on_failure = raise_on_failure
@@ -91,9 +95,11 @@ class Fuzzer:
 
     def reseed(self) -> Targets:
         """Reset the mock (it reloads its fixtures) and find an instance still waiting for an event."""
-        httpx.post(self.url + "/_mock/reset", timeout=10).raise_for_status()
+        httpx.post(self.url + "/_mock/reset", headers=self.control_headers, timeout=10).raise_for_status()
         for rule in self.fault_rules:
-            httpx.post(self.url + "/_mock/faults", json=rule, timeout=10).raise_for_status()
+            httpx.post(
+                self.url + "/_mock/faults", json=rule, headers=self.control_headers, timeout=10
+            ).raise_for_status()
         headers = {"Authorization": f"Bearer {self.tokens['write']}"}
         instances = httpx.get(self.url + "/instances", headers=headers, timeout=10).json()["data"]
         workflows = httpx.get(self.url + "/workflows", headers=headers, timeout=10).json()["data"]

@@ -186,9 +186,9 @@ class Client:
         self.book.resets += 1
 
 
-async def _drive(url: str, token: str, *, clients: int, seconds: float, resets: bool) -> Book:
+async def _drive(url: str, token: str, *, clients: int, seconds: float, resets: bool, tenant: str | None) -> Book:
     book = Book()
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = _headers(token, tenant)
     limits = httpx.Limits(max_connections=1)
     async with contextlib.AsyncExitStack() as stack:
         # Every connection pool is built before the clock starts: on a loaded machine, building
@@ -210,9 +210,12 @@ async def _drive(url: str, token: str, *, clients: int, seconds: float, resets: 
     return book
 
 
-def run_load(url: str, token: str, *, clients: int = 32, seconds: float = 5.0, resets: bool = False) -> Book:
-    """Drive ``clients`` concurrent clients for ``seconds`` (plus the answers still in flight)."""
-    return asyncio.run(_drive(url, token, clients=clients, seconds=seconds, resets=resets))
+def run_load(
+    url: str, token: str, *, clients: int = 32, seconds: float = 5.0, resets: bool = False, tenant: str | None = None
+) -> Book:
+    """Drive ``clients`` concurrent clients for ``seconds`` (plus the answers still in flight); with
+    ``tenant``, their control calls (bus events, resets) go to that tenant."""
+    return asyncio.run(_drive(url, token, clients=clients, seconds=seconds, resets=resets, tenant=tenant))
 
 
 # --- invariants ---------------------------------------------------------------------------
@@ -242,10 +245,17 @@ def _ids(reply: httpx.Response) -> set[str]:
     return {item["id"] for item in reply.json()["data"]}
 
 
-def check_invariants(url: str, token: str, book: Book) -> list[str]:
+def _headers(token: str, tenant: str | None) -> dict[str, str]:
+    headers = {"Authorization": f"Bearer {token}"}
+    if tenant:
+        headers["X-Mock-Tenant"] = tenant  # control calls act on the token's tenant too
+    return headers
+
+
+def check_invariants(url: str, token: str, book: Book, *, tenant: str | None = None) -> list[str]:
     """Compare the mock with the book: nothing lost, nothing duplicated, everything consistent."""
     problems: list[str] = []
-    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
+    with httpx.Client(base_url=url, headers=_headers(token, tenant), timeout=30) as http:
         live = book.live_workflows()
         listed = http.get("/workflows").json()["data"]
         if len(listed) != len({w["id"] for w in listed}):

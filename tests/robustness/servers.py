@@ -97,8 +97,8 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=30, check=False)
 
 
-def token(url: str, scope: str | None = None) -> str:
-    data = {"grant_type": "client_credentials", "client_id": "robust", "client_secret": "robust"}
+def token(url: str, scope: str | None = None, client: str = "robust") -> str:
+    data = {"grant_type": "client_credentials", "client_id": client, "client_secret": "robust"}
     if scope:
         data["scope"] = scope
     reply = httpx.post(url + "/api/auth/oauth/token", data=data, timeout=10)

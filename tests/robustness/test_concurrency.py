@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -38,3 +39,27 @@ def test_resets_racing_with_traffic(live_mock: RunningMock) -> None:
     assert book.resets > 0
     httpx.post(live_mock.url + "/_mock/reset").raise_for_status()
     assert check_empty(live_mock.url, token) == []
+
+
+@pytest.fixture(scope="module")
+def tenanted_live_mock() -> Iterator[RunningMock]:
+    with servers.serving("--tenancy", "client") as server:
+        yield server
+
+
+def test_concurrent_tenants_each_keep_a_consistent_state_of_their_own(tenanted_live_mock: RunningMock) -> None:
+    """Two tenants under load at once (16 clients each): each one's state is exactly what its own
+    clients did, nothing lost, nothing from the other."""
+    url = tenanted_live_mock.url
+    tenants = [f"tenant-{n}" for n in range(2)]
+    tokens = {tenant: servers.token(url, client=tenant) for tenant in tenants}
+
+    def load(tenant: str):
+        return run_load(url, tokens[tenant], clients=CLIENTS // 2, seconds=SECONDS, tenant=tenant)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        books = list(pool.map(load, tenants))
+    for tenant, book in zip(tenants, books, strict=True):
+        assert book.violations == []
+        assert book.requests >= CLIENTS // 2
+        assert check_invariants(url, tokens[tenant], book, tenant=tenant) == []

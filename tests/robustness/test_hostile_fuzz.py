@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from tests.robustness import servers
 from tests.robustness.corpus import CORPUS, Reproducer
 from tests.robustness.fuzzing import Fuzzer
 from tests.robustness.operations import ALL, API, Operation
@@ -56,6 +57,21 @@ def fuzzer_with_rules(demo_mock: RunningMock) -> Iterator[Fuzzer]:
 def test_hostile_requests_with_fault_rules_loaded(fuzzer_with_rules: Fuzzer, op: Operation) -> None:
     fuzzer_with_rules.run(op, examples=EXAMPLES // 2)
     assert fuzzer_with_rules.report.failures == []
+
+
+@pytest.fixture(scope="module")
+def tenanted_fuzzer() -> Iterator[Fuzzer]:
+    args = ("--clock", "manual", "--seed", "1", "--fixtures", "fixtures/demo.yaml", "--tenancy", "client")
+    with servers.serving(*args) as mock:
+        fuzzer = Fuzzer(mock.url, fault_rules=QUIET_RULES, tenant="fuzz")
+        yield fuzzer
+        fuzzer.close()
+
+
+@pytest.mark.parametrize("op", [op for op in ALL if op.api == "orchestration"], ids=lambda op: op.name)
+def test_hostile_requests_with_tenancy_and_rules(tenanted_fuzzer: Fuzzer, op: Operation) -> None:
+    tenanted_fuzzer.run(op, examples=EXAMPLES // 2)
+    assert tenanted_fuzzer.report.failures == []
 
 
 @pytest.mark.parametrize("case", CORPUS, ids=lambda case: case.name)
