@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import Api, RunningMock
+from tests.test_fast_path import both_ways
 
 Answer = tuple[int, list[tuple[str, str]], bytes]
 
@@ -59,15 +59,7 @@ def scenario(send: Callable[..., httpx.Response]) -> list[Answer]:
 
 @pytest.mark.parametrize("mode", ["spec", "real"])
 def test_every_v2_answer_is_the_one_connexion_gives(request: pytest.FixtureRequest, mode: str) -> None:
-    api: Api = request.getfixturevalue("api" if mode == "spec" else "real_api")
-    server: RunningMock = request.getfixturevalue("mock_server" if mode == "spec" else "real_server")
-
-    def through_connexion(method: str, path: str, params: dict[str, str] | None = None, **kw: Any) -> httpx.Response:
-        return api.request(method, path, params={**(params or {}), "unused": "1"}, check=mode == "spec", **kw)
-
-    fast = scenario(lambda method, path, **kw: api.request(method, path, check=mode == "spec", **kw))
-    httpx.post(server.url + "/_mock/reset").raise_for_status()
-    slow = scenario(through_connexion)
+    fast, slow = both_ways(request, mode, scenario)
     assert {status for status, _, _ in fast} >= {200, 201, 204, 400, 404}
     for step, (quick, connexion) in enumerate(zip(fast, slow, strict=True)):
         assert quick == connexion, f"step {step}"

@@ -112,18 +112,18 @@ def _eligible(
     handlers: dict[str, Handler],
 ) -> FastOperation | None:
     """The fast form of an operation, or None when Connexion must handle every call of it."""
-    parameters = [_resolve(spec, p) for p in parameters]
+    parameters = [resolve_ref(spec, p) for p in parameters]
     path_params = {p["name"]: p for p in parameters if p.get("in") == "path"}
     if any(p.get("in") != "path" and p.get("required") for p in parameters):
         return None  # when it is left out, Connexion would refuse the request
-    if any(_resolve(spec, p.get("schema", {})) != {"type": "string"} for p in path_params.values()):
+    if any(resolve_ref(spec, p.get("schema", {})) != {"type": "string"} for p in path_params.values()):
         return None  # a typed or constrained path parameter is Connexion's to convert and check
     query = {}
     defaults = {}
     for parameter in parameters:
         if parameter.get("in") == "path":
             continue
-        schema = _resolve(spec, parameter.get("schema", {}))
+        schema = resolve_ref(spec, parameter.get("schema", {}))
         conversion = _conversion(schema) if parameter.get("in") == "query" else None
         if conversion is None:
             if "default" in schema:
@@ -143,7 +143,7 @@ def _eligible(
     body = None
     request_body = operation.get("requestBody")
     if request_body is not None:
-        content = _resolve(spec, request_body).get("content", {})
+        content = resolve_ref(spec, request_body).get("content", {})
         if list(content) != [_JSON]:
             return None
         body = compile_schema(_inline(spec, content[_JSON].get("schema", {})))
@@ -166,7 +166,8 @@ def _conversion(schema: dict[str, Any]) -> Callable[[str], Any] | None:
     return None
 
 
-def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+def resolve_ref(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """``node``, or what its local ``$ref`` (chain) points at."""
     while "$ref" in node:
         target: Any = spec
         for key in node["$ref"].removeprefix("#/").split("/"):
@@ -181,4 +182,4 @@ def _inline(spec: dict[str, Any], node: Any) -> Any:
         return [_inline(spec, item) for item in node]
     if not isinstance(node, dict):
         return node
-    return {key: _inline(spec, value) for key, value in _resolve(spec, node).items()}
+    return {key: _inline(spec, value) for key, value in resolve_ref(spec, node).items()}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockserver.errors import ValidationError
+from mockserver.http.fastpath import resolve_ref
 
 _METHODS = ("get", "put", "post", "delete", "patch")
 _CODES = {400: "VALIDATION", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED",
@@ -119,20 +120,11 @@ def _operation(spec: dict[str, Any], definition: dict[str, Any]) -> Operation:
 
 
 def _declared(spec: dict[str, Any], response: dict[str, Any]) -> Declared:
-    response = _resolve(spec, response)
+    response = resolve_ref(spec, response)
     media = (response.get("content") or {}).get("application/json")
     if media is None:
         return Declared({}, has_body=False)
-    examples = {name: _resolve(spec, e).get("value") for name, e in (media.get("examples") or {}).items()}
+    examples = {name: resolve_ref(spec, e).get("value") for name, e in (media.get("examples") or {}).items()}
     if "example" in media:
         examples = {"": media["example"], **examples}
     return Declared(examples, has_body=True)
-
-
-def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        target: Any = spec
-        for key in node["$ref"].removeprefix("#/").split("/"):
-            target = target[key]
-        node = target
-    return node
