@@ -166,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     base = f"http://{settings.host}:{settings.port}"
     print(
         f"orchestration-mock ({settings.quirks} mode, {settings.clock} clock) on {base}{GATEWAY_PREFIX}"
-        f"  ui: {base}{GATEWAY_PREFIX}/ui/  token: POST {base}/api/auth/oauth/token",
+        f" (v2: {GATEWAY_PREFIX}/v2)  ui: {base}{GATEWAY_PREFIX}/ui/ and {GATEWAY_PREFIX}/v2/ui/"
+        f"  inspector: {base}/_mock/ui/  token: POST {base}/api/auth/oauth/token",
         file=sys.stderr,
     )
     config = uvicorn.Config(
