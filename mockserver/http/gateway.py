@@ -9,11 +9,9 @@ valid are answered here; everything else goes on to Connexion.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import time
-from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
@@ -35,11 +33,12 @@ from mockserver.http.asgi import (
     respond,
 )
 from mockserver.http.auth import TokenAuthority
+from mockserver.http.chosen import ChosenAnswers
 from mockserver.http.control_access import ControlAccess
 from mockserver.http.error_handlers import no_such_route
 from mockserver.http.fastpath import FastRoutes
-from mockserver.http.forcing import Operation, OperationIndex, error_json, parse_prefer
-from mockserver.http.latency import Latency, drop_connection
+from mockserver.http.forcing import OperationIndex
+from mockserver.http.latency import Latency
 from mockserver.http.logredact import journal_body, redact
 from mockserver.http.oauth import JWKS_PATHS, OPENID_PATHS, openid_configuration, token_endpoint
 from mockserver.http.requestbody import BodyTooLarge, as_json_request, content_length, limited
@@ -68,11 +67,10 @@ class Gateway:
         access_log: AccessLog | None = None,
     ) -> None:
         self.app = app
-        self.operations = operations
         self.tenants = tenants
         self.settings = settings = tenants.settings
         self.real_quirks = settings.real_quirks
-        self._latency = Latency(settings.latency_ms, settings.seed)
+        self.chosen = ChosenAnswers(operations, Latency(settings.latency_ms, settings.seed))
         self.fast_routes = fast_routes
         self.access_log = access_log
         self.authority = authority
@@ -161,7 +159,9 @@ class Gateway:
             body, content_type = no_such_route(real_quirks=True)
             await respond(send, 404, body, [(b"content-type", content_type.encode())])
             return
-        if not path.startswith(CONTROL_PREFIX) and await self._chosen_answer(scope, path, method, send):
+        if not path.startswith(CONTROL_PREFIX) and await self.chosen.answered(
+            scope, path, method, self.tenants.current.faults, send
+        ):
             return
         stage = STAGE_HISTORY.match(path)
         if stage and not _is_int64(stage.group(1)):
@@ -194,48 +194,6 @@ class Gateway:
             await self.app(scope, receive, send)
         except BodyTooLarge:
             await self._fail(send, PayloadTooLarge(f"request body exceeds {limit} bytes"))
-
-    async def _chosen_answer(self, scope: Scope, path: str, method: str, send: Send) -> bool:
-        """Latency, fault rules and ``Prefer``, decided before any handler runs; True when answered."""
-        await self._latency.wait()
-        prefer = header(scope, b"prefer")
-        faults = self.tenants.current.faults
-        if not prefer and not faults:
-            return False
-        operation = self.operations.match(method, path)
-        rule = faults.pick(operation.operation_id if operation else None, method, path) if faults else None
-        note = scope["mock.note"]
-        if rule is not None:
-            note["fault"] = rule.id
-            if rule.delay_ms:
-                await asyncio.sleep(rule.delay_ms / 1000)
-            if rule.drop:
-                note["dropped"] = True
-                await drop_connection(send)
-                return True
-            if rule.status is not None:
-                await self._answer(send, rule.status, _rule_body(operation, rule.status, f"fault rule {rule.id}"))
-                return True
-        if prefer and operation is not None:
-            try:
-                chosen = parse_prefer(prefer)
-                if chosen == (None, None):
-                    return False  # no preference of ours (respond-async, wait=...)
-                status, body = operation.answer(*chosen, "forced by the Prefer header")
-            except MockError as exc:
-                await self._fail(send, exc)
-                return True
-            note["forced"] = True
-            await self._answer(send, status, body)
-            return True
-        return False
-
-    async def _answer(self, send: Send, status: int, body: Any) -> None:
-        if body is None:
-            await send({"type": "http.response.start", "status": status, "headers": JSON_HEADERS})
-            await send({"type": "http.response.body", "body": b""})
-        else:
-            await respond(send, status, json_bytes(body) + b"\n")
 
     async def _fast(self, scope: Scope, raw: bytes | None, declared: int | None, send: Send) -> bool:
         """Answer a request that fastpath proves valid without Connexion; False to let Connexion answer."""
@@ -321,16 +279,6 @@ def _query_tenant(scope: Scope) -> str | None:
     if b"tenant=" not in raw:
         return None
     return next((v for k, v in parse_qsl(raw.decode("latin-1")) if k == "tenant"), None)
-
-
-def _rule_body(operation: Operation | None, status: int, why: str) -> Any:
-    """A fault's answer: what the operation declares for that status, else an Error (or nothing)."""
-    if operation is not None:
-        try:
-            return operation.answer(status, None, why)[1]
-        except MockError:
-            pass  # a status the operation does not declare: the rule asked for it all the same
-    return error_json(status, why) if status >= 400 else None
 
 
 def _is_int64(text: str) -> bool:

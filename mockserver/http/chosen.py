@@ -1,0 +1,76 @@
+"""Answers decided before any handler runs: ``--latency``, the tenant's fault rules, ``Prefer``.
+
+Decided at the edge, so a fault's or a forced answer changes no state and applies alike to the
+fast path and to Connexion. The gateway asks once per API request; ``answered`` tells it
+whether the request is done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from mockserver.errors import MockError
+from mockserver.http.asgi import JSON_HEADERS, Scope, Send, error_body, header, json_bytes, respond
+from mockserver.http.forcing import Operation, OperationIndex, error_json, parse_prefer
+from mockserver.http.latency import Latency, drop_connection
+from mockserver.state.faults import FaultRules
+
+
+class ChosenAnswers:
+    def __init__(self, operations: OperationIndex, latency: Latency) -> None:
+        self.operations = operations
+        self.latency = latency
+
+    async def answered(self, scope: Scope, path: str, method: str, faults: FaultRules, send: Send) -> bool:
+        """Wait the latency, then answer as a firing fault rule or the Prefer header says; True
+        when that answered the request, False to let the handlers answer it."""
+        await self.latency.wait()
+        prefer = header(scope, b"prefer")
+        if not prefer and not faults:
+            return False
+        operation = self.operations.match(method, path)
+        rule = faults.pick(operation.operation_id if operation else None, method, path) if faults else None
+        note = scope["mock.note"]  # what the journal will say about this request
+        if rule is not None:
+            note["fault"] = rule.id
+            if rule.delay_ms:
+                await asyncio.sleep(rule.delay_ms / 1000)
+            if rule.drop:
+                note["dropped"] = True
+                await drop_connection(send)
+                return True
+            if rule.status is not None:
+                await _answer(send, rule.status, _rule_body(operation, rule.status, f"fault rule {rule.id}"))
+                return True
+        if not prefer or operation is None:
+            return False
+        try:
+            chosen = parse_prefer(prefer)
+            if chosen == (None, None):
+                return False  # no preference of ours (respond-async, wait=...)
+            status, body = operation.answer(*chosen, "forced by the Prefer header")
+        except MockError as exc:
+            await respond(send, exc.status, error_body(exc))
+            return True
+        note["forced"] = True
+        await _answer(send, status, body)
+        return True
+
+
+async def _answer(send: Send, status: int, body: Any) -> None:
+    if body is None:
+        await send({"type": "http.response.start", "status": status, "headers": JSON_HEADERS})
+        await send({"type": "http.response.body", "body": b""})
+    else:
+        await respond(send, status, json_bytes(body) + b"\n")
+
+
+def _rule_body(operation: Operation | None, status: int, why: str) -> Any:
+    """A fault's answer: what the operation declares for that status, else an Error (or nothing)."""
+    if operation is not None:
+        try:
+            return operation.answer(status, None, why)[1]
+        except MockError:
+            pass  # a status the operation does not declare: the rule asked for it all the same
+    return error_json(status, why) if status >= 400 else None
