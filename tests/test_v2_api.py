@@ -216,9 +216,16 @@ class TestRealQuirks:
         reply = httpx.get(real_server.api + "/v2/_info")
         assert reply.status_code == 404 and reply.text == "404 page not found\n"
 
-    def test_page_size_is_capped_at_100(self, real_api: Api) -> None:
-        page = real_api.get("/v2/workflows", params={"pageSize": 500}, check=False).json()["cursor"]
+    @pytest.mark.parametrize("size", [500, 5000])
+    def test_page_size_is_capped_at_100(self, real_api: Api, size: int) -> None:
+        page = real_api.get("/v2/workflows", params={"pageSize": size}, check=False).json()["cursor"]
         assert page["pageSize"] == 100
+
+    def test_trigger_test_of_a_body_that_is_not_an_object_is_500(self, real_api: Api) -> None:
+        flow = _workflow(real_api)
+        trigger = real_api.post("/v2/triggers", json={"event": "E", "workflowID": flow}).json()["data"]["id"]
+        reply = real_api.post(f"/v2/triggers/{trigger}/test", json=[1], check=False)
+        assert reply.status_code == 500 and reply.json()["errorCode"] == "INTERNAL"
 
     def test_trigger_test_sends_nulls_for_what_it_did_not_evaluate(self, real_api: Api) -> None:
         flow = _workflow(real_api)

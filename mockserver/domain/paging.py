@@ -10,7 +10,7 @@ Decisions (the spec leaves them open):
 * ``hasMore`` is true exactly when ``next`` is given; ``previous`` is given when a member
   exists before the page's first record (never on the first page).
 * ``pageSize`` 0 means the default, 15; spec mode accepts up to ``SPEC_MAX_PAGE_SIZE``, real
-  mode clamps to ``REAL_MAX_PAGE_SIZE`` as the service does.
+  mode clamps any size to ``REAL_MAX_PAGE_SIZE`` as the service does.
 * A cursor is opaque base64url JSON; a cursor that does not decode, or belongs to another
   list, is 400 VALIDATION. When one is given, the other query parameters come from it.
 """
@@ -74,8 +74,9 @@ class Paging:
     ) -> PageRequest:
         if cursor:
             return self._decode(list_name, cursor)
-        if page_size is not None and not 0 <= page_size <= SPEC_MAX_PAGE_SIZE:
-            raise ValidationError(f"pageSize must be between 0 and {SPEC_MAX_PAGE_SIZE}")
+        limit = SPEC_MAX_PAGE_SIZE if self._cap == SPEC_MAX_PAGE_SIZE else 2**63 - 1  # real: clamps any size
+        if page_size is not None and not 0 <= page_size <= limit:
+            raise ValidationError(f"pageSize must be between 0 and {limit}")
         size = min(page_size or DEFAULT_PAGE_SIZE, self._cap)
         return PageRequest(list_name, size, filters)
 
