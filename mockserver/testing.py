@@ -14,6 +14,10 @@ is requested. Defaults favour determinism: a manual clock (time moves only throu
     def orchestration_mock_options():
         return {"fixtures": [Path("tests/fixtures/shop.yaml")], "quirks": "real"}
 
+With ``{"tenancy": "client"}`` each test gets a tenant of its own instead of a reset (its own
+client id, tokens and control client), so tests, and pytest-xdist workers, can share one mock.
+``orchestration_mock.control.assert_called("runWorkflow", times=1)`` checks what the code sent.
+
 Outside pytest, ``serve_mock(**options)`` is the same server as a context manager.
 """
 
