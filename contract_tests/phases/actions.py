@@ -83,6 +83,8 @@ class Actions(TriggerActions):
         if self.api.apply("valid_request_accepted", ex, expected=200, why="list workflows"):
             live = {w.id for w in self.world.workflows.values() if not w.deleted}
             self.api.apply("list_contains_created", ex, present=live)
+            reads = {i: self.world.workflows[i].created for i in live}
+            self.api.apply("list_matches_read", ex, reads=reads, fields=("id", "config", "createdAt"))
             self.api.apply("list_excludes_deleted", ex, absent=set(self.world.workflows) - live)
 
     # ---------------------------------------------------------------- instances

@@ -80,6 +80,8 @@ class TriggerActions:
                 rule=f"name contains {name!r}",
             )
         self.api.apply("list_contains_created", ex, present={t.id for t in live})
+        reads = {t.id: t.created for t in live}
+        self.api.apply("list_matches_read", ex, reads=reads, fields=(*TRIGGER_FIELDS, "createdAt"))
         self.api.apply("list_excludes_deleted", ex, absent={t.id for t in self.world.triggers.values() if t.deleted})
 
     def occurrences(self, model: TriggerModel) -> None:
