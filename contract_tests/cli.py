@@ -51,7 +51,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--poll-budget",
         type=float,
-        help="seconds each phase's polls may wait in vain before the rest read once (default: 2 poll timeouts)",
+        help="seconds each phase's polls may wait in vain before the rest read once (default: one poll timeout)",
     )
     p.add_argument("--reveal-token", action="store_true", help="embed the real token in curl commands (not in CI logs)")
     p.add_argument("--no-control-api", action="store_true", help="never use <origin>/_mock even when it answers")

@@ -65,7 +65,8 @@ class Config:
     poll_timeout: float = 5.0
     poll_interval: float = 0.05
     # Seconds the polls of one phase may wait in vain (polls that time out) before the rest read once and do
-    # not wait: a broken server then costs this much per phase, not a timeout per read. None: 2 poll timeouts.
+    # not wait: a broken server then costs this much per phase, not a timeout per read. None: one poll timeout,
+    # so the first expectation that times out ends the waiting of its phase (its check fails either way).
     poll_budget: float | None = None
     request_timeout: float = 10.0
     # Curl commands carry `$TOKEN` unless this is set; then they embed the real token (do not print it in CI logs).
@@ -107,7 +108,7 @@ class Config:
 
     @property
     def effective_poll_budget(self) -> float:
-        return 2 * self.poll_timeout if self.poll_budget is None else self.poll_budget
+        return self.poll_timeout if self.poll_budget is None else self.poll_budget
 
     @property
     def control_url(self) -> str:

@@ -83,6 +83,8 @@ class Actions(TriggerActions):
         if self.api.apply("valid_request_accepted", ex, expected=200, why="list workflows"):
             live = {w.id for w in self.world.workflows.values() if not w.deleted}
             self.api.apply("list_contains_created", ex, present=live)
+            reads = {i: self.world.workflows[i].created for i in live}
+            self.api.apply("list_matches_read", ex, reads=reads, fields=("id", "config", "createdAt"))
             self.api.apply("list_excludes_deleted", ex, absent=set(self.world.workflows) - live)
 
     # ---------------------------------------------------------------- instances
@@ -118,14 +120,32 @@ class Actions(TriggerActions):
 
     def history(self, model: InstanceModel) -> None:
         names = model.history_names
+        final = self._history_is_final(model)
         ex = self.poll(
             lambda: self.api.call("getInstanceHistory", path={"instanceID": model.id}),
             lambda e: names is None or (isinstance(e.data, list) and len(e.data) == len(names)),
-            lambda e: e.status != 200 or history_never_matches(e.data, names),
+            lambda e: e.status != 200 or history_never_matches(e.data, names) or final(),
         )
         if self.api.apply("valid_request_accepted", ex, expected=200, why="read an instance history") and names:
             running = model.prediction.terminated is False
             self.api.apply("history_matches_stages", ex, names=names, running_last=running)
+
+    def _history_is_final(self, model: InstanceModel) -> Callable[[], bool]:
+        """For a history poll that has not got its entries yet: whether the last history read came after a read
+        of the instance as terminated. A terminated instance's history never grows, so waiting longer is futile.
+        The first time it is asked, it reads the instance (so one more history read follows that read)."""
+        seen_terminated = False
+
+        def final() -> bool:
+            nonlocal seen_terminated
+            if seen_terminated:
+                return True
+            if model.prediction.terminated is True:
+                ex = self.api.call("getInstance", path={"instanceID": model.id})
+                seen_terminated = ex.status == 200 and isinstance(ex.data, dict) and ex.data.get("terminated") is True
+            return False
+
+        return final
 
     def stage_history(self, model: InstanceModel, number: int) -> None:
         ex = self.api.call("getInstanceStageHistory", path={"instanceID": model.id, "number": number})

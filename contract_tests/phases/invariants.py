@@ -203,13 +203,16 @@ def update_run(a: Actions) -> None:
 
 @scenario()
 def abort_run(a: Actions) -> None:
+    """Abort stops exactly the addressed instance: an older run of the same workflow waits on."""
     wf = a.create_workflow({"stages": [{"wait_event": {"event": "continue"}}, {"noop": {}}]})
+    sibling = a.run(wf) if wf else None
     inst = a.run(wf) if wf else None
-    if inst is None:
+    if inst is None or sibling is None:
         return
     a.read_instance(inst)
     a.abort(inst)
     a.read_instance(inst)
+    a.read_instance(sibling)
     a.abort(inst)
     a.send_event(inst, "continue")
     a.read_instance(inst)

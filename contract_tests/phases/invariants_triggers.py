@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from contract_tests.checks.related import EMBEDDED_INSTANCE_FIELDS
 from contract_tests.oracle.expressions import Compare, Field
 from contract_tests.phases.actions import Actions
 from contract_tests.phases.invariants import WORLD_TO_BANK, scenario
@@ -92,11 +93,30 @@ def trigger_firing(a: Actions) -> None:
         a.api.apply("read_matches_created", started, created={"workflowID": wf.id}, fields=("workflowID",))
         history = a.api.call("getInstanceHistory", path={"instanceID": instance_id})
         a.api.apply("vars_reach_run", history, expected=1000000)
+        _embed_agrees_with_instance(a, fires.id, str(instance_id))
     a.publish(payment)  # same payment id: suppressed
     a.publish({"type": "SAVED_PAYMENT", "payload": {"id": "pay_contract_2", "amount": 50}})  # filter false
     a.publish({"type": "SAVED_PAYMENT", "payload": {"id": "pay_contract_3"}})  # filter errors: no occurrence
     for trigger in (fires, other):
         a.occurrences(trigger)
+
+
+def _embed_agrees_with_instance(a: Actions, trigger_id: str, instance_id: str) -> None:
+    """Once the started run reads terminated it no longer changes: the occurrence listed after that read embeds
+    that same instance, field by field."""
+    read = a.poll(
+        lambda: a.api.call("getInstance", path={"instanceID": instance_id}),
+        lambda e: e.status == 200 and isinstance(e.data, dict) and e.data.get("terminated") is True,
+        lambda e: e.status != 200 or not isinstance(e.data, dict),
+    )
+    if read.status != 200 or not isinstance(read.data, dict) or read.data.get("terminated") is not True:
+        return  # instance_progress and the response checks judge a run that does not finish
+    ex = a.api.list_all("listTriggersOccurrences", path={"triggerID": trigger_id})
+    items = ex.data if isinstance(ex.data, list) else []
+    for occurrence in items:
+        embedded = occurrence.get("workflowInstance") if isinstance(occurrence, dict) else None
+        if isinstance(embedded, dict) and occurrence.get("workflowInstanceID") == instance_id:
+            a.api.apply("embedded_matches_endpoint", read, embedded=embedded, fields=EMBEDDED_INSTANCE_FIELDS)
 
 
 @scenario(control=True)

@@ -13,6 +13,10 @@ __all__ = ["Control", "detect_control"]
 
 
 class Control:
+    # The mock applies a published event (trigger matching, occurrences, the runs it starts) before it answers
+    # the publish, so a read after `publish` returns already shows its effects.
+    synchronous = True
+
     def __init__(self, url: str, timeout: float) -> None:
         self.url = url
         self.client = httpx.Client(base_url=url, timeout=timeout)

@@ -217,4 +217,5 @@ def _(fault: Fault, request: Request, response: Response) -> Response:
     return _rewrite_data(response, change)
 
 
-from tests.contract import faults_stateful  # noqa: E402,F401  (registers the stateful faults)
+# Registers the stateful faults and the faults of issue 13's three classes.
+from tests.contract import faults_related, faults_stateful  # noqa: E402,F401

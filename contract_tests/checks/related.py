@@ -1,0 +1,55 @@
+"""Related views agree: one resource shown inside another's answer, or in a list, is the resource its own
+endpoint answers, field by field (issue 13, class 3)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from contract_tests.checks.registry import check
+from contract_tests.core.errors import Violation
+
+if TYPE_CHECKING:
+    from contract_tests.transport.client import Exchange
+
+__all__ = ["EMBEDDED_INSTANCE_FIELDS"]
+
+# What an embedded instance shares with `GET /instances/{id}` (`status` is left out: the spec does not say the
+# embed carries the stage records).
+EMBEDDED_INSTANCE_FIELDS = ("id", "workflowID", "createdAt", "updatedAt", "terminated", "terminatedAt", "error")
+
+
+def _differences(view: dict[str, Any], endpoint: dict[str, Any], fields: tuple[str, ...]) -> list[str]:
+    return [f for f in fields if (f in view or f in endpoint) and view.get(f) != endpoint.get(f)]
+
+
+@check(kind="model", invariants=(22,))
+def embedded_matches_endpoint(ex: Exchange, *, embedded: dict[str, Any], fields: tuple[str, ...]) -> None:
+    """An object embedded in another answer (an occurrence's `workflowInstance`) equals what its own endpoint
+    answers, read after it, in every field both describe."""
+    data = ex.data if isinstance(ex.data, dict) else {}
+    wrong = _differences(embedded, data, fields)
+    if wrong:
+        raise Violation(
+            f"embedded object differs from its endpoint in {', '.join(wrong)}",
+            expected=str({f: data.get(f) for f in wrong}),
+            actual=str({f: embedded.get(f) for f in wrong}),
+            kind=",".join(wrong),
+        )
+
+
+@check(kind="model", invariants=(4, 18))
+def list_matches_read(ex: Exchange, *, reads: dict[str, dict[str, Any]], fields: tuple[str, ...]) -> None:
+    """A listed item equals the resource read by its id (or created) in every stable field."""
+    items = ex.data if isinstance(ex.data, list) else []
+    for item in items:
+        if not isinstance(item, dict) or str(item.get("id")) not in reads:
+            continue
+        read = reads[str(item["id"])]
+        wrong = _differences(item, read, tuple(f for f in fields if f in read))
+        if wrong:
+            raise Violation(
+                f"listed item {item['id']} differs from its read in {', '.join(wrong)}",
+                expected=str({f: read.get(f) for f in wrong}),
+                actual=str({f: item.get(f) for f in wrong}),
+                kind=",".join(wrong),
+            )
