@@ -135,6 +135,23 @@ def test_fast_routes_take_exactly_the_operations_connexion_cannot_tell_apart() -
     assert operation is not None and operation.body is None and arguments == {"trigger_id": "t1"}
 
 
+def test_a_uuid_path_parameter_stays_fast_because_connexion_does_not_check_the_format() -> None:
+    """`flowId` is `format: uuid` (so generators send UUIDs), which Connexion's Draft 4 checker ignores: a
+    non-UUID still reaches the handler (400 on DELETE, 404 on GET), so the fast path may take it too."""
+    from jsonschema import Draft4Validator
+
+    assert "uuid" not in Draft4Validator.FORMAT_CHECKER.checkers
+    assert SPEC["paths"]["/workflows/{flowId}"]["parameters"][0]["schema"] == {"type": "string", "format": "uuid"}
+
+    async def handler(**_: Any) -> tuple[Any, int]:
+        return None, 204
+
+    routes = FastRoutes(SPEC, dict.fromkeys(_operation_ids(), handler))
+    for method in ("GET", "DELETE"):
+        operation, arguments = routes.match(method, "/workflows/not-a-uuid") or (None, None)
+        assert operation is not None and arguments == {"flow_id": "not-a-uuid"}
+
+
 @pytest.mark.parametrize(
     ("query", "arguments"),
     [

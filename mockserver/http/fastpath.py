@@ -104,6 +104,11 @@ class FastRoutes:
         return None
 
 
+# Path parameter schemas Connexion passes through unchanged. Its OpenAPI 3.0 checker is Draft 4's,
+# which has no `uuid` format check, so `format: uuid` (flowId) is an annotation for generators only.
+_PLAIN_PATH_STRINGS = ({"type": "string"}, {"type": "string", "format": "uuid"})
+
+
 def _eligible(
     spec: dict[str, Any],
     template: str,
@@ -116,7 +121,7 @@ def _eligible(
     path_params = {p["name"]: p for p in parameters if p.get("in") == "path"}
     if any(p.get("in") != "path" and p.get("required") for p in parameters):
         return None  # when it is left out, Connexion would refuse the request
-    if any(resolve_ref(spec, p.get("schema", {})) != {"type": "string"} for p in path_params.values()):
+    if any(resolve_ref(spec, p.get("schema", {})) not in _PLAIN_PATH_STRINGS for p in path_params.values()):
         return None  # a typed or constrained path parameter is Connexion's to convert and check
     query = {}
     defaults = {}
