@@ -68,15 +68,16 @@ class Paging:
 
     def __init__(self, *, real_quirks: bool) -> None:
         self._cap = REAL_MAX_PAGE_SIZE if real_quirks else SPEC_MAX_PAGE_SIZE
+        # Spec mode refuses a size above the spec's bound; the real service clamps any size.
+        self._largest = 2**63 - 1 if real_quirks else SPEC_MAX_PAGE_SIZE
 
     def request(
         self, list_name: str, cursor: str | None, page_size: int | None, filters: dict[str, Any]
     ) -> PageRequest:
         if cursor:
             return self._decode(list_name, cursor)
-        limit = SPEC_MAX_PAGE_SIZE if self._cap == SPEC_MAX_PAGE_SIZE else 2**63 - 1  # real: clamps any size
-        if page_size is not None and not 0 <= page_size <= limit:
-            raise ValidationError(f"pageSize must be between 0 and {limit}")
+        if page_size is not None and not 0 <= page_size <= self._largest:
+            raise ValidationError(f"pageSize must be between 0 and {self._largest}")
         size = min(page_size or DEFAULT_PAGE_SIZE, self._cap)
         return PageRequest(list_name, size, filters)
 

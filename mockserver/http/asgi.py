@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 import orjson
 
@@ -55,6 +56,23 @@ def json_bytes(body: Any) -> bytes:
 
 def error_body(exc: MockError) -> bytes:
     return orjson.dumps({"errorCode": exc.code, "errorMessage": exc.message}) + b"\n"
+
+
+def query_param(scope: Scope, name: str) -> str | None:
+    """The first value of query parameter ``name``, or None."""
+    raw = scope.get("query_string", b"")
+    if name.encode() + b"=" not in raw:
+        return None
+    return next((v for k, v in parse_qsl(raw.decode("latin-1")) if k == name), None)
+
+
+async def respond_payload(send: Send, status: int, payload: Any) -> None:
+    """A handler's answer: its JSON (newline-terminated, as Connexion writes it), or no body at all."""
+    if payload is None:
+        await send({"type": "http.response.start", "status": status, "headers": JSON_HEADERS})
+        await send({"type": "http.response.body", "body": b""})
+    else:
+        await respond(send, status, json_bytes(payload) + b"\n")
 
 
 async def respond(send: Send, status: int, body: bytes = b"", headers: list[tuple[bytes, bytes]] | None = None) -> None:

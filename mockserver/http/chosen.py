@@ -11,7 +11,7 @@ import asyncio
 from typing import Any
 
 from mockserver.errors import MockError
-from mockserver.http.asgi import JSON_HEADERS, Scope, Send, error_body, header, json_bytes, respond
+from mockserver.http.asgi import Scope, Send, error_body, header, respond, respond_payload
 from mockserver.http.forcing import Operation, OperationIndex, error_json, parse_prefer
 from mockserver.http.latency import Latency, drop_connection
 from mockserver.state.faults import FaultRules
@@ -25,7 +25,8 @@ class ChosenAnswers:
     async def answered(self, scope: Scope, path: str, method: str, faults: FaultRules, send: Send) -> bool:
         """Wait the latency, then answer as a firing fault rule or the Prefer header says; True
         when that answered the request, False to let the handlers answer it."""
-        await self.latency.wait()
+        if self.latency.bounds is not None:
+            await self.latency.wait()
         prefer = header(scope, b"prefer")
         if not prefer and not faults:
             return False
@@ -41,7 +42,7 @@ class ChosenAnswers:
                 await drop_connection(send)
                 return True
             if rule.status is not None:
-                await _answer(send, rule.status, _rule_body(operation, rule.status, f"fault rule {rule.id}"))
+                await respond_payload(send, rule.status, _rule_body(operation, rule.status, f"fault rule {rule.id}"))
                 return True
         if not prefer or operation is None:
             return False
@@ -54,16 +55,8 @@ class ChosenAnswers:
             await respond(send, exc.status, error_body(exc))
             return True
         note["forced"] = True
-        await _answer(send, status, body)
+        await respond_payload(send, status, body)
         return True
-
-
-async def _answer(send: Send, status: int, body: Any) -> None:
-    if body is None:
-        await send({"type": "http.response.start", "status": status, "headers": JSON_HEADERS})
-        await send({"type": "http.response.body", "body": b""})
-    else:
-        await respond(send, status, json_bytes(body) + b"\n")
 
 
 def _rule_body(operation: Operation | None, status: int, why: str) -> Any:

@@ -14,12 +14,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.errors import ValidationError
+from mockserver.errors import MockError, ValidationError
 from mockserver.http.fastpath import resolve_ref
 
 _METHODS = ("get", "put", "post", "delete", "patch")
-_CODES = {400: "VALIDATION", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED",
-          413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}  # fmt: skip
+# The errorCode of each status, from the one exception tree (errors.py).
+_CODES = {kind.status: kind.code for kind in MockError.__subclasses__()}
 _PREFER = re.compile(r"^\s*(code|example)\s*=\s*\"?([^\";]*)\"?\s*$")
 
 

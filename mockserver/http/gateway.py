@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-from urllib.parse import parse_qsl
 
 import orjson
 
@@ -21,7 +20,6 @@ from mockserver.core.timefmt import rfc3339
 from mockserver.errors import Forbidden, MockError, PayloadTooLarge, ValidationError
 from mockserver.http.accesslog import AccessLog
 from mockserver.http.asgi import (
-    JSON_HEADERS,
     ASGIApp,
     Message,
     Receive,
@@ -29,8 +27,9 @@ from mockserver.http.asgi import (
     Send,
     error_body,
     header,
-    json_bytes,
+    query_param,
     respond,
+    respond_payload,
 )
 from mockserver.http.auth import TokenAuthority
 from mockserver.http.chosen import ChosenAnswers
@@ -112,7 +111,7 @@ class Gateway:
         elif path in OPENID_PATHS:
             await respond(send, 200, orjson.dumps(openid_configuration(self.authority)))
         elif path == UI_PREFIX or path.startswith(UI_PREFIX + "/"):
-            refusal = self._choose_tenant(header(scope, b"x-mock-tenant") or _query_tenant(scope))
+            refusal = self._choose_tenant(header(scope, b"x-mock-tenant") or query_param(scope, "tenant"))
             if refusal is None:
                 await self.inspector(scope, receive, send)  # it applies the control access rule itself
             else:
@@ -231,11 +230,7 @@ class Gateway:
             _log.exception("unexpected error", exc_info=exc)
             await self._fail(send, MockError(f"internal error: {type(exc).__name__}"))
             return True
-        if payload is None and status == 204:
-            await send({"type": "http.response.start", "status": 204, "headers": JSON_HEADERS})
-            await send({"type": "http.response.body", "body": b""})
-        else:
-            await respond(send, status, json_bytes(payload) + b"\n")
+        await respond_payload(send, status, payload)  # only a 204 has no payload
         return True
 
     async def _fail(self, send: Send, exc: MockError, *, bare: bool = False) -> None:
@@ -270,15 +265,7 @@ class Gateway:
                 entry["body"] = journal_body(note["body"])
             if note.get("dropped"):
                 entry["status"] = 0  # no answer was given
-        backend.record_request(entry)
-
-
-def _query_tenant(scope: Scope) -> str | None:
-    """The inspector's tenant picker puts the tenant in the query: ``?tenant=CLIENT_ID``."""
-    raw = scope.get("query_string", b"")
-    if b"tenant=" not in raw:
-        return None
-    return next((v for k, v in parse_qsl(raw.decode("latin-1")) if k == "tenant"), None)
+        backend.journal.record(entry)
 
 
 def _is_int64(text: str) -> bool:

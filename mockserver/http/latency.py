@@ -19,13 +19,13 @@ _DELIBERATE = "ASGI callable returned without completing response."
 
 class Latency:
     def __init__(self, bounds_ms: tuple[int, int] | None, seed: int | None) -> None:
-        self._bounds = bounds_ms
+        self.bounds = bounds_ms  # None: no delay (the gateway does not even await)
         self._draws = random.Random(seed)
 
     async def wait(self) -> None:
-        if self._bounds is None:
+        if self.bounds is None:
             return
-        low, high = self._bounds
+        low, high = self.bounds
         await asyncio.sleep((low if low == high else self._draws.uniform(low, high)) / 1000)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from importlib.resources import files
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import orjson
 
@@ -31,7 +31,7 @@ from mockserver.errors import (
     UnsupportedMediaType,
     ValidationError,
 )
-from mockserver.http.asgi import JSON_HEADERS, error_body, read_body, respond
+from mockserver.http.asgi import JSON_HEADERS, error_body, query_param, read_body, respond
 from mockserver.http.control_access import ControlAccess
 from mockserver.inspector.actions import Actions
 from mockserver.inspector.login import has_session, login
@@ -97,7 +97,11 @@ class Inspector:
         method = scope["method"]
         # The engine catches up with the clock first, as the gateway does for every API call.
         self.backend.engine.pump()
-        tenancy = {"tenants": self.tenants.ids(), "tenant": _query_tenant(scope)} if self.tenants.enabled else None
+        tenancy = (
+            {"tenants": self.tenants.ids(), "tenant": query_param(scope, "tenant") or ""}
+            if self.tenants.enabled
+            else None
+        )
         try:
             if path == "":
                 await _respond(send, 308, b"", [(b"location", (UI_PREFIX + "/").encode())])
@@ -130,11 +134,6 @@ class Inspector:
     @property
     def backend(self) -> Backend:
         return self.tenants.current
-
-
-def _query_tenant(scope: Scope) -> str:
-    raw = scope.get("query_string", b"").decode("latin-1")
-    return next((v for k, v in parse_qsl(raw) if k == "tenant"), "")
 
 
 def _allow(method: str, allowed: str) -> None:

@@ -7,8 +7,6 @@ so handlers hold a reference that stays valid across ``POST /_mock/reset``
 
 from __future__ import annotations
 
-from typing import Any
-
 from mockserver.config import Settings
 from mockserver.core.clock import Clock, make_clock
 from mockserver.core.ids import IdSource
@@ -40,9 +38,6 @@ class Backend:
         )
         self.journal = RequestJournal(settings.journal_size)
         self.faults = FaultRules(settings.seed)
-
-    def record_request(self, entry: dict[str, Any]) -> None:
-        self.journal.record(entry)
 
     def clear(self) -> None:
         """Back to what a fresh backend holds (``--state-file`` restarts its log here)."""
