@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from contract_tests.checks.fields import raise_if_differ
 from contract_tests.checks.registry import Kind, check
 from contract_tests.core.errors import Violation
-from contract_tests.core.timestamps import parse_timestamp
 from contract_tests.oracle.model import Prediction
 
 if TYPE_CHECKING:
@@ -88,35 +88,14 @@ def read_scope_sufficient(ex: Exchange) -> None:
 def versions_agree(ex: Exchange, *, other: dict[str, Any], version: str) -> None:
     """One resource read through v1 and through v2 of one server is the same, field for field."""
     read = ex.data if isinstance(ex.data, dict) else {}
-    different = sorted(k for k in set(read) | set(other) if not _same(other.get(k), read.get(k)))
-    if different:
-        raise Violation(
-            f"the {version} view differs in {', '.join(different)}",
-            expected=str({k: other.get(k) for k in different}),
-            actual=str({k: read.get(k) for k in different}),
-            kind=",".join(different),
-        )
-
-
-def _same(expected: Any, actual: Any) -> bool:
-    first, second = parse_timestamp(expected), parse_timestamp(actual)
-    if first is not None and second is not None:
-        return abs((first - second).total_seconds()) <= 1e-6
-    return expected == actual
+    raise_if_differ(f"the {version} view differs in", other, read, sorted(set(read) | set(other)))
 
 
 @check(kind="model", invariants=(3, 18))
 def read_matches_created(ex: Exchange, *, created: dict[str, Any], fields: tuple[str, ...]) -> None:
     """A resource read back has the id, definition and timestamps it was created with."""
     read = ex.data if isinstance(ex.data, dict) else {}
-    different = [f for f in fields if not _same(created.get(f), read.get(f))]
-    if different:
-        raise Violation(
-            f"read differs from created in {', '.join(different)}",
-            expected=str({f: created.get(f) for f in different}),
-            actual=str({f: read.get(f) for f in different}),
-            kind=",".join(different),
-        )
+    raise_if_differ("read differs from created in", created, read, fields)
 
 
 def _ids(ex: Exchange) -> list[str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from contract_tests.checks.fields import raise_if_differ
 from contract_tests.checks.registry import check
-from contract_tests.core.errors import Violation
 
 if TYPE_CHECKING:
     from contract_tests.transport.client import Exchange
@@ -18,23 +18,13 @@ __all__ = ["EMBEDDED_INSTANCE_FIELDS"]
 EMBEDDED_INSTANCE_FIELDS = ("id", "workflowID", "createdAt", "updatedAt", "terminated", "terminatedAt", "error")
 
 
-def _differences(view: dict[str, Any], endpoint: dict[str, Any], fields: tuple[str, ...]) -> list[str]:
-    return [f for f in fields if (f in view or f in endpoint) and view.get(f) != endpoint.get(f)]
-
-
 @check(kind="model", invariants=(22,))
 def embedded_matches_endpoint(ex: Exchange, *, embedded: dict[str, Any], fields: tuple[str, ...]) -> None:
     """An object embedded in another answer (an occurrence's `workflowInstance`) equals what its own endpoint
     answers, read after it, in every field both describe."""
     data = ex.data if isinstance(ex.data, dict) else {}
-    wrong = _differences(embedded, data, fields)
-    if wrong:
-        raise Violation(
-            f"embedded object differs from its endpoint in {', '.join(wrong)}",
-            expected=str({f: data.get(f) for f in wrong}),
-            actual=str({f: embedded.get(f) for f in wrong}),
-            kind=",".join(wrong),
-        )
+    shared = [f for f in fields if f in embedded or f in data]
+    raise_if_differ("embedded object differs from its endpoint in", data, embedded, shared)
 
 
 @check(kind="model", invariants=(4, 18))
@@ -45,11 +35,5 @@ def list_matches_read(ex: Exchange, *, reads: dict[str, dict[str, Any]], fields:
         if not isinstance(item, dict) or str(item.get("id")) not in reads:
             continue
         read = reads[str(item["id"])]
-        wrong = _differences(item, read, tuple(f for f in fields if f in read))
-        if wrong:
-            raise Violation(
-                f"listed item {item['id']} differs from its read in {', '.join(wrong)}",
-                expected=str({f: read.get(f) for f in wrong}),
-                actual=str({f: item.get(f) for f in wrong}),
-                kind=",".join(wrong),
-            )
+        shared = [f for f in fields if f in read]
+        raise_if_differ(f"listed item {item['id']} differs from its read in", read, item, shared)
