@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from contract_tests.oracle.model import InstanceModel, WorkflowModel, World
 from contract_tests.oracle.progress import history_never_matches, instance_never_matches, instance_shows
+from contract_tests.oracle.resolution import interpolate
 from contract_tests.phases.actions_triggers import TriggerActions
 from contract_tests.phases.checking import CheckedApi
 from contract_tests.transport.client import Exchange, poll
@@ -101,7 +102,9 @@ class Actions(TriggerActions):
         new_id = self._fresh(ex)
         if new_id is None:
             return None
-        model = InstanceModel(id=new_id, workflow_id=workflow.id, stages=list(workflow.config.get("stages") or []))
+        # The model follows the stages as the run resolves them: a `${name}` event waits for that variable's value.
+        stages = interpolate(list(workflow.config.get("stages") or []), variables or {})
+        model = InstanceModel(id=new_id, workflow_id=workflow.id, stages=stages)
         self.world.instances[new_id] = model
         workflow.instances.append(new_id)
         return model
