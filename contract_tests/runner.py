@@ -19,7 +19,7 @@ from contract_tests.core.errors import CouldNotRun, ServerUnreachable
 from contract_tests.core.results import PhaseStats, Results
 from contract_tests.core.spec import load_spec
 from contract_tests.oracle.model import World
-from contract_tests.phases import invariants_triggers, invariants_v2  # noqa: F401  (register their scenarios)
+from contract_tests.phases import invariants_inputs, invariants_lookalikes, invariants_triggers, invariants_v2  # noqa: F401  (register their scenarios)
 from contract_tests.phases.actions import Actions
 from contract_tests.phases.auth import run_auth
 from contract_tests.phases.checking import PHASE, CheckedApi
