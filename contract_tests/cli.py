@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from contract_tests.checks import load_all
+from contract_tests.checks.matrix import load_matrix, render_table
 from contract_tests.core.config import PHASES, PROFILES, Config
 from contract_tests.core.errors import CouldNotRun
 from contract_tests.core.versions import API_CHOICES
@@ -56,6 +57,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--reveal-token", action="store_true", help="embed the real token in curl commands (not in CI logs)")
     p.add_argument("--no-control-api", action="store_true", help="never use <origin>/_mock even when it answers")
     p.add_argument("--list-checks", action="store_true", help="list every named check and exit")
+    p.add_argument(
+        "--matrix", action="store_true", help="print the input -> output matrix (which check verifies each input)"
+    )
     return p
 
 
@@ -92,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.list_checks:
         return _list_checks()
+    if args.matrix:
+        print(render_table(load_matrix()), end="")
+        return 0
     if not args.base_url:
         print("orchestration-contract: --base-url is required", file=sys.stderr)
         return 2

@@ -16,7 +16,7 @@ from contract_tests.phases.actions import Actions
 from contract_tests.phases.invariants import scenario
 from contract_tests.transport.client import Exchange
 
-__all__ = ["witness_variables"]
+__all__ = ["witness_stages", "witness_variables"]
 
 
 def witness_variables(nonce: str) -> dict[str, str]:
@@ -34,6 +34,12 @@ def witness_variables(nonce: str) -> dict[str, str]:
         "balance": "savings-9",
         "payment": f"pay_{nonce}",
     }
+
+
+def witness_stages() -> list[dict[str, Any]]:
+    """Every stage the witness runs create: between them they set every field a stage definition has
+    (tests/contract/test_matrix.py holds them to the spec)."""
+    return _ledger_stages() + _lookup_stages()
 
 
 def _ledger_stages() -> list[dict[str, Any]]:
@@ -74,6 +80,13 @@ def _lookup_stages() -> list[dict[str, Any]]:
             "send": {
                 "source": {"wallet": {"name": "${wallet_name}", "balance": "${balance}"}},
                 "destination": user,
+                "amount": amount,
+            }
+        },
+        {
+            "send": {
+                "source": {"wallet": {"id": "${wallet}"}},
+                "destination": {"wallet": {"name": "${wallet_name}"}},
                 "amount": amount,
             }
         },
