@@ -218,4 +218,4 @@ def _(fault: Fault, request: Request, response: Response) -> Response:
 
 
 # Registers the stateful faults and the faults of issue 13's three classes.
-from tests.contract import faults_related, faults_stateful  # noqa: E402,F401
+from tests.contract import faults_inputs, faults_related, faults_stateful  # noqa: E402,F401
