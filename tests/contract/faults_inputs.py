@@ -8,7 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 from contract_tests.core.timestamps import parse_timestamp
-from tests.contract.faults import _data, _rewrite_data, fault, on, operation
+from tests.contract.faults import _rewrite_data, fault, on, operation
+from tests.contract.faults_related import _track_workflow_runs
 from tests.contract.proxy import Fault, Request, Response, Send
 
 
@@ -86,17 +87,10 @@ fault(
 
 
 # ------------------------------------------------------------------ class 2: exactly the addressed resource
-async def _track_runs(fault: Fault, request: Request, response: Response, send: Send) -> Response:
-    if operation(request) == "runWorkflow" and response.status == 201:
-        created = _data(response)
-        fault.state.setdefault("runs", []).append((created["workflowID"], created["id"]))
-    return response
-
-
 async def _signal_every_run(fault: Fault, request: Request, response: Response, send: Send) -> Response:
     """The event is signalled to the Temporal workflow id built from the *workflow* id: every waiting run of
     that workflow receives it, not only the addressed instance."""
-    await _track_runs(fault, request, response, send)
+    await _track_workflow_runs(fault, request, response, send)
     if operation(request) != "sendEvent" or response.status >= 300:
         return response
     target = request.parts()[1]
@@ -119,11 +113,11 @@ async def _touch_every_workflow(fault: Fault, request: Request, response: Respon
     of the others show the latest run's moment (the addressed one's own row is rewritten by the run, so its
     read still matches). Counted in runs, so that a frozen test clock still shows it."""
     if operation(request) == "runWorkflow" and response.status == 201:
-        fault.state["runs"] = fault.state.get("runs", 0) + 1
+        fault.state["run_count"] = fault.state.get("run_count", 0) + 1
         fault.state["run_of"] = request.parts()[1]
     touched = "run_of" in fault.state and request.parts()[1:2] != [fault.state["run_of"]]
     if operation(request) == "getWorkflow" and response.status == 200 and touched:
-        return _rewrite_data(response, lambda workflow: _later(workflow, seconds=fault.state["runs"]))
+        return _rewrite_data(response, lambda workflow: _later(workflow, seconds=fault.state["run_count"]))
     return response
 
 
