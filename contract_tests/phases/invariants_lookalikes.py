@@ -39,6 +39,7 @@ def _instance_views(a: Actions, runs: list[InstanceModel]) -> dict[str, Any]:
     for run in runs:
         views[f"instance {run.id}"] = _snapshot(a, "getInstance", {"instanceID": run.id})
         views[f"history of {run.id}"] = _snapshot(a, "getInstanceHistory", {"instanceID": run.id})
+        views[f"stage 0 of {run.id}"] = _snapshot(a, "getInstanceStageHistory", {"instanceID": run.id, "number": 0})
     return views
 
 
@@ -46,6 +47,7 @@ def _instances_unchanged(a: Actions, before: dict[str, Any], runs: list[Instance
     for run in runs:
         _unchanged(a, before, f"instance {run.id}", "getInstance", {"instanceID": run.id})
         _unchanged(a, before, f"history of {run.id}", "getInstanceHistory", {"instanceID": run.id})
+        _unchanged(a, before, f"stage 0 of {run.id}", "getInstanceStageHistory", {"instanceID": run.id, "number": 0})
 
 
 @scenario(11, 13, 14, 22)
