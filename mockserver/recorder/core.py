@@ -1,0 +1,64 @@
+"""``record``: read a live service whole, then hand back one fixture document.
+
+Nothing is written until every read succeeded: ``record`` only returns a document, and
+``write_document`` replaces the output file in one atomic step, so a failed or interrupted
+recording never leaves a partial fixture behind (nor truncates an older one).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+import httpx
+
+from mockserver.core.atomicfile import write_atomically
+from mockserver.recorder import state
+from mockserver.recorder.config import RecordConfig
+from mockserver.recorder.errors import NonConforming
+from mockserver.recorder.upstream import Upstream
+
+
+def record(config: RecordConfig, *, transport: httpx.BaseTransport | None = None) -> dict[str, Any]:
+    """Read workflows, triggers and (``config.instances``) terminated instances with their
+    histories; raise a ``RecordError`` on the first thing that goes wrong."""
+    with Upstream(config, transport=transport) as upstream:
+        upstream.authenticate()
+        workflows = upstream.items("/workflows")
+        triggers = upstream.items("/triggers")
+        instances = _terminated_instances(upstream) if config.instances else []
+    return state.document(config, workflows, triggers, instances)
+
+
+def _terminated_instances(upstream: Upstream) -> list[dict[str, Any]]:
+    # Only terminated ones: a running instance cannot be put back mid-stage (the mock's
+    # engine resumes nothing it did not start), and its histories would still change.
+    entries = []
+    for listed in upstream.items("/instances"):
+        if not listed["terminated"]:
+            continue
+        instance_id = listed["id"]
+        view = upstream.read("/instances/{instanceID}", instanceID=instance_id)["data"]
+        if view["terminated"] is not True:
+            raise NonConforming(f"instance {instance_id} is listed as terminated but reads as running")
+        history = upstream.read("/instances/{instanceID}/history", instanceID=instance_id)["data"]
+        stages = [
+            upstream.read("/instances/{instanceID}/stages/{number}/history", instanceID=instance_id, number=str(n))[
+                "data"
+            ]
+            for n in range(len(history))
+        ]
+        entries.append(state.instance_entry(view, history, stages))
+    return entries
+
+
+def write_document(document: dict[str, Any], output: Path | None, *, stream: TextIO | None = None) -> None:
+    """JSON (which the fixture loader reads exactly, and YAML readers too), to ``output``
+    atomically, or to ``stream`` (default stdout) in one write."""
+    text = json.dumps(document, indent=2) + "\n"
+    if output is None:
+        (stream or sys.stdout).write(text)
+    else:
+        write_atomically(output, text.encode())
