@@ -177,7 +177,9 @@ def build_record_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--api", choices=("v1", "v2"), default="v1", help="API version to read (default: v1)")
     parser.add_argument(
-        "--instances", action="store_true", help="also record terminated instances with their stage histories"
+        "--instances",
+        action="store_true",
+        help="also record terminated instances with their stage histories, and trigger occurrences",
     )
     parser.add_argument(
         "-o", "--output", type=Path, default=None, metavar="FILE", help="write the fixture to FILE (default: stdout)"
@@ -216,6 +218,8 @@ def record_main(argv: list[str]) -> int:
     except (RecordError, OSError) as exc:
         print(f"orchestration-mock record: {_one_line(exc)}", file=sys.stderr)
         return 2
+    for note in document["recorded"].get("leftOut", []):
+        print(f"orchestration-mock record: left out {note}", file=sys.stderr)
     counts = ", ".join(f"{len(document.get(k, []))} {k}" for k in ("workflows", "triggers", "instances"))
     where = config.output or "stdout"
     print(f"orchestration-mock record: {counts} from {config.base} to {where}", file=sys.stderr)

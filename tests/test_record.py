@@ -73,7 +73,8 @@ def _gets(api: str, doc: dict[str, Any]) -> list[str]:
     paths = [f"/workflows{whole}", f"/triggers{whole}", f"/instances{whole}"]
     for workflow in doc["workflows"]:
         paths += [f"/workflows/{workflow['id']}", f"/instances{whole or '?'}&workflowID={workflow['id']}"]
-    paths += [f"/triggers/{trigger['id']}" for trigger in doc["triggers"]]
+    for trigger in doc["triggers"]:
+        paths += [f"/triggers/{trigger['id']}", f"/triggers/{trigger['id']}/occurrences{whole}"]
     for instance in doc["instances"]:
         paths += [f"/instances/{instance['id']}", f"/instances/{instance['id']}/history"]
         paths += [f"/instances/{instance['id']}/stages/{n}/history" for n in range(len(instance["history"]))]
@@ -91,10 +92,12 @@ def test_a_recording_answers_every_get_byte_for_byte(live: RunningMock, api: str
     assert len(doc["workflows"]) == 6 and len(doc["triggers"]) == 1 and len(doc["instances"]) == 7
     assert {i.get("error") for i in doc["instances"]} > {None, "canceled"}  # succeeded, aborted, failed
     assert any(stage for i in doc["instances"] for stage in i["stageHistories"])
+    occurrences = doc["triggers"][0]["occurrences"]
+    assert occurrences and all(o["workflowInstanceID"] in {i["id"] for i in doc["instances"]} for o in occurrences)
 
     with running_mock("--fixtures", str(out)) as replay, _client(live) as before, _client(replay) as after:
         paths = _gets(api, doc)
-        assert len(paths) >= 40
+        assert len(paths) == 41
         answers = [(path, before.get(path), after.get(path)) for path in paths]
     assert [p for p, a, _ in answers if a.status_code != 200] == []
     assert [p for p, a, b in answers if a.content != b.content] == []
@@ -105,6 +108,23 @@ def test_without_instances_only_workflows_and_triggers_are_recorded(live: Runnin
     assert done.returncode == 0, done.stderr
     doc = json.loads(done.stdout)
     assert "instances" not in doc and len(doc["workflows"]) == 6
+
+
+def test_a_trigger_of_a_deleted_workflow_is_left_out_and_said_so(
+    mock_server: RunningMock, api: Any, tmp_path: Path
+) -> None:
+    kept = api.post("/workflows", json={"stages": [{"noop": {}}]}).json()["data"]["id"]
+    gone = api.post("/workflows", json={"stages": [{"noop": {}}]}).json()["data"]["id"]
+    api.post("/triggers", json={"event": "E", "workflowID": kept})
+    orphan = api.post("/triggers", json={"event": "E", "workflowID": gone}).json()["data"]["id"]
+    api.delete(f"/workflows/{gone}")
+    out = tmp_path / "recorded.json"
+    done = record("--from", mock_server.api, "--token", token_for(mock_server.url), "-o", str(out))
+    assert done.returncode == 0 and f"left out trigger {orphan}: its workflow {gone} is not listed" in done.stderr
+    doc = json.loads(out.read_text())
+    assert [t["workflow"] for t in doc["triggers"]] == [kept] and doc["recorded"]["leftOut"]
+    with running_mock("--fixtures", str(out)):
+        pass  # it loads
 
 
 def test_help_documents_every_option() -> None:

@@ -68,6 +68,15 @@ class Triggers:
         self._store.add_trigger(item)
         return item
 
+    def restore_occurrences(self, trigger_id: str, items: list[Occurrence]) -> None:
+        """Store a recorded trigger's occurrences as they were (fixtures), after any it has.
+
+        An occurrence names its instance by id only: it shows that instance when the instance
+        is stored (recorded too), as an occurrence of a real run does."""
+        self.get(trigger_id)
+        for item in items:
+            self._store.add_occurrence(item)
+
     def get(self, trigger_id: str) -> Trigger:
         item = self._store.live_triggers.get(trigger_id)
         if item is None:

@@ -22,14 +22,26 @@ from mockserver.recorder.upstream import Upstream
 
 
 def record(config: RecordConfig, *, transport: httpx.BaseTransport | None = None) -> dict[str, Any]:
-    """Read workflows, triggers and (``config.instances``) terminated instances with their
-    histories; raise a ``RecordError`` on the first thing that goes wrong."""
+    """Read workflows, triggers and (``config.instances``) their occurrences and the terminated
+    instances with their histories; raise a ``RecordError`` on the first thing that goes wrong."""
     with Upstream(config, transport=transport) as upstream:
         upstream.authenticate()
         workflows = upstream.items("/workflows")
-        triggers = upstream.items("/triggers")
-        instances = _terminated_instances(upstream) if config.instances else []
-    return state.document(config, workflows, triggers, instances)
+        listed = {w["id"] for w in workflows}
+        triggers, left_out = [], []
+        for trigger in upstream.items("/triggers"):
+            if trigger["workflowID"] in listed:
+                triggers.append(trigger)
+            else:
+                left_out.append(f"trigger {trigger['id']}: its workflow {trigger['workflowID']} is not listed")
+        occurrences = {}
+        instances = []
+        if config.instances:
+            for trigger in triggers:
+                found = upstream.items("/triggers/{triggerID}/occurrences", triggerID=trigger["id"])
+                occurrences[trigger["id"]] = found
+            instances = _terminated_instances(upstream)
+    return state.document(config, workflows, triggers, instances, occurrences=occurrences, left_out=left_out)
 
 
 def _terminated_instances(upstream: Upstream) -> list[dict[str, Any]]:

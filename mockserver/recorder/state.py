@@ -13,6 +13,7 @@ from typing import Any
 
 from mockserver.recorder.config import RecordConfig
 
+_OCCURRENCE_FIELDS = ("id", "date", "event", "workflowInstanceID", "error")
 _STATUS_FIELDS = ("stage", "instanceID", "startedAt", "terminatedAt", "error")
 _RUN_FIELDS = ("name", "input", "terminated", "startedAt", "terminatedAt", "error")
 _ACTIVITY_FIELDS = (
@@ -43,10 +44,15 @@ def workflow_entry(view: dict[str, Any]) -> dict[str, Any]:
     return entry | _pick(view, ("createdAt", "updatedAt"))
 
 
-def trigger_entry(view: dict[str, Any]) -> dict[str, Any]:
+def trigger_entry(view: dict[str, Any], occurrences: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """``occurrences`` as listTriggersOccurrences showed them; each shows its instance again
+    once loaded only if that instance is recorded too (``workflowInstanceID`` is all it keeps)."""
     entry = _pick(view, ("id", "name", "event"))
     entry["workflow"] = view["workflowID"]
-    return entry | _pick(view, ("filter", "vars", "createdAt"))
+    entry |= _pick(view, ("filter", "vars", "createdAt"))
+    if occurrences:
+        entry["occurrences"] = [_pick(o, _OCCURRENCE_FIELDS) for o in occurrences]
+    return entry
 
 
 def instance_entry(
@@ -67,12 +73,21 @@ def document(
     workflows: list[dict[str, Any]],
     triggers: list[dict[str, Any]],
     instances: list[dict[str, Any]],
+    *,
+    occurrences: dict[str, list[dict[str, Any]]],
+    left_out: list[str],
 ) -> dict[str, Any]:
-    """The fixture document, in list order (the mock lists in the order it loads)."""
+    """The fixture document, in list order (the mock lists in the order it loads).
+
+    ``recorded.leftOut`` says what was read but could not be loaded (a trigger of a deleted
+    workflow: the mock creates no trigger without its workflow)."""
+    recorded: dict[str, Any] = {"from": config.api_root, "api": config.api, "instances": config.instances}
+    if left_out:
+        recorded["leftOut"] = left_out
     doc: dict[str, Any] = {
-        "recorded": {"from": config.api_root, "api": config.api, "instances": config.instances},
+        "recorded": recorded,
         "workflows": [workflow_entry(w) for w in workflows],
-        "triggers": [trigger_entry(t) for t in triggers],
+        "triggers": [trigger_entry(t, occurrences.get(t["id"])) for t in triggers],
     }
     if config.instances:
         doc["instances"] = instances

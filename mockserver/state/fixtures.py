@@ -121,6 +121,18 @@ FIXTURE_SCHEMA: dict[str, Any] = {
                 filter=_TEXT,
                 vars=_STRING_MAP,
                 createdAt=_INSTANT,
+                # As listTriggersOccurrences shows them, in its order; ``triggerID`` is this trigger.
+                occurrences={
+                    "type": "array",
+                    "items": _strict(
+                        ["id", "date", "event"],
+                        id={"type": "string", "minLength": 1},
+                        date=_INSTANT,
+                        event={},
+                        workflowInstanceID=_TEXT,
+                        error=_TEXT,
+                    ),
+                },
             ),
         },
         # An entry with an ``id`` is a recorded instance, put back as it was; without one it
@@ -204,10 +216,13 @@ def load_fixture(backend: Backend, doc: Any) -> dict[str, int]:
                 names[created.config["name"]] = created.id
         for spec in doc.get("triggers", []):
             body = {**spec, "workflowID": names.get(spec["workflow"], spec["workflow"])}
+            body.pop("occurrences", None)
             if "createdAt" in spec:
-                backend.restore.trigger(body)
+                trigger = backend.restore.trigger(body)
             else:
-                backend.triggers.create(body, trigger_id=spec.get("id"))
+                trigger = backend.triggers.create(body, trigger_id=spec.get("id"))
+            if spec.get("occurrences"):
+                backend.restore.occurrences(trigger.id, spec["occurrences"])
         for spec in doc.get("instances", []):
             workflow_id = names.get(spec["workflow"], spec["workflow"])
             if "id" in spec:

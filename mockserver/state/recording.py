@@ -165,6 +165,7 @@ COMMANDS = (
     CommandSpec("engine.triggers.register_link_document"),
     CommandSpec("restore.workflow"),
     CommandSpec("restore.trigger"),
+    CommandSpec("restore.occurrences"),
     CommandSpec("restore.instance"),
 )
 

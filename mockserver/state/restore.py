@@ -2,7 +2,7 @@
 
 ``orchestration-mock record`` writes fixture entries that carry what the live service
 showed (``createdAt``, ``updatedAt``, a terminated instance's ``status``, ``history`` and
-``stageHistories``); ``fixtures.load_fixture`` hands each such entry, checked and with its
+``stageHistories``, a trigger's ``occurrences``); ``fixtures.load_fixture`` hands each such entry, checked and with its
 workflow reference resolved to an id, to one method here.
 
 Each method takes the entry as plain JSON and is one ``--state-file`` command
@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from mockserver.domain.instances import Instances
-from mockserver.domain.model import Activity, Instance, StageRun, StageStatus, Trigger, Workflow
+from mockserver.domain.model import Activity, Instance, Occurrence, StageRun, StageStatus, Trigger, Workflow
 from mockserver.domain.triggers import Triggers
 from mockserver.domain.workflows import Workflows
 from mockserver.engine.gotypes import parse_rfc3339
@@ -54,6 +54,21 @@ class Restore:
     def trigger(self, body: dict[str, Any]) -> Trigger:
         """A fixture trigger with ``createdAt``; ``body["workflowID"]`` is resolved already."""
         return self._triggers.create(body, trigger_id=body.get("id"), created_at=instant(body["createdAt"]))
+
+    def occurrences(self, trigger_id: str, entries: list[dict[str, Any]]) -> None:
+        """A fixture trigger's recorded ``occurrences``."""
+        items = [
+            Occurrence(
+                id=view["id"],
+                trigger_id=trigger_id,
+                date=instant(view["date"]),
+                event=view["event"],
+                workflow_instance_id=view.get("workflowInstanceID"),
+                error=view.get("error"),
+            )
+            for view in entries
+        ]
+        self._triggers.restore_occurrences(trigger_id, items)
 
     def instance(self, entry: dict[str, Any]) -> Instance:
         """A recorded terminated instance; ``entry["workflow"]`` is the workflow's id already."""
