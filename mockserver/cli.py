@@ -212,6 +212,9 @@ def record_main(argv: list[str]) -> int:
         )
     except ValueError as exc:
         parser.error(str(exc))
+    if config.output is not None and not config.output.parent.is_dir():
+        # Said before any request: a recording that could never be written is not worth reading.
+        parser.error(f"-o {config.output}: no such directory {config.output.parent}")
     try:
         document = record(config)
         write_document(document, config.output)

@@ -21,6 +21,8 @@ from typing import Any
 import httpx
 import pytest
 
+from mockserver.recorder import RecordConfig
+from mockserver.recorder.config import default_token_url
 from tests.support import ROOT, RunningMock, free_port, running_mock, token_for
 
 DEMO = ROOT / "fixtures" / "demo.yaml"
@@ -134,6 +136,36 @@ def test_help_documents_every_option() -> None:
         assert option in done.stdout
 
 
+@pytest.mark.parametrize(
+    ("root", "token_url"),
+    [
+        ("https://stack.example.com/api/orchestration", "https://stack.example.com/api/auth/oauth/token"),
+        ("https://example.com/eu/api/orchestration/", "https://example.com/eu/api/auth/oauth/token"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080/api/auth/oauth/token"),
+    ],
+)
+def test_the_token_endpoint_defaults_to_the_stacks(root: str, token_url: str) -> None:
+    assert default_token_url(root) == token_url
+    assert RecordConfig(api_root=root, token="t", api="v2").base == root.rstrip("/") + "/v2"
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--from", "http://x", "--token", "t", "--client-id", "a", "--client-secret", "b"],
+        ["--from", "http://x"],
+        ["--from", "http://x", "--client-id", "a"],
+        ["--from", "ftp://x", "--token", "t"],
+        ["--from", "http://x", "--token", "t", "--page-size", "0"],
+        ["--from", "http://x", "--token", "t", "-o", "/no/such/dir/out.json"],
+        ["--token", "t"],
+    ],
+)
+def test_bad_options_exit_2_before_any_request(flags: list[str]) -> None:
+    done = record(*flags)
+    assert done.returncode == 2 and "orchestration-mock record: error:" in done.stderr
+
+
 # --- failures: exit 2, one line on stderr, nothing written ------------------------------------
 def _assert_refused(done: subprocess.CompletedProcess[str], out: Path, *words: str) -> None:
     assert done.returncode == 2
@@ -206,10 +238,11 @@ def junk() -> Iterator[tuple[str, dict[str, tuple[int, bytes]]]]:
         ("v1", "/workflows", (200, b'{"data": [{"id": 7}]}'), ["not the spec's", "data/0"]),
         ("v1", "/triggers", (200, b'{"items": []}'), ["/triggers", "'data' is a required property"]),
         ("v1", "/workflows", (500, b"{}"), ["answered 500"]),
+        ("v1", "/workflows", (403, b"{}"), ["refused the credentials (403)"]),
         ("v2", "/v2/workflows", (200, b'{"cursor": {"pageSize": 2, "hasMore": true, "data": []}}'), ["next"]),
     ],
 )
-def test_a_non_conforming_upstream_exits_2_and_writes_nothing(
+def test_a_junk_or_refusing_upstream_exits_2_and_writes_nothing(
     junk: tuple[str, dict[str, tuple[int, bytes]]],
     tmp_path: Path,
     api: str,
