@@ -155,9 +155,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def build_record_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="orchestration-mock record",
-        description="Read a live orchestration service's workflows and triggers (and, with --instances, its "
-        "terminated instances with their histories) into a fixture file that 'orchestration-mock --fixtures FILE' "
-        "serves with the same ids, bodies and timestamps. Exit 2, writing nothing, when it cannot.",
+        description="Read a live orchestration service's workflows and triggers (and, with --instances, their "
+        "occurrences and its terminated instances with their histories) into a fixture file that "
+        "'orchestration-mock --fixtures FILE' serves with the same ids, bodies and timestamps. "
+        "Exit 2, writing nothing, when it cannot.",
     )
     parser.add_argument(
         "--from",

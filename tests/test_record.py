@@ -302,6 +302,10 @@ def test_recorded_instants_are_kept_in_utc_to_the_microsecond(api: Any, control:
     assert api.get("/workflows/w").json()["data"]["updatedAt"] == "2024-05-02T09:00:00Z"
     assert api.get("/triggers/t").json()["data"]["createdAt"] == "2024-05-02T09:30:00.5Z"
     assert api.get("/instances/i-1/stages/0/history").json()["data"] == []
+    # Terminated as recorded: the engine never runs it, so events are refused and abort is a no-op.
+    assert api.post("/instances/i-1/events", json={"name": "x"}, check=False).status_code == 400
+    assert api.put("/instances/i-1/abort").status_code == 204
+    assert api.get("/instances/i-1").json()["data"] == shown
 
 
 def test_a_recording_survives_a_state_file_restart(live: RunningMock, tmp_path: Path) -> None:
