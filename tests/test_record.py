@@ -271,11 +271,12 @@ RECORDED_INSTANCE = {
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"terminated": False}, "instances/0/terminated"),
-        ({"createdAt": "yesterday"}, "instances/0/createdAt: 'yesterday' is not a 'date-time'"),
+        ({"terminated": False}, "instances/1/terminated"),
+        ({"createdAt": "yesterday"}, "instances/1/createdAt: 'yesterday' is not a 'date-time'"),
         ({"stageHistories": [[], []]}, "more stages than history entries"),
         ({"workflow": "nowhere"}, "unknown workflow 'nowhere'"),
         ({"variables": {}}, "'variables' was unexpected"),
+        ({"id": "taken"}, "instances/1/id: instance 'taken' exists already"),
     ],
 )
 def test_bad_recorded_entries_are_refused_with_where_and_why(
@@ -283,11 +284,17 @@ def test_bad_recorded_entries_are_refused_with_where_and_why(
 ) -> None:
     doc = {
         "workflows": [{"id": "w", "stages": [{"noop": {}}], "createdAt": "2024-05-02T09:00:00Z"}],
-        "instances": [{**RECORDED_INSTANCE, **change}],
+        "instances": [{**RECORDED_INSTANCE, "id": "taken"}, {**RECORDED_INSTANCE, **change}],
     }
     reply = control.post("/fixtures", json=doc)
     assert reply.status_code == 400 and message in reply.json()["errorMessage"]
     assert api.get("/workflows").json()["data"] == []
+
+
+def test_an_updated_at_needs_its_created_at(api: Any, control: httpx.Client) -> None:
+    doc = {"workflows": [{"stages": [], "updatedAt": "2024-05-02T09:00:00Z"}]}
+    reply = control.post("/fixtures", json=doc)
+    assert reply.status_code == 400 and "'createdAt' is a dependency of 'updatedAt'" in reply.json()["errorMessage"]
 
 
 def test_recorded_instants_are_kept_in_utc_to_the_microsecond(api: Any, control: httpx.Client) -> None:

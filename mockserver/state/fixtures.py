@@ -101,14 +101,18 @@ FIXTURE_SCHEMA: dict[str, Any] = {
     "properties": {
         "workflows": {
             "type": "array",
-            "items": _strict(
-                ["stages"],
-                id={"type": "string", "minLength": 1},
-                name=_TEXT,
-                stages={"type": "array", "items": _OBJECT},
-                createdAt=_INSTANT,
-                updatedAt=_INSTANT,
-            ),
+            "items": {
+                **_strict(
+                    ["stages"],
+                    id={"type": "string", "minLength": 1},
+                    name=_TEXT,
+                    stages={"type": "array", "items": _OBJECT},
+                    createdAt=_INSTANT,
+                    updatedAt=_INSTANT,
+                ),
+                # A recorded workflow is one with ``createdAt``: an ``updatedAt`` alone would be ignored.
+                "dependentRequired": {"updatedAt": ["createdAt"]},
+            },
         },
         "triggers": {
             "type": "array",
@@ -190,7 +194,11 @@ def check_fixture(doc: Any) -> None:
 
 
 def load_fixture(backend: Backend, doc: Any) -> dict[str, int]:
-    """Validate then apply one document. Workflows are referred to by id or by name."""
+    """Validate then apply one document. Workflows are referred to by id or by name.
+
+    Workflows and triggers with ``createdAt`` and instances with an ``id`` are recorded ones
+    (``orchestration-mock record``), put back with their own instants by ``backend.restore``.
+    """
     check_fixture(doc)
     for spec in doc.get("workflows", []):
         backend.engine.validate_definition({"name": spec.get("name", ""), "stages": spec["stages"]})
