@@ -21,7 +21,8 @@ from typing import Any
 import httpx
 import pytest
 
-from mockserver.recorder import RecordConfig
+from mockserver.recorder import NonConforming, RecordConfig
+from mockserver.recorder import record as record_library
 from mockserver.recorder.config import default_token_url
 from tests.support import ROOT, RunningMock, free_port, running_mock, token_for
 
@@ -324,3 +325,41 @@ def test_a_recording_survives_a_state_file_restart(live: RunningMock, tmp_path: 
         with running_mock("--fixtures", str(out), "--state-file", str(state)) as server, _client(server) as api:
             views.append([api.get(path).content for path in _gets("v1", doc)])
     assert views[0] == views[1]
+
+
+# --- the library, on an injected transport ---------------------------------------------------
+def test_a_v2_walk_that_hands_out_the_same_cursor_again_is_refused() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        page = {"pageSize": 1, "hasMore": True, "next": "again", "data": []}
+        return httpx.Response(200, json={"cursor": page})
+
+    config = RecordConfig(api_root="http://upstream/api/orchestration", token="t", api="v2", page_size=1)
+    with pytest.raises(NonConforming, match="the next cursor repeats"):
+        record_library(config, transport=httpx.MockTransport(answer))
+
+
+def test_v2_pages_are_followed_with_their_cursor_only() -> None:
+    asked: list[dict[str, str]] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(dict(request.url.params))
+        if request.url.path.endswith("/workflows") and "cursor" not in request.url.params:
+            page = {"pageSize": 1, "hasMore": True, "next": "n1", "data": [_WORKFLOW | {"id": "a"}]}
+        elif request.url.path.endswith("/workflows"):
+            page = {"pageSize": 1, "hasMore": False, "previous": "p1", "data": [_WORKFLOW | {"id": "b"}]}
+        else:
+            page = {"pageSize": 1, "hasMore": False, "data": []}
+        return httpx.Response(200, json={"cursor": page})
+
+    config = RecordConfig(api_root="http://upstream/api/orchestration", token="t", api="v2", page_size=1)
+    doc = record_library(config, transport=httpx.MockTransport(answer))
+    assert [w["id"] for w in doc["workflows"]] == ["a", "b"]
+    assert asked[:2] == [{"pageSize": "1"}, {"cursor": "n1"}]
+
+
+_WORKFLOW = {
+    "config": {"name": "", "stages": []},
+    "createdAt": "2024-05-02T10:00:00Z",
+    "updatedAt": "2024-05-02T10:00:00Z",
+    "deletedAt": None,
+}
