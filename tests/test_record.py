@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
+from mockserver.cli import main
 from mockserver.recorder import NonConforming, RecordConfig
 from mockserver.recorder import record as record_library
 from mockserver.recorder.config import default_token_url
@@ -37,6 +38,16 @@ def record(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "mockserver", "record", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
+
+
+def record_here(capsys: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``record`` in this process: the same exit code and streams, without a start-up each time."""
+    try:
+        code = main(["record", *args])
+    except SystemExit as exc:  # argparse refusing an option
+        code = exc.code if isinstance(exc.code, int) else 2
+    captured = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, captured.out, captured.err)
 
 
 def _client(server: RunningMock, *, auth: bool = True) -> httpx.Client:
@@ -183,8 +194,8 @@ def test_the_token_endpoint_defaults_to_the_stacks(root: str, token_url: str) ->
         ["--token", "t"],
     ],
 )
-def test_bad_options_exit_2_before_any_request(flags: list[str]) -> None:
-    done = record(*flags)
+def test_bad_options_exit_2_before_any_request(capsys: pytest.CaptureFixture[str], flags: list[str]) -> None:
+    done = record_here(capsys, *flags)
     assert done.returncode == 2 and "orchestration-mock record: error:" in done.stderr
 
 
@@ -213,9 +224,10 @@ def test_a_refused_token_exits_2_and_keeps_an_older_recording(live: RunningMock,
     assert kept.read_text() == "older recording"
 
 
-def test_an_unreachable_upstream_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+def test_an_unreachable_upstream_exits_2_and_writes_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out = tmp_path / "recorded.json"
-    done = record("--from", f"http://127.0.0.1:{free_port()}/api/orchestration", "--token", "t", "-o", str(out))
+    nowhere = f"http://127.0.0.1:{free_port()}/api/orchestration"
+    done = record_here(capsys, "--from", nowhere, "--token", "t", "-o", str(out))
     _assert_refused(done, out, "cannot reach")
 
 
@@ -266,6 +278,7 @@ def junk() -> Iterator[tuple[str, dict[str, tuple[int, bytes]]]]:
 )
 def test_a_junk_or_refusing_upstream_exits_2_and_writes_nothing(
     junk: tuple[str, dict[str, tuple[int, bytes]]],
+    capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
     api: str,
     path: str,
@@ -275,7 +288,7 @@ def test_a_junk_or_refusing_upstream_exits_2_and_writes_nothing(
     root, answers = junk
     answers[f"/api/orchestration{path}"] = answer
     out = tmp_path / "recorded.json"
-    done = record("--from", root, "--client-id", "a", "--client-secret", "b", "--api", api, "-o", str(out))
+    done = record_here(capsys, "--from", root, "--client-id", "a", "--client-secret", "b", "--api", api, "-o", str(out))
     _assert_refused(done, out, *words)
 
 
