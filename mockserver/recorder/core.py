@@ -27,21 +27,27 @@ def record(config: RecordConfig, *, transport: httpx.BaseTransport | None = None
     with Upstream(config, transport=transport) as upstream:
         upstream.authenticate()
         workflows = upstream.items("/workflows")
-        listed = {w["id"] for w in workflows}
-        triggers, left_out = [], []
-        for trigger in upstream.items("/triggers"):
-            if trigger["workflowID"] in listed:
-                triggers.append(trigger)
-            else:
-                left_out.append(f"trigger {trigger['id']}: its workflow {trigger['workflowID']} is not listed")
-        occurrences = {}
-        instances = []
+        triggers, left_out = _loadable(upstream.items("/triggers"), {w["id"] for w in workflows})
+        occurrences: dict[str, list[dict[str, Any]]] = {}
+        instances: list[dict[str, Any]] = []
         if config.instances:
             for trigger in triggers:
-                found = upstream.items("/triggers/{triggerID}/occurrences", triggerID=trigger["id"])
-                occurrences[trigger["id"]] = found
+                path = "/triggers/{triggerID}/occurrences"
+                occurrences[trigger["id"]] = upstream.items(path, triggerID=trigger["id"])
             instances = _terminated_instances(upstream)
     return state.document(config, workflows, triggers, instances, occurrences=occurrences, left_out=left_out)
+
+
+def _loadable(triggers: list[dict[str, Any]], workflow_ids: set[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The triggers the mock can load, and a note for each other: the mock creates no trigger
+    without its workflow, and a deleted workflow is in no list to record."""
+    kept, notes = [], []
+    for trigger in triggers:
+        if trigger["workflowID"] in workflow_ids:
+            kept.append(trigger)
+        else:
+            notes.append(f"trigger {trigger['id']}: its workflow {trigger['workflowID']} is not listed")
+    return kept, notes
 
 
 def _terminated_instances(upstream: Upstream) -> list[dict[str, Any]]:
@@ -56,14 +62,14 @@ def _terminated_instances(upstream: Upstream) -> list[dict[str, Any]]:
         if view["terminated"] is not True:
             raise NonConforming(f"instance {instance_id} is listed as terminated but reads as running")
         history = upstream.read("/instances/{instanceID}/history", instanceID=instance_id)["data"]
-        stages = [
-            upstream.read("/instances/{instanceID}/stages/{number}/history", instanceID=instance_id, number=str(n))[
-                "data"
-            ]
-            for n in range(len(history))
-        ]
+        stages = [_stage_history(upstream, instance_id, number) for number in range(len(history))]
         entries.append(state.instance_entry(view, history, stages))
     return entries
+
+
+def _stage_history(upstream: Upstream, instance_id: str, number: int) -> list[dict[str, Any]]:
+    path = "/instances/{instanceID}/stages/{number}/history"
+    return upstream.read(path, instanceID=instance_id, number=str(number))["data"]
 
 
 def write_document(document: dict[str, Any], output: Path | None, *, stream: TextIO | None = None) -> None:
