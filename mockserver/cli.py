@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="orchestration-mock",
         description="A stateful mock of the Formance orchestration v1 API, built from its OpenAPI spec.",
+        epilog="orchestration-mock record --help: record a live service into a fixture file",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
@@ -151,7 +152,92 @@ def settings_from(args: argparse.Namespace) -> Settings:
     )
 
 
+def build_record_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="orchestration-mock record",
+        description="Read a live orchestration service's workflows and triggers (and, with --instances, their "
+        "occurrences and its terminated instances with their histories) into a fixture file that "
+        "'orchestration-mock --fixtures FILE' serves with the same ids, bodies and timestamps. "
+        "Exit 2, writing nothing, when it cannot.",
+    )
+    parser.add_argument(
+        "--from",
+        dest="api_root",
+        required=True,
+        metavar="API_ROOT",
+        help="where the v1 API lives, e.g. https://STACK/api/orchestration (v2: API_ROOT/v2)",
+    )
+    parser.add_argument("--token", default=None, metavar="T", help="a bearer token to send as is")
+    parser.add_argument("--client-id", default=None, metavar="ID", help="OAuth2 client id (with --client-secret)")
+    parser.add_argument("--client-secret", default=None, metavar="S", help="OAuth2 client secret (with --client-id)")
+    parser.add_argument(
+        "--token-url",
+        default=None,
+        metavar="URL",
+        help="token endpoint for --client-id (default: API_ROOT's stack, /api/auth/oauth/token)",
+    )
+    parser.add_argument("--api", choices=("v1", "v2"), default="v1", help="API version to read (default: v1)")
+    parser.add_argument(
+        "--instances",
+        action="store_true",
+        help="also record terminated instances with their stage histories, and trigger occurrences",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, default=None, metavar="FILE", help="write the fixture to FILE (default: stdout)"
+    )
+    parser.add_argument(
+        "--page-size", type=int, default=100, metavar="N", help="v2 page size while following cursors (default: 100)"
+    )
+    parser.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds per request (default: 10)")
+    return parser
+
+
+def record_main(argv: list[str]) -> int:
+    """``orchestration-mock record``: flags -> RecordConfig -> record -> one atomic write."""
+    from mockserver.recorder import RecordConfig, RecordError, record, write_document
+
+    parser = build_record_parser()
+    args = parser.parse_args(argv)
+    try:
+        config = RecordConfig(
+            api_root=args.api_root,
+            api=args.api,
+            token=args.token,
+            client_id=args.client_id,
+            client_secret=args.client_secret,
+            token_url=args.token_url,
+            instances=args.instances,
+            output=args.output,
+            page_size=args.page_size,
+            timeout=args.timeout,
+        )
+    except ValueError as exc:
+        parser.error(str(exc))
+    if config.output is not None and not config.output.parent.is_dir():
+        # Said before any request: a recording that could never be written is not worth reading.
+        parser.error(f"-o {config.output}: no such directory {config.output.parent}")
+    try:
+        document = record(config)
+        write_document(document, config.output)
+    except (RecordError, OSError) as exc:
+        print(f"orchestration-mock record: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    for note in document["recorded"].get("leftOut", []):
+        print(f"orchestration-mock record: left out {note}", file=sys.stderr)
+    counts = ", ".join(f"{len(document.get(k, []))} {k}" for k in ("workflows", "triggers", "instances"))
+    where = config.output or "stdout"
+    print(f"orchestration-mock record: {counts} from {config.base} to {where}", file=sys.stderr)
+    return 0
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["record"]:
+        return record_main(argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     with _lean_connexion_import():

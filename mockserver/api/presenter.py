@@ -40,7 +40,7 @@ def workflow(item: Workflow) -> dict[str, Any]:
         "id": item.id,
         "config": item.config,
         "createdAt": created,
-        "updatedAt": created,
+        "updatedAt": created if item.updated_at is None else timestamp(item.updated_at),
         "deletedAt": timestamp(item.deleted_at) if item.deleted_at else None,
     }
 
@@ -65,7 +65,7 @@ def instance(item: Instance, *, with_status: bool = True) -> dict[str, Any]:
         "workflowID": item.workflow_id,
         "id": item.id,
         "createdAt": created,
-        "updatedAt": created,
+        "updatedAt": created if item.updated_at is None else timestamp(item.updated_at),
         "terminated": item.terminated,
     }
     if with_status and item.status:

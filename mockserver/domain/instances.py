@@ -31,6 +31,21 @@ class Instances:
             raise NotFound(f"workflow {workflow_id} not found")
         return self._runner.run(workflow, variables)
 
+    def restore(self, item: Instance) -> None:
+        """Store a recorded instance as it was (fixtures), with its ids, instants and histories.
+
+        Only terminated instances: the engine cannot resume a stage it did not run, so a
+        recorded running instance would be a frozen one. Its workflow must be stored (live or
+        deleted, as a run's would be); an id already stored is refused rather than shadowed.
+        """
+        if not item.terminated:
+            raise ValidationError(f"instance {item.id}: only terminated instances can be restored")
+        if item.workflow_id not in self._store.workflows:
+            raise NotFound(f"workflow {item.workflow_id} not found")
+        if item.id in self._store.instances:
+            raise ValidationError(f"instance {item.id} already exists")
+        self._store.add_instance(item)
+
     def get(self, instance_id: str, *, real_message: str = "Instance not found") -> Instance:
         item = self._store.instances.get(instance_id)
         if item is None:

@@ -18,6 +18,8 @@ class Workflow:
     config: dict[str, Any]
     created_at: datetime
     deleted_at: datetime | None = None
+    # None: the creation instant. Only a recorded workflow (fixtures) brings another one.
+    updated_at: datetime | None = None
     seq: int = 0  # creation order, set by the store: the key of keyset pages
 
     @property
@@ -76,12 +78,10 @@ class Instance:
     terminated: bool = False
     terminated_at: datetime | None = None
     error: str | None = None
+    # None: the creation instant, as the real service never moves updatedAt after the insert.
+    # Only a recorded instance (fixtures) brings another one.
+    updated_at: datetime | None = None
     seq: int = 0
-
-    @property
-    def updated_at(self) -> datetime:
-        # The real service never moves updatedAt after the insert.
-        return self.created_at
 
 
 @dataclass(slots=True)

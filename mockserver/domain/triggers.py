@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from mockserver.domain.model import Occurrence, Trigger, TriggerTest
@@ -34,8 +35,12 @@ class Triggers:
         self._real = real_quirks
         self._paging = Paging(real_quirks=real_quirks)
 
-    def create(self, body: dict[str, Any], *, trigger_id: str | None = None) -> Trigger:
-        """Checks run in the real order: event, workflowID, filter, vars, then the workflow exists."""
+    def create(
+        self, body: dict[str, Any], *, trigger_id: str | None = None, created_at: datetime | None = None
+    ) -> Trigger:
+        """Checks run in the real order: event, workflowID, filter, vars, then the workflow exists.
+
+        ``created_at`` puts back a recorded trigger's instant (fixtures); by default it is now."""
         event = body.get("event") or ""
         workflow_id = body.get("workflowID") or ""
         if not event:
@@ -55,13 +60,22 @@ class Triggers:
             id=trigger_id or self._ids.uuid(),
             event=event,
             workflow_id=workflow_id,
-            created_at=self._clock.now(),
+            created_at=created_at or self._clock.now(),
             name=body.get("name") or "",
             filter=filter_,
             vars=dict(variables) or None,
         )
         self._store.add_trigger(item)
         return item
+
+    def restore_occurrences(self, trigger_id: str, items: list[Occurrence]) -> None:
+        """Store a recorded trigger's occurrences as they were (fixtures), after any it has.
+
+        An occurrence names its instance by id only: it shows that instance when the instance
+        is stored (recorded too), as an occurrence of a real run does."""
+        self.get(trigger_id)
+        for item in items:
+            self._store.add_occurrence(item)
 
     def get(self, trigger_id: str) -> Trigger:
         item = self._store.live_triggers.get(trigger_id)

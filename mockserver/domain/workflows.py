@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from mockserver.domain.model import Workflow
@@ -23,11 +24,26 @@ class Workflows:
         self._real = real_quirks
         self._paging = Paging(real_quirks=real_quirks)
 
-    def create(self, body: dict[str, Any], *, workflow_id: str | None = None) -> Workflow:
-        """Store a definition as submitted (``name`` defaults to ``""``) once the engine accepts it."""
+    def create(
+        self,
+        body: dict[str, Any],
+        *,
+        workflow_id: str | None = None,
+        created_at: datetime | None = None,
+        updated_at: datetime | None = None,
+    ) -> Workflow:
+        """Store a definition as submitted (``name`` defaults to ``""``) once the engine accepts it.
+
+        ``created_at`` / ``updated_at`` put back a recorded workflow's instants (fixtures); by
+        default it is created now."""
         config = {"name": body.get("name") or "", "stages": body.get("stages")}
         self._runner.validate_definition(config)
-        item = Workflow(id=workflow_id or self._ids.uuid(), config=config, created_at=self._clock.now())
+        item = Workflow(
+            id=workflow_id or self._ids.uuid(),
+            config=config,
+            created_at=created_at or self._clock.now(),
+            updated_at=updated_at,
+        )
         self._store.add_workflow(item)
         return item
 

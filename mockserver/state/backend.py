@@ -18,6 +18,7 @@ from mockserver.engine import Engine
 from mockserver.state import gcpolicy
 from mockserver.state.faults import FaultRules
 from mockserver.state.journal import RequestJournal
+from mockserver.state.restore import Restore
 
 
 class Backend:
@@ -36,6 +37,7 @@ class Backend:
         self.triggers = Triggers(
             store=self.store, clock=self.clock, ids=self.ids, evaluator=self.engine.triggers, real_quirks=quirks
         )
+        self.restore = Restore(workflows=self.workflows, triggers=self.triggers, instances=self.instances)
         self.journal = RequestJournal(settings.journal_size)
         self.faults = FaultRules(settings.seed)
 

@@ -6,19 +6,94 @@ See ``fixtures/README.md`` for the format.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jsonschema
 
+from mockserver.core.limits import check_depth
 from mockserver.core.yamlsafe import load_yaml
 from mockserver.errors import MockError, ValidationError
+from mockserver.state.restore import instant
 
 if TYPE_CHECKING:
     from mockserver.state.backend import Backend
 
 _STRING_MAP = {"type": "object", "additionalProperties": {"type": "string"}}
+# What ``orchestration-mock record`` writes: instants as the API shows them (RFC 3339, zone
+# required), checked by ``_FORMATS`` so a bad one is refused before anything is stored.
+_INSTANT = {"type": "string", "format": "date-time"}
+_TEXT = {"type": "string"}
+_OBJECT = {"type": "object"}
+
+
+def _strict(required: list[str], **properties: Any) -> dict[str, Any]:
+    return {"type": "object", "required": required, "additionalProperties": False, "properties": properties}
+
+
+# A recorded instance, as the API read it: its own fields, ``status`` as getInstance shows it,
+# ``history`` as getInstanceHistory does and ``stageHistories[n]`` as getInstanceStageHistory
+# does for stage n.
+_RECORDED_INSTANCE = _strict(
+    ["id", "workflow", "createdAt", "terminated"],
+    id={"type": "string", "minLength": 1},
+    workflow={"type": "string", "minLength": 1},
+    createdAt=_INSTANT,
+    updatedAt=_INSTANT,
+    terminated={"const": True},
+    terminatedAt=_INSTANT,
+    error=_TEXT,
+    status={
+        "type": "array",
+        "items": _strict(
+            ["stage", "instanceID", "startedAt"],
+            stage={"type": "integer", "minimum": 0},
+            instanceID=_TEXT,
+            startedAt=_INSTANT,
+            terminatedAt=_INSTANT,
+            error=_TEXT,
+        ),
+    },
+    history={
+        "type": "array",
+        "items": _strict(
+            ["name", "input", "terminated", "startedAt"],
+            name=_TEXT,
+            input=_OBJECT,
+            terminated={"type": "boolean"},
+            startedAt=_INSTANT,
+            terminatedAt=_INSTANT,
+            error=_TEXT,
+        ),
+    },
+    stageHistories={
+        "type": "array",
+        "items": {
+            "type": "array",
+            "items": _strict(
+                ["name", "input", "terminated", "startedAt", "attempt"],
+                name=_TEXT,
+                input=_OBJECT,
+                output=_OBJECT,
+                terminated={"type": "boolean"},
+                startedAt=_INSTANT,
+                terminatedAt=_INSTANT,
+                attempt={"type": "integer", "minimum": 1},
+                error=_TEXT,
+                lastFailure=_TEXT,
+                nextExecution=_INSTANT,
+            ),
+        },
+    },
+)
+_RUN_INSTANCE = _strict(
+    ["workflow"],
+    workflow={"type": "string", "minLength": 1},
+    variables=_STRING_MAP,
+    events={"type": "array", "items": {"type": "string"}},
+)
 
 FIXTURE_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -27,57 +102,85 @@ FIXTURE_SCHEMA: dict[str, Any] = {
         "workflows": {
             "type": "array",
             "items": {
-                "type": "object",
-                "required": ["stages"],
-                "additionalProperties": False,
-                "properties": {
-                    "id": {"type": "string", "minLength": 1},
-                    "name": {"type": "string"},
-                    "stages": {"type": "array", "items": {"type": "object"}},
-                },
+                **_strict(
+                    ["stages"],
+                    id={"type": "string", "minLength": 1},
+                    name=_TEXT,
+                    stages={"type": "array", "items": _OBJECT},
+                    createdAt=_INSTANT,
+                    updatedAt=_INSTANT,
+                ),
+                # A recorded workflow is one with ``createdAt``: an ``updatedAt`` alone would be ignored.
+                "dependentRequired": {"updatedAt": ["createdAt"]},
             },
         },
         "triggers": {
             "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["event", "workflow"],
-                "additionalProperties": False,
-                "properties": {
-                    "id": {"type": "string", "minLength": 1},
-                    "name": {"type": "string"},
-                    "event": {"type": "string", "minLength": 1},
-                    "workflow": {"type": "string", "minLength": 1},
-                    "filter": {"type": "string"},
-                    "vars": _STRING_MAP,
+            "items": _strict(
+                ["event", "workflow"],
+                id={"type": "string", "minLength": 1},
+                name=_TEXT,
+                event={"type": "string", "minLength": 1},
+                workflow={"type": "string", "minLength": 1},
+                filter=_TEXT,
+                vars=_STRING_MAP,
+                createdAt=_INSTANT,
+                # As listTriggersOccurrences shows them, in its order; ``triggerID`` is this trigger.
+                occurrences={
+                    "type": "array",
+                    "items": _strict(
+                        ["id", "date", "event"],
+                        id={"type": "string", "minLength": 1},
+                        date=_INSTANT,
+                        event={},
+                        workflowInstanceID=_TEXT,
+                        error=_TEXT,
+                    ),
                 },
-            },
+            ),
         },
+        # An entry with an ``id`` is a recorded instance, put back as it was; without one it
+        # is a run started at load time.
         "instances": {
             "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["workflow"],
-                "additionalProperties": False,
-                "properties": {
-                    "workflow": {"type": "string", "minLength": 1},
-                    "variables": _STRING_MAP,
-                    "events": {"type": "array", "items": {"type": "string"}},
-                },
-            },
+            "items": {"if": {"type": "object", "required": ["id"]}, "then": _RECORDED_INSTANCE, "else": _RUN_INSTANCE},
         },
-        "ledgers": {"type": "object"},
-        "wallets": {"type": "array", "items": {"type": "object"}},
-        "payments": {"type": "array", "items": {"type": "object"}},
-        "links": {"type": "object", "additionalProperties": {"type": "object"}},
+        "ledgers": _OBJECT,
+        "wallets": {"type": "array", "items": _OBJECT},
+        "payments": {"type": "array", "items": _OBJECT},
+        "links": {"type": "object", "additionalProperties": _OBJECT},
+        # Where a recording came from (``orchestration-mock record``): kept for people, unused.
+        "recorded": _OBJECT,
     },
 }
 
-_VALIDATOR = jsonschema.Draft202012Validator(FIXTURE_SCHEMA)
+_FORMATS = jsonschema.FormatChecker(formats=())
+
+
+@_FORMATS.checks("date-time", raises=ValueError)
+def _is_instant(value: object) -> bool:
+    if isinstance(value, str):
+        instant(value)
+    return True
+
+
+_VALIDATOR = jsonschema.Draft202012Validator(FIXTURE_SCHEMA, format_checker=_FORMATS)
 
 
 def parse_fixture(text: str | bytes) -> dict[str, Any]:
-    """Parse YAML (a superset of JSON) into a fixture document, or raise ValidationError."""
+    """Parse YAML (a superset of JSON) into a fixture document, or raise ValidationError.
+
+    A JSON object is read as JSON first: YAML 1.1 reads some JSON numbers (``1e+100``) as
+    strings, and a recording must give back the very values it was made of.
+    """
+    if text.lstrip()[:1] in (b"{", "{"):
+        try:
+            doc = json.loads(text)
+        except (ValueError, RecursionError):
+            pass  # not JSON after all: the YAML parser says why, or reads it
+        else:
+            check_depth(doc, what="fixture")
+            return doc
     doc = load_yaml(text, what="fixture")
     return doc if doc is not None else {}
 
@@ -91,7 +194,11 @@ def check_fixture(doc: Any) -> None:
 
 
 def load_fixture(backend: Backend, doc: Any) -> dict[str, int]:
-    """Validate then apply one document. Workflows are referred to by id or by name."""
+    """Validate then apply one document. Workflows are referred to by id or by name.
+
+    Workflows and triggers with ``createdAt`` and instances with an ``id`` are recorded ones
+    (``orchestration-mock record``), put back with their own instants by ``backend.restore``.
+    """
     check_fixture(doc)
     for spec in doc.get("workflows", []):
         backend.engine.validate_definition({"name": spec.get("name", ""), "stages": spec["stages"]})
@@ -102,20 +209,33 @@ def load_fixture(backend: Backend, doc: Any) -> dict[str, int]:
     for ref in [t["workflow"] for t in doc.get("triggers", [])] + [i["workflow"] for i in doc.get("instances", [])]:
         if ref not in known:
             raise ValidationError(f"invalid fixture: unknown workflow {ref!r}")
+    _check_recorded_instances(backend, doc.get("instances", []))
 
     try:
         backend.engine.bank.load({key: doc[key] for key in ("ledgers", "wallets", "payments") if key in doc})
         for uri, data in doc.get("links", {}).items():
             backend.engine.triggers.register_link_document(uri, data)
         for spec in doc.get("workflows", []):
-            created = backend.workflows.create(spec, workflow_id=spec.get("id"))
+            if "createdAt" in spec:
+                created = backend.restore.workflow(spec)
+            else:
+                created = backend.workflows.create(spec, workflow_id=spec.get("id"))
             if created.config["name"]:
                 names[created.config["name"]] = created.id
         for spec in doc.get("triggers", []):
             body = {**spec, "workflowID": names.get(spec["workflow"], spec["workflow"])}
-            backend.triggers.create(body, trigger_id=spec.get("id"))
+            body.pop("occurrences", None)
+            if "createdAt" in spec:
+                trigger = backend.restore.trigger(body)
+            else:
+                trigger = backend.triggers.create(body, trigger_id=spec.get("id"))
+            if spec.get("occurrences"):
+                backend.restore.occurrences(trigger.id, spec["occurrences"])
         for spec in doc.get("instances", []):
             workflow_id = names.get(spec["workflow"], spec["workflow"])
+            if "id" in spec:
+                backend.restore.instance({**spec, "workflow": workflow_id})
+                continue
             instance = backend.instances.run(workflow_id, spec.get("variables", {}))
             backend.engine.pump()
             for name in spec.get("events", []):
@@ -128,6 +248,22 @@ def load_fixture(backend: Backend, doc: Any) -> dict[str, int]:
         "triggers": len(doc.get("triggers", [])),
         "instances": len(doc.get("instances", [])),
     }
+
+
+def _check_recorded_instances(backend: Backend, entries: list[dict[str, Any]]) -> None:
+    """What the schema cannot say: a recorded id is new, and a stage history belongs to a
+    stage the history shows (``stageHistories[n]`` for ``history[n]``)."""
+    seen = set(backend.store.instances)
+    for number, entry in enumerate(entries):
+        if "id" not in entry:
+            continue
+        if entry["id"] in seen:
+            raise ValidationError(f"invalid fixture at instances/{number}/id: instance {entry['id']!r} exists already")
+        seen.add(entry["id"])
+        if len(entry.get("stageHistories", [])) > len(entry.get("history", [])):
+            raise ValidationError(
+                f"invalid fixture at instances/{number}/stageHistories: more stages than history entries"
+            )
 
 
 def load_fixture_files(backend: Backend, paths: Iterable[Path]) -> None:

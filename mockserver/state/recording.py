@@ -163,6 +163,10 @@ COMMANDS = (
     CommandSpec("engine.bank.fund"),
     CommandSpec("engine.bank.load"),
     CommandSpec("engine.triggers.register_link_document"),
+    CommandSpec("restore.workflow"),
+    CommandSpec("restore.trigger"),
+    CommandSpec("restore.occurrences"),
+    CommandSpec("restore.instance"),
 )
 
 
