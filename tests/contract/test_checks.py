@@ -93,7 +93,7 @@ def test_content_type_conformance_flags_text_plain() -> None:
 
 def test_every_check_has_a_description_and_a_known_kind() -> None:
     for check in load_all().values():
-        assert check.description and check.kind in ("response", "scenario", "model", "auth", "stateful")
+        assert check.description and check.kind in ("request", "response", "scenario", "model", "auth", "stateful")
 
 
 def test_status_checks_name_what_was_expected() -> None:
