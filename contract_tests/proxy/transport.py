@@ -70,7 +70,10 @@ class Upstream:
         self._prefix = parts.path.rstrip("/")
         # No default headers: httpx would otherwise add User-Agent, Accept and Accept-Encoding the client
         # never sent, and the upstream must see the request unchanged.
-        self.client = httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False)
+        # Keep-alive for as many connections as clients keep open: httpx's default of 20 would close and
+        # reopen an upstream connection per request past 20 concurrent clients.
+        limits = httpx.Limits(max_connections=None, max_keepalive_connections=256)
+        self.client = httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False, limits=limits)
 
     def url(self, raw_path: str, query: bytes) -> str:
         """The upstream URL of a request, as curl reproductions write it."""

@@ -279,9 +279,41 @@ def faulty(proxy: RunningProxy) -> Iterator[Validating]:
         yield running
 
 
+def drive_everything(proxy: Validating) -> None:
+    """A client's day: create, read, run, finish, signal again, trigger, list, delete, read again."""
+    headers = {"Authorization": f"Bearer {token_for(proxy.url)}"}
+    with httpx.Client(base_url=proxy.api, headers=headers, timeout=10) as client:
+        flow = client.post("/workflows", json={"name": "f", "stages": [WAIT]}).json()["data"]["id"]
+        client.get(f"/workflows/{flow}")
+        instance = client.post(f"/workflows/{flow}/instances", json={}).json()["data"]["id"]
+        client.post(f"/instances/{instance}/events", json={"name": "go"})
+        client.get(f"/instances/{instance}")
+        client.post(f"/instances/{instance}/events", json={"name": "go"})
+        trigger = client.post("/triggers", json={"event": "E", "workflowID": flow}).json()["data"]["id"]
+        client.post("/triggers", json={"event": "E", "workflowID": flow})
+        publish(proxy, "E", {"id": "e-1"})
+        started = client.get(f"/triggers/{trigger}/occurrences").json()["data"][0]["workflowInstanceID"]
+        client.post(f"/instances/{started}/events", json={"name": "go"})
+        client.get(f"/instances/{started}")
+        client.get(f"/triggers/{trigger}/occurrences")
+        client.get("/triggers")
+        client.delete(f"/triggers/{trigger}")
+        client.get(f"/triggers/{trigger}")
+        client.delete(f"/workflows/{flow}")
+        client.get("/workflows")
+
+
 @pytest.mark.parametrize(
     ("fault", "check"),
-    [("duplicate_ids", "unique_ids"), ("config_changed_on_read", "read_matches_created")],
+    [
+        ("duplicate_ids", "unique_ids"),
+        ("config_changed_on_read", "read_matches_created"),
+        ("deleted_trigger_readable", "deleted_resource_not_found"),
+        ("deleted_workflow_listed", "list_excludes_deleted"),
+        ("event_to_terminated_accepted", "event_to_finished_rejected"),
+        ("embedded_instance_stale", "instance_stays_terminated"),
+        ("wrong_content_type", "content_type_conformance"),
+    ],
 )
 def test_a_faulty_server_is_caught(
     fault: str, check: str, faulty: Validating, proxy: RunningProxy, mock_server: RunningMock
@@ -289,15 +321,16 @@ def test_a_faulty_server_is_caught(
     reset_all(mock_server, faulty)
     proxy.use(_fault(fault))
     try:
-        headers = {"Authorization": f"Bearer {token_for(faulty.url)}"}
-        with httpx.Client(base_url=faulty.api, headers=headers, timeout=10) as client:
-            flow = client.post("/workflows", json={"name": "f", "stages": [WAIT]}).json()["data"]["id"]
-            client.get(f"/workflows/{flow}")
-            client.post("/triggers", json={"event": "E", "workflowID": flow})
-            client.get("/triggers")
+        drive_everything(faulty)
     finally:
         proxy.use(None)
     assert check in {f["check"] for f in faulty.violations()}
+
+
+def test_the_fault_free_day_finds_nothing(faulty: Validating, proxy: RunningProxy, mock_server: RunningMock) -> None:
+    reset_all(mock_server, faulty)
+    drive_everything(faulty)
+    assert faulty.violations() == []
 
 
 def hostile_requests(workflow: str) -> Iterator[tuple[str, str, bytes, str | None]]:
@@ -346,7 +379,11 @@ def test_upstream_down_answers_502_in_the_error_shape_and_the_proxy_keeps_runnin
 
 def test_help_documents_every_option() -> None:
     shown = subprocess.run(
-        [sys.executable, "-m", "contract_tests", "proxy", "--help"], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-m", "contract_tests", "proxy", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     for option in ("--upstream", "--host", "--port", "--api", "--report", "--junit-xml", "--allow-deviations"):
         assert option in shown
