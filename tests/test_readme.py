@@ -48,6 +48,7 @@ NOT_RUN = {
     "make run": "`make run` serves until interrupted and `make test` is the whole suite, this file included",
     "orchestration-contract --base-url https://staging": "needs an external staging server and credentials",
     "st --config-file docs/schemathesis.toml run": "tests/contract/test_plain_schemathesis.py runs it, bounded",
+    "orchestration-contract proxy --upstream": "serves until signalled (test_validating_proxy.py drives it)",
 }
 
 # Blocks run by the tests below, identified the same way.
