@@ -31,7 +31,7 @@ from contract_tests.proxy.checks import Judgement
 from contract_tests.proxy.exchanges import Observed, Router, to_exchange
 from contract_tests.proxy.reports import Findings
 from contract_tests.proxy.settings import ProxySettings
-from contract_tests.proxy.transport import Upstream, UpstreamDown
+from contract_tests.proxy.transport import Unforwardable, Upstream, UpstreamDown
 
 __all__ = ["ProxyApp", "serve"]
 
@@ -53,14 +53,19 @@ def _error(status: int, code: str, message: str) -> tuple[int, list[tuple[bytes,
     return status, [(b"content-type", b"application/json")], body
 
 
+def _may_have_body(method: str, status: int) -> bool:
+    """RFC 9110 §8.6: no Content-Length on 1xx, 204 and 304, and a HEAD answer's is the GET's."""
+    return method != "HEAD" and status >= 200 and status not in (204, 304)
+
+
 class ProxyApp:
     def __init__(self, settings: ProxySettings, *, stream: TextIO | None = None) -> None:
         self.settings = settings
         self.stream = stream
+        self.findings = Findings(settings.deviations, stream=stream)  # first: a bad allow-list fails at once
         specs = [load_spec(settings.api_root, version=v.name) for v in versions_for(settings.api)]
         self.router = Router(specs)
         self.upstream = Upstream(settings.upstream, timeout=settings.upstream_timeout)
-        self.findings = Findings(settings.deviations, stream=stream)
         self.judgement = Judgement(self.findings.results, on_failure=self.findings.announce)
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
@@ -118,11 +123,11 @@ class ProxyApp:
         except UpstreamDown as exc:
             print(f"orchestration-contract proxy: upstream unreachable: {exc}", file=self.stream or sys.stderr)
             return _error(502, "INTERNAL", f"the upstream {self.settings.upstream} did not answer: {exc}")
-        except (ValueError, UnicodeError) as exc:  # a request line httpx cannot send on (never our 5xx)
+        except (Unforwardable, ValueError, UnicodeError) as exc:  # the client's bytes, not our 5xx
             return _error(400, "VALIDATION", f"the proxy cannot forward this request: {exc}")
         found = self._judge(request, reply, time.perf_counter() - began)
         headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers]
-        if reply.header("content-length") is None:
+        if reply.header("content-length") is None and _may_have_body(request.method, reply.status):
             headers.append((b"content-length", str(len(reply.raw)).encode()))
         headers.append((HEADER, str(found).encode()))
         return reply.status, headers, reply.raw

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-__all__ = ["HOP_BY_HOP", "Upstream", "UpstreamDown", "UpstreamReply"]
+__all__ = ["HOP_BY_HOP", "Unforwardable", "Upstream", "UpstreamDown", "UpstreamReply"]
 
 # RFC 9110 §7.6.1: connection-specific headers are never forwarded; each hop frames its own message.
 HOP_BY_HOP = frozenset(
@@ -32,7 +32,11 @@ POOLS = 8
 
 
 class UpstreamDown(Exception):
-    """The upstream could not be reached or did not answer in time."""
+    """The upstream could not be reached, did not answer in time, or answered something that is not HTTP."""
+
+
+class Unforwardable(Exception):
+    """The client's request cannot be written on to the upstream as it is (the client's problem: a 400)."""
 
 
 @dataclass(frozen=True)
@@ -109,8 +113,12 @@ class Upstream:
                 raw = b"".join([chunk async for chunk in response.aiter_raw()])
             finally:
                 await response.aclose()
+        except httpx.LocalProtocolError as exc:  # raised before anything reached the upstream
+            raise Unforwardable(str(exc) or type(exc).__name__) from exc
         except httpx.HTTPError as exc:
             raise UpstreamDown(f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
+        if not 100 <= response.status_code <= 599:
+            raise UpstreamDown(f"the upstream answered status {response.status_code}, which HTTP does not define")
         pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
         gone = _dropped(pairs)
         return UpstreamReply(response.status_code, [(k, v) for k, v in pairs if k.lower() not in gone], raw)

@@ -22,11 +22,12 @@ import pytest
 from formance_sdk_python import SDK
 from formance_sdk_python.models import shared
 
+from contract_tests.proxy.cli import main as proxy_main
 from tests.contract.faults import FAULTS
 from tests.contract.proxy import RunningProxy
 from tests.robustness.corpus import CORPUS
-from tests.robustness.hostile import HOSTILE_SEGMENTS
-from tests.robustness.rawhttp import RawClient
+from tests.robustness.hostile import CONTENT_TYPES, EXTRA_HEADERS, HOSTILE_SEGMENTS
+from tests.robustness.rawhttp import RawClient, chunked, encode_request
 from tests.support import PREFIX, ROOT, RunningMock, free_port, token_for
 
 SEND = {
@@ -262,13 +263,6 @@ def test_the_real_service_allow_list_accepts_its_deviations_and_the_exit_code_is
     assert proxy.read_report()["violations"] == []
 
 
-def test_sigterm_with_nothing_seen_exits_0_and_writes_both_reports(mock_server: RunningMock) -> None:
-    with validating(mock_server.url) as proxy:
-        assert proxy.stop() == 0
-    assert proxy.read_report()["exit_code"] == 0
-    assert proxy.junit.read_text().startswith("<?xml")
-
-
 def _fault(name: str) -> Any:
     return next(f for f in FAULTS if f.name == name)
 
@@ -348,6 +342,30 @@ def hostile_requests(workflow: str) -> Iterator[tuple[str, str, bytes, str | Non
     yield "GET", f"{PREFIX}/v2/workflows?cursor=%%%&pageSize=1e400", b"", None
 
 
+def hostile_framing(host: str, token: str) -> Iterator[bytes]:
+    """Whole requests as bytes: odd content types, odd headers, chunked bodies, no token, doubled headers."""
+    auth = ("Authorization", f"Bearer {token}")
+    body = b'{"stages": []}'
+    for content_type in CONTENT_TYPES:
+        headers = [auth, *([("Content-Type", content_type)] if content_type is not None else [])]
+        yield encode_request("POST", f"{PREFIX}/workflows", host=host, headers=headers, body=body)
+    for header in EXTRA_HEADERS:
+        yield encode_request("GET", f"{PREFIX}/workflows", host=host, headers=[auth, header])
+    framing = [auth, ("Content-Type", "application/json"), ("Transfer-Encoding", "chunked")]
+    yield encode_request(
+        "POST",
+        f"{PREFIX}/workflows",
+        host=host,
+        headers=framing,
+        body=chunked([body[:5], body[5:]]),
+        content_length=False,
+    )
+    doubled = [auth, ("Content-Type", "application/json"), ("Content-Type", "text/plain")]
+    yield encode_request("POST", f"{PREFIX}/workflows", host=host, headers=doubled, body=body)
+    yield encode_request("GET", f"{PREFIX}/workflows", host=host)  # no token: the client's bug, not a 5xx
+    yield encode_request("DELETE", f"{PREFIX}/v2/triggers/{MISSING}", host=host, headers=[auth, auth])
+
+
 def test_hostile_input_never_gets_a_5xx_of_the_proxys_own(mock_server: RunningMock) -> None:
     httpx.post(mock_server.url + "/_mock/reset", timeout=10).raise_for_status()
     token = token_for(mock_server.url)
@@ -363,8 +381,12 @@ def test_hostile_input_never_gets_a_5xx_of_the_proxys_own(mock_server: RunningMo
                 reply = raw.request(method, target, headers=headers, body=body or None)
                 assert reply.status < 500, (method, target[:80], reply.status, reply.body[:200])
                 assert reply.header("x-contract-violations").isdigit()
-        proxy.stop()
-        assert proxy.read_report()["errors"] == []
+            for request in hostile_framing(f"{host}:{port}", token):
+                reply = raw.send(request)
+                assert reply.status < 500, (request[:120], reply.status, reply.body[:200])
+        assert proxy.violations()  # the invalid requests were reported as the client's bugs
+        assert proxy.stop() == 1
+        assert proxy.read_report()["errors"] == []  # and no check, model or forward crashed on any of it
 
 
 def test_upstream_down_answers_502_in_the_error_shape_and_the_proxy_keeps_running() -> None:
@@ -374,7 +396,16 @@ def test_upstream_down_answers_502_in_the_error_shape_and_the_proxy_keeps_runnin
             assert reply.status_code == 502
             assert reply.json()["errorCode"] == "INTERNAL" and reply.json()["errorMessage"]
         assert proxy.violations() == []
-        assert proxy.stop() == 0
+        assert proxy.stop() == 0  # SIGTERM with nothing found: exit 0, both reports written
+    assert proxy.read_report()["exit_code"] == 0
+    assert proxy.junit.read_text().startswith("<?xml")
+
+
+def test_bad_arguments_and_a_taken_port_exit_2(mock_server: RunningMock) -> None:
+    taken = mock_server.url.rsplit(":", 1)[1]
+    assert proxy_main(["--upstream", "ftp://nowhere"]) == 2
+    assert proxy_main(["--upstream", mock_server.url, "--allow-deviations", "no-such-list.yaml"]) == 2
+    assert proxy_main(["--upstream", mock_server.url, "--port", taken]) == 2
 
 
 def test_help_documents_every_option() -> None:
