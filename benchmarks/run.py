@@ -1,6 +1,7 @@
 """Side-by-side benchmark of the mock and Stoplight Prism, plus scale, profile and contract-suite figures.
 
     .venv/bin/python benchmarks/run.py [--quick] [--duration S] [--skip-scale] [--skip-profile] [--skip-contract]
+                                       [--skip-proxy]
 
 Writes benchmarks/results/latest.json and benchmarks/RESULTS.md. See benchmarks/README.md.
 """
@@ -65,6 +66,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--skip-profile", action="store_true")
     parser.add_argument("--skip-contract", action="store_true")
+    parser.add_argument("--skip-proxy", action="store_true", help="skip the validating proxy's added latency")
     args = parser.parse_args(argv)
     if args.duration is None:
         args.duration = 3.0 if args.quick else 10.0
@@ -302,6 +304,13 @@ def main(argv: list[str] | None = None) -> int:
             import contract_speed
 
             results["contract"] = contract_speed.run_contract_speed()
+            save(results)
+        if not args.skip_proxy:
+            import proxy_latency
+
+            log("validating proxy: added latency at 32 concurrent clients ...")
+            results["proxy"] = proxy_latency.run_proxy_latency(requests=1000 if args.quick else 4000)
+            log(f"  {proxy_latency.summary(results['proxy'])}")
             save(results)
         results["meta"]["total_s"] = round(time.perf_counter() - wall, 1)
         results["targets"] = report.targets(results)

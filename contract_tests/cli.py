@@ -1,5 +1,7 @@
 """`orchestration-contract`: flags -> `Config` -> `runner.run` -> summary, files, exit code.
 
+`orchestration-contract proxy ...` is the validating proxy instead (`proxy/cli.py`).
+
 Exit codes: 0 the implementation conforms (accepted deviations aside), 1 violations, 2 could not run
 (unreachable server, refused credentials, bad arguments, or an incomplete run).
 """
@@ -27,6 +29,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="orchestration-contract",
         description="Check an implementation of the Formance orchestration API (v1, v2) against the project's specs.",
+        epilog="orchestration-contract proxy --help: the validating proxy, which checks a backend's live traffic.",
     )
     p.add_argument("--base-url", help="API root, e.g. http://127.0.0.1:55001/api/orchestration")
     p.add_argument(
@@ -93,7 +96,12 @@ def _list_checks() -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["proxy"]:
+        from contract_tests.proxy.cli import main as proxy_main  # loaded only for the subcommand
+
+        return proxy_main(arguments[1:])
+    args = parser().parse_args(arguments)
     if args.list_checks:
         return _list_checks()
     if args.matrix:

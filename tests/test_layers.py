@@ -34,6 +34,7 @@ CONTRACT_LAYERS: dict[str, set[str]] = {
     "checks": {"transport", "oracle", "core"},
     "phases": {"checks", "generation", "oracle", "transport", "core"},
     "reports": {"checks", "core"},
+    "proxy": {"reports", "checks", "oracle", "transport", "core"},
 }
 
 

@@ -49,6 +49,7 @@ NOT_RUN = {
     "orchestration-contract --base-url https://staging": "needs an external staging server and credentials",
     "st --config-file docs/schemathesis.toml run": "tests/contract/test_plain_schemathesis.py runs it, bounded",
     "orchestration-mock record --from https://STACK": "needs a live stack; tests/test_record.py records a mock",
+    "orchestration-contract proxy --upstream": "serves until signalled (test_validating_proxy.py drives it)",
 }
 
 # Blocks run by the tests below, identified the same way.

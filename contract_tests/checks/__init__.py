@@ -1,19 +1,20 @@
 """The named checks and their one registry. Imports transport, oracle, core.
 
-Modules: inputs (inputs reach outputs, look-alikes stay put), response, shapes, model, pagination,
-links, related (views of one resource that must agree).
+Modules: request (what a client sent), inputs (inputs reach outputs, look-alikes stay put), response, shapes,
+model, pagination, links, related (views of one resource that must agree).
 
 Importing the package registers every check: `load_all()` is the complete registry.
 """
 
 from __future__ import annotations
 
-from contract_tests.checks import inputs, links, model, pagination, related, response, shapes
+from contract_tests.checks import inputs, links, model, pagination, related, request, response, shapes
 from contract_tests.checks.registry import REGISTRY, Check
 
 __all__ = ["REGISTRY", "Check", "load_all"]
 
-_MODULES = (inputs, links, model, pagination, related, response, shapes)  # imported for the checks they register
+# Imported for the checks they register.
+_MODULES = (inputs, links, model, pagination, related, request, response, shapes)
 
 
 def load_all() -> dict[str, Check]:

@@ -245,3 +245,11 @@ def trigger_test_agrees_with_firing(
             expected=f"{var} = {value!r}",
             actual=f"the run's first stage received {first_input!r}",
         )
+
+
+@check(kind="model", invariants=(11, 12))
+def instance_stays_terminated(ex: Exchange, *, instance: dict[str, Any], before: dict[str, Any]) -> None:
+    """An instance once seen terminated stays terminated, with the same terminatedAt and error."""
+    if before.get("terminated") is not True:
+        return
+    raise_if_differ("terminated instance changed:", before, instance, ("terminated", "terminatedAt", "error"))

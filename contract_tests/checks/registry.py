@@ -1,7 +1,8 @@
 """The one registry of named checks.
 
-Three kinds, one shape (a small function that raises `Violation`):
+Several kinds, one shape (a small function that raises `Violation`):
 
+* ``request`` checks take an `Exchange` and judge what a client sent (the validating proxy applies them);
 * ``response`` checks take an `Exchange` and run on every answer the suite receives;
 * ``scenario`` and ``model`` checks take keyword data (what the suite's own model expects and what the server
   said) and are applied by the invariants phase and the model state machine.
@@ -17,7 +18,7 @@ from typing import Any, Literal
 
 __all__ = ["REGISTRY", "Check", "check"]
 
-Kind = Literal["response", "scenario", "model", "auth", "stateful"]
+Kind = Literal["request", "response", "scenario", "model", "auth", "stateful"]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import pytest
 
 from contract_tests.checks import load_all
 from contract_tests.core.errors import Violation
+from contract_tests.transport.client import Exchange
 from tests.contract.fabricate import UUID, exchange, instance, stage, workflow
 
 DONE = "2024-05-02T10:00:02Z"
@@ -93,7 +94,7 @@ def test_content_type_conformance_flags_text_plain() -> None:
 
 def test_every_check_has_a_description_and_a_known_kind() -> None:
     for check in load_all().values():
-        assert check.description and check.kind in ("response", "scenario", "model", "auth", "stateful")
+        assert check.description and check.kind in ("request", "response", "scenario", "model", "auth", "stateful")
 
 
 def test_status_checks_name_what_was_expected() -> None:
@@ -101,3 +102,55 @@ def test_status_checks_name_what_was_expected() -> None:
     with pytest.raises(Violation) as caught:
         load_all()["unknown_resource_not_found"].fn(ex, expected=404, why="read an unknown workflow")
     assert "404" in caught.value.expected and "500" in caught.value.actual
+
+
+def _sent(ex: Exchange, body: bytes, content_type: str = "application/json") -> Exchange:
+    """The fabricated exchange as if its request had carried this body."""
+    ex.response.request.body = body
+    ex.response.request.headers["content-type"] = content_type
+    return ex
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "problem"),
+    [
+        (b'{"stages": []}', "application/json", None),
+        (b'{"stages": []}', "application/json; charset=utf-8", None),
+        (b'{"stages": 5}', "application/json", "body:"),
+        (b"{", "application/json", "not JSON"),
+        (b'{"stages": [NaN]}', "application/json", "not JSON"),
+        (b'{"stages": []}', "text/plain", "content type"),
+        (b"", "application/json", "required"),
+    ],
+)
+def test_request_conforms_judges_the_body(body: bytes, content_type: str, problem: str | None) -> None:
+    ex = _sent(exchange("createWorkflow", 201, {"data": workflow()}), body, content_type)
+    if problem is None:
+        load_all()["request_conforms"].fn(ex)
+        return
+    with pytest.raises(Violation) as caught:
+        load_all()["request_conforms"].fn(ex)
+    assert problem in caught.value.title
+
+
+def test_request_conforms_judges_query_parameters_and_the_token() -> None:
+    ex = exchange("listInstances", 200, {"data": []})
+    ex.case.query = {"running": "true", "workflowID": UUID}
+    load_all()["request_conforms"].fn(ex)
+    ex.case.query = {"running": "maybe"}
+    with pytest.raises(Violation, match="running"):
+        load_all()["request_conforms"].fn(ex)
+    ex.case.query = {}
+    del ex.response.request.headers["Authorization"]
+    with pytest.raises(Violation, match="no Authorization header"):
+        load_all()["request_conforms"].fn(ex)
+
+
+def test_instance_stays_terminated() -> None:
+    done = instance(terminated=True, terminatedAt="2024-05-02T10:00:05Z")
+    check = load_all()["instance_stays_terminated"].fn
+    ex = exchange("getInstance", 200, {"data": done})
+    check(ex, instance=done, before=done)
+    check(ex, instance=instance(), before=instance())  # never seen terminated: nothing to hold
+    with pytest.raises(Violation, match="terminated"):
+        check(ex, instance=instance(), before=done)
