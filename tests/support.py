@@ -25,6 +25,19 @@ V2_SPEC_PATH = ROOT / "spec" / "orchestration.v2.yaml"
 CONTROL_SPEC_PATH = ROOT / "spec" / "control.v1.yaml"
 PREFIX = "/api/orchestration"
 
+# Workflow stages the SDK and proxy tests share: a send whose amount and metadata come from variables,
+# and a wait that keeps a run open until the event `go`.
+SEND_STAGE: dict[str, Any] = {
+    "send": {
+        "source": {"account": {"id": "world", "ledger": "default"}},
+        "destination": {"account": {"id": "bank", "ledger": "default"}},
+        "amount": {"amount": "${amount}", "asset": "EUR/2"},
+        "metadata": {"order": "${order}"},
+    }
+}
+WAIT_STAGE: dict[str, Any] = {"wait_event": {"event": "go"}}
+MISSING_ID = "00000000-0000-4000-8000-000000000000"  # a well-formed id no test creates
+
 
 def free_port() -> int:
     with socket.socket() as sock:

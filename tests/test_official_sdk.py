@@ -9,7 +9,7 @@ import pytest
 from formance_sdk_python import SDK
 from formance_sdk_python.models import orchestration, shared
 
-from tests.support import RunningMock
+from tests.support import SEND_STAGE, RunningMock
 
 
 @pytest.fixture
@@ -19,21 +19,11 @@ def sdk(mock_server: RunningMock) -> Iterator[SDK]:
         yield client
 
 
-SEND = {
-    "send": {
-        "source": {"account": {"id": "world", "ledger": "default"}},
-        "destination": {"account": {"id": "bank", "ledger": "default"}},
-        "amount": {"amount": "${amount}", "asset": "EUR/2"},
-        "metadata": {"order": "${order}"},
-    }
-}
-
-
 def test_all_17_operations_through_the_sdk(sdk: SDK, mock_server: RunningMock) -> None:
     v1 = sdk.orchestration.v1
     assert v1.get_server_info_orchestration().server_info.version
 
-    created = v1.create_workflow(request={"name": "sdk", "stages": [SEND, {"wait_event": {"event": "go"}}]})
+    created = v1.create_workflow(request={"name": "sdk", "stages": [SEND_STAGE, {"wait_event": {"event": "go"}}]})
     workflow = created.create_workflow_response.data
     assert v1.get_workflow(request={"flow_id": workflow.id}).get_workflow_response.data.id == workflow.id
     assert [w.id for w in v1.list_workflows().list_workflows_response.data] == [workflow.id]

@@ -10,18 +10,7 @@ import pytest
 from formance_sdk_python import SDK
 from formance_sdk_python.models import orchestration, shared
 
-from tests.support import RunningMock
-
-MISSING = "00000000-0000-4000-8000-000000000000"
-SEND = {
-    "send": {
-        "source": {"account": {"id": "world", "ledger": "default"}},
-        "destination": {"account": {"id": "bank", "ledger": "default"}},
-        "amount": {"amount": "${amount}", "asset": "EUR/2"},
-        "metadata": {"order": "${order}"},
-    }
-}
-WAIT = {"wait_event": {"event": "go"}}
+from tests.support import MISSING_ID, SEND_STAGE, WAIT_STAGE, RunningMock
 
 
 @pytest.fixture
@@ -38,7 +27,7 @@ def publish(mock_server: RunningMock, event: str, payload: dict[str, Any]) -> No
 
 def test_workflows_create_get_list_run_delete(sdk: SDK) -> None:
     v2 = sdk.orchestration.v2
-    created = v2.create_workflow(request={"name": "sdk", "stages": [WAIT]}).v2_create_workflow_response.data
+    created = v2.create_workflow(request={"name": "sdk", "stages": [WAIT_STAGE]}).v2_create_workflow_response.data
     assert created.config.name == "sdk"
     assert v2.get_workflow(request={"flow_id": created.id}).v2_get_workflow_response.data.id == created.id
     page = v2.list_workflows(request={}).v2_list_workflows_response.cursor
@@ -53,8 +42,8 @@ def test_workflows_create_get_list_run_delete(sdk: SDK) -> None:
 
 def test_instances_filters_events_abort_and_histories(sdk: SDK) -> None:
     v2 = sdk.orchestration.v2
-    flow = v2.create_workflow(request={"stages": [SEND, WAIT]}).v2_create_workflow_response.data.id
-    other = v2.create_workflow(request={"stages": [WAIT]}).v2_create_workflow_response.data.id
+    flow = v2.create_workflow(request={"stages": [SEND_STAGE, WAIT_STAGE]}).v2_create_workflow_response.data.id
+    other = v2.create_workflow(request={"stages": [WAIT_STAGE]}).v2_create_workflow_response.data.id
     body = {"amount": "100", "order": "o-1"}
     first = v2.run_workflow(request={"workflow_id": flow, "request_body": body}).v2_run_workflow_response.data.id
     second = v2.run_workflow(request={"workflow_id": flow, "request_body": body}).v2_run_workflow_response.data.id
@@ -92,7 +81,7 @@ def test_instances_filters_events_abort_and_histories(sdk: SDK) -> None:
 
 def test_triggers_create_read_list_test_occurrences_delete(sdk: SDK, mock_server: RunningMock) -> None:
     v2 = sdk.orchestration.v2
-    flow = v2.create_workflow(request={"stages": [WAIT]}).v2_create_workflow_response.data.id
+    flow = v2.create_workflow(request={"stages": [WAIT_STAGE]}).v2_create_workflow_response.data.id
     trigger = v2.create_trigger(
         request={
             "name": "big-payments",
@@ -156,7 +145,7 @@ def walk(fetch: Callable[[dict[str, Any]], Any], page_size: int) -> tuple[list[l
 
 def test_paginated_lists_walk_forward_and_back_by_cursor(sdk: SDK) -> None:
     v2 = sdk.orchestration.v2
-    flows = [v2.create_workflow(request={"stages": [WAIT]}).v2_create_workflow_response.data.id for _ in range(7)]
+    flows = [v2.create_workflow(request={"stages": [WAIT_STAGE]}).v2_create_workflow_response.data.id for _ in range(7)]
     instances = [v2.run_workflow(request={"workflow_id": flows[0]}).v2_run_workflow_response.data.id for _ in range(5)]
     triggers = [
         v2.create_trigger(request={"event": "E", "workflow_id": flows[1]}).v2_create_trigger_response.data.id
@@ -193,7 +182,7 @@ def test_paginated_lists_walk_forward_and_back_by_cursor(sdk: SDK) -> None:
 
 def test_unknown_workflow_raises_v2_error_not_found(sdk: SDK) -> None:
     with pytest.raises(orchestration.V2Error) as caught:
-        sdk.orchestration.v2.get_workflow(request={"flow_id": MISSING})
+        sdk.orchestration.v2.get_workflow(request={"flow_id": MISSING_ID})
     assert caught.value.raw_response.status_code == 404
     assert caught.value.data.error_code == orchestration.V2ErrorErrorCode.NOT_FOUND
 

@@ -28,18 +28,7 @@ from tests.contract.proxy import RunningProxy
 from tests.robustness.corpus import CORPUS
 from tests.robustness.hostile import CONTENT_TYPES, EXTRA_HEADERS, HOSTILE_SEGMENTS
 from tests.robustness.rawhttp import RawClient, chunked, encode_request
-from tests.support import PREFIX, ROOT, RunningMock, free_port, token_for
-
-SEND = {
-    "send": {
-        "source": {"account": {"id": "world", "ledger": "default"}},
-        "destination": {"account": {"id": "bank", "ledger": "default"}},
-        "amount": {"amount": "${amount}", "asset": "EUR/2"},
-        "metadata": {"order": "${order}"},
-    }
-}
-WAIT = {"wait_event": {"event": "go"}}
-MISSING = "00000000-0000-4000-8000-000000000000"
+from tests.support import MISSING_ID, PREFIX, ROOT, SEND_STAGE, WAIT_STAGE, RunningMock, free_port, token_for
 
 
 @dataclass
@@ -130,7 +119,9 @@ def publish(proxy: Validating, event: str, payload: dict[str, Any]) -> None:
 def test_the_sdk_drives_every_v1_operation_and_nothing_is_found(sdk: SDK, spec_proxy: Validating) -> None:
     v1 = sdk.orchestration.v1
     v1.get_server_info_orchestration()
-    flow = v1.create_workflow(request={"name": "sdk", "stages": [SEND, WAIT]}).create_workflow_response.data.id
+    flow = v1.create_workflow(
+        request={"name": "sdk", "stages": [SEND_STAGE, WAIT_STAGE]}
+    ).create_workflow_response.data.id
     v1.get_workflow(request={"flow_id": flow})
     v1.list_workflows()
     run = v1.run_workflow(request={"workflow_id": flow, "request_body": {"amount": "100", "order": "o-1"}})
@@ -164,8 +155,10 @@ def test_the_sdk_drives_every_v1_operation_and_nothing_is_found(sdk: SDK, spec_p
 def test_the_sdk_drives_every_v2_operation_and_nothing_is_found(sdk: SDK, spec_proxy: Validating) -> None:
     v2 = sdk.orchestration.v2
     v2.get_server_info()
-    flow = v2.create_workflow(request={"name": "sdk", "stages": [SEND, WAIT]}).v2_create_workflow_response.data.id
-    other = v2.create_workflow(request={"stages": [WAIT]}).v2_create_workflow_response.data.id
+    flow = v2.create_workflow(
+        request={"name": "sdk", "stages": [SEND_STAGE, WAIT_STAGE]}
+    ).v2_create_workflow_response.data.id
+    other = v2.create_workflow(request={"stages": [WAIT_STAGE]}).v2_create_workflow_response.data.id
     v2.get_workflow(request={"flow_id": flow})
     body = {"amount": "100", "order": "o-1"}
     first = v2.run_workflow(request={"workflow_id": flow, "request_body": body}).v2_run_workflow_response.data.id
@@ -201,7 +194,7 @@ def test_an_invalid_request_is_a_client_bug_still_forwarded_and_reset_forgets_it
     reset_all(mock_server, spec_proxy)
     headers = {"Authorization": f"Bearer {token_for(spec_proxy.url)}"}
     with httpx.Client(base_url=spec_proxy.api, headers=headers, timeout=10) as client:
-        flow = client.post("/workflows", json={"stages": [WAIT]}).json()["data"]["id"]
+        flow = client.post("/workflows", json={"stages": [WAIT_STAGE]}).json()["data"]["id"]
         trigger = client.post("/triggers", json={"event": "E", "workflowID": flow}).json()["data"]["id"]
         assert client.delete(f"/triggers/{trigger}").status_code == 204
         assert client.get(f"/triggers/{trigger}").headers["x-contract-violations"] == "0"  # gone, as it should be
@@ -225,13 +218,13 @@ def drive_real(proxy: Validating) -> None:
     401 (a valid request each time: a request without a token would be the client's bug, `request_conforms`)."""
     headers = {"Authorization": f"Bearer {token_for(proxy.url)}"}
     with httpx.Client(base_url=proxy.api, headers=headers, timeout=10) as client:
-        flow = client.post("/workflows", json={"stages": [WAIT]}).json()["data"]["id"]
+        flow = client.post("/workflows", json={"stages": [WAIT_STAGE]}).json()["data"]["id"]
         assert client.get(f"/workflows/{flow}").status_code == 200
-        unknown = client.get(f"/instances/{MISSING}")
+        unknown = client.get(f"/instances/{MISSING_ID}")
         assert unknown.status_code == 500 and int(unknown.headers["x-contract-violations"]) >= 1
-        assert client.get(f"/workflows/{MISSING}").status_code == 500
+        assert client.get(f"/workflows/{MISSING_ID}").status_code == 500
     read_only = {"Authorization": f"Bearer {token_for(proxy.url, 'orchestration:read')}"}
-    refused = httpx.post(proxy.api + "/workflows", json={"stages": [WAIT]}, headers=read_only, timeout=10)
+    refused = httpx.post(proxy.api + "/workflows", json={"stages": [WAIT_STAGE]}, headers=read_only, timeout=10)
     assert refused.status_code == 401 and refused.content == b""
 
 
@@ -277,7 +270,7 @@ def drive_everything(proxy: Validating) -> None:
     """A client's day: create, read, run, finish, signal again, trigger, list, delete, read again."""
     headers = {"Authorization": f"Bearer {token_for(proxy.url)}"}
     with httpx.Client(base_url=proxy.api, headers=headers, timeout=10) as client:
-        flow = client.post("/workflows", json={"name": "f", "stages": [WAIT]}).json()["data"]["id"]
+        flow = client.post("/workflows", json={"name": "f", "stages": [WAIT_STAGE]}).json()["data"]["id"]
         client.get(f"/workflows/{flow}")
         instance = client.post(f"/workflows/{flow}/instances", json={}).json()["data"]["id"]
         client.post(f"/instances/{instance}/events", json={"name": "go"})
@@ -363,14 +356,14 @@ def hostile_framing(host: str, token: str) -> Iterator[bytes]:
     doubled = [auth, ("Content-Type", "application/json"), ("Content-Type", "text/plain")]
     yield encode_request("POST", f"{PREFIX}/workflows", host=host, headers=doubled, body=body)
     yield encode_request("GET", f"{PREFIX}/workflows", host=host)  # no token: the client's bug, not a 5xx
-    yield encode_request("DELETE", f"{PREFIX}/v2/triggers/{MISSING}", host=host, headers=[auth, auth])
+    yield encode_request("DELETE", f"{PREFIX}/v2/triggers/{MISSING_ID}", host=host, headers=[auth, auth])
 
 
 def test_hostile_input_never_gets_a_5xx_of_the_proxys_own(mock_server: RunningMock) -> None:
     httpx.post(mock_server.url + "/_mock/reset", timeout=10).raise_for_status()
     token = token_for(mock_server.url)
     created = httpx.post(
-        mock_server.api + "/workflows", headers={"Authorization": f"Bearer {token}"}, json={"stages": [WAIT]}
+        mock_server.api + "/workflows", headers={"Authorization": f"Bearer {token}"}, json={"stages": [WAIT_STAGE]}
     )
     with validating(mock_server.url) as proxy:
         host, port = proxy.url.removeprefix("http://").split(":")
