@@ -56,6 +56,22 @@ class RunningMock:
         return self.url + PREFIX
 
 
+def wait_until_answers(process: subprocess.Popen[bytes], probe: str, log: Path, *, timeout: float) -> None:
+    """Poll ``probe`` until it answers 200; raise with the server's log if it exits or stays silent."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args!r} exited early: {log.read_text()}")
+        try:
+            if httpx.get(probe, timeout=0.5).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{probe} did not answer within {timeout} s")
+        time.sleep(0.05)
+
+
 @contextmanager
 def running_mock(*args: str, ready_timeout: float = 20.0) -> Iterator[RunningMock]:
     """Start ``python -m mockserver`` on a free loopback port and stop it afterwards."""
@@ -67,19 +83,8 @@ def running_mock(*args: str, ready_timeout: float = 20.0) -> Iterator[RunningMoc
         cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, env={**os.environ, "PYTHONUNBUFFERED": "1"}
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + ready_timeout
     try:
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"mock exited early: {Path(log.name).read_text()}")
-            try:
-                if httpx.get(url + "/_info", timeout=0.5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("mock did not answer in time")
-            time.sleep(0.05)
+        wait_until_answers(process, url + "/_info", Path(log.name), timeout=ready_timeout)
         yield RunningMock(url=url, process=process, log=Path(log.name))
     finally:
         process.terminate()

@@ -26,6 +26,7 @@ _STRING_MAP = {"type": "object", "additionalProperties": {"type": "string"}}
 # required), checked by ``_FORMATS`` so a bad one is refused before anything is stored.
 _INSTANT = {"type": "string", "format": "date-time"}
 _TEXT = {"type": "string"}
+_NON_EMPTY = {"type": "string", "minLength": 1}  # ids, names of workflows and events
 _OBJECT = {"type": "object"}
 
 
@@ -38,8 +39,8 @@ def _strict(required: list[str], **properties: Any) -> dict[str, Any]:
 # does for stage n.
 _RECORDED_INSTANCE = _strict(
     ["id", "workflow", "createdAt", "terminated"],
-    id={"type": "string", "minLength": 1},
-    workflow={"type": "string", "minLength": 1},
+    id=_NON_EMPTY,
+    workflow=_NON_EMPTY,
     createdAt=_INSTANT,
     updatedAt=_INSTANT,
     terminated={"const": True},
@@ -90,7 +91,7 @@ _RECORDED_INSTANCE = _strict(
 )
 _RUN_INSTANCE = _strict(
     ["workflow"],
-    workflow={"type": "string", "minLength": 1},
+    workflow=_NON_EMPTY,
     variables=_STRING_MAP,
     events={"type": "array", "items": {"type": "string"}},
 )
@@ -104,7 +105,7 @@ FIXTURE_SCHEMA: dict[str, Any] = {
             "items": {
                 **_strict(
                     ["stages"],
-                    id={"type": "string", "minLength": 1},
+                    id=_NON_EMPTY,
                     name=_TEXT,
                     stages={"type": "array", "items": _OBJECT},
                     createdAt=_INSTANT,
@@ -118,10 +119,10 @@ FIXTURE_SCHEMA: dict[str, Any] = {
             "type": "array",
             "items": _strict(
                 ["event", "workflow"],
-                id={"type": "string", "minLength": 1},
+                id=_NON_EMPTY,
                 name=_TEXT,
-                event={"type": "string", "minLength": 1},
-                workflow={"type": "string", "minLength": 1},
+                event=_NON_EMPTY,
+                workflow=_NON_EMPTY,
                 filter=_TEXT,
                 vars=_STRING_MAP,
                 createdAt=_INSTANT,
@@ -130,7 +131,7 @@ FIXTURE_SCHEMA: dict[str, Any] = {
                     "type": "array",
                     "items": _strict(
                         ["id", "date", "event"],
-                        id={"type": "string", "minLength": 1},
+                        id=_NON_EMPTY,
                         date=_INSTANT,
                         event={},
                         workflowInstanceID=_TEXT,

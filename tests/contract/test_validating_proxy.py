@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,7 +27,17 @@ from tests.contract.proxy import RunningProxy
 from tests.robustness.corpus import CORPUS
 from tests.robustness.hostile import CONTENT_TYPES, EXTRA_HEADERS, HOSTILE_SEGMENTS
 from tests.robustness.rawhttp import RawClient, chunked, encode_request
-from tests.support import MISSING_ID, PREFIX, ROOT, SEND_STAGE, WAIT_STAGE, RunningMock, free_port, token_for
+from tests.support import (
+    MISSING_ID,
+    PREFIX,
+    ROOT,
+    SEND_STAGE,
+    WAIT_STAGE,
+    RunningMock,
+    free_port,
+    token_for,
+    wait_until_answers,
+)
 
 
 @dataclass
@@ -71,19 +80,8 @@ def validating(upstream: str, *args: str) -> Iterator[Validating]:
     with log.open("wb") as stderr:
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr, env=dict(os.environ))
     running = Validating(f"http://127.0.0.1:{port}", process, log, report, junit)
-    deadline = time.monotonic() + 30
     try:
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"proxy exited early: {log.read_text()}")
-            try:
-                if httpx.get(running.url + "/_proxy/violations", timeout=0.5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("proxy did not answer in time")
-            time.sleep(0.05)
+        wait_until_answers(process, running.url + "/_proxy/violations", log, timeout=30)
         yield running
     finally:
         if process.poll() is None:
