@@ -1,13 +1,16 @@
-"""Forwarding to the upstream with httpx, asynchronously: the request goes out as it came in, the answer
-comes back as it was sent (hop-by-hop headers aside). Checks read a decoded copy of the body."""
+"""Forwarding to the upstream: the request goes out as it came in, the answer comes back as it was sent
+(hop-by-hop headers aside), over the keep-alive connections of `http1.Pool`. Checks read a decoded copy
+of the body."""
 
 from __future__ import annotations
 
+import asyncio
+import re
 import zlib
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import httpx
+from contract_tests.proxy.http1 import Broken, Garbled, Pool
 
 __all__ = ["HOP_BY_HOP", "Unforwardable", "Upstream", "UpstreamDown", "UpstreamReply"]
 
@@ -27,8 +30,14 @@ HOP_BY_HOP = frozenset(
     }
 )
 
-
-POOLS = 8
+# RFC 9110 §5.6.2 tokens (methods, header names); a target or a value holding a control byte would split
+# the request line or a header on its way out.
+_TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_TARGET_BREAKERS = re.compile(rb"[\x00-\x20\x7f]")
+_VALUE_BREAKERS = re.compile(rb"[\x00\r\n]")
+# What the proxy's own server (uvicorn) refuses to write in an answer header: forwarding it would drop the
+# client's connection, so such an answer is the upstream's fault, a 502.
+_UNSENDABLE_VALUE = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 class UpstreamDown(Exception):
@@ -66,26 +75,33 @@ def _dropped(headers: list[tuple[str, str]]) -> set[str]:
     return HOP_BY_HOP | named
 
 
+def _request_bytes(method: str, target: bytes, headers: list[tuple[str, str]], body: bytes) -> bytes:
+    """The request as it goes on the wire, or `Unforwardable` when its parts cannot be written as HTTP/1.1."""
+    verb = method.encode("latin-1")
+    if not _TOKEN.fullmatch(verb):
+        raise Unforwardable(f"the method {method!r} is not an HTTP token")
+    if not target or _TARGET_BREAKERS.search(target):
+        raise Unforwardable("the request target holds a space or a control byte")
+    lines = [verb + b" " + target + b" HTTP/1.1"]
+    for name, value in headers:
+        key, text = name.encode("latin-1"), value.encode("latin-1")
+        if not _TOKEN.fullmatch(key) or _VALUE_BREAKERS.search(text):
+            raise Unforwardable(f"the header {name[:80]!r} cannot be written as HTTP/1.1")
+        lines.append(key + b": " + text)
+    return b"\r\n".join(lines) + b"\r\n\r\n" + body
+
+
 class Upstream:
-    """One pooled async client for the upstream; `base` is its URL (an origin, or an origin with a path)."""
+    """The upstream at `base` (an origin, or an origin with a path), reached through one keep-alive pool."""
 
     def __init__(self, base: str, *, timeout: float = 30.0) -> None:
         self.base = base.rstrip("/")
         parts = urlsplit(self.base)
         self.host = parts.netloc
-        self._origin = f"{parts.scheme}://{parts.netloc}/"
         self._prefix = parts.path.rstrip("/")
-        # No default headers: httpx would otherwise add User-Agent, Accept and Accept-Encoding the client
-        # never sent, and the upstream must see the request unchanged.
-        # Several small pools rather than one large one: httpcore scans every connection of its pool for each
-        # request it places, so with 32 clients in flight one pool of 32 connections costs more CPU than the
-        # checks do. Requests take the pools in turn; each keeps its connections alive.
-        limits = httpx.Limits(max_connections=None, max_keepalive_connections=64)
-        self.clients = [
-            httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False, limits=limits)
-            for _ in range(POOLS)
-        ]
-        self._turn = 0
+        self.timeout = timeout
+        tls = parts.scheme == "https"
+        self._pool = Pool(parts.hostname or "", parts.port or (443 if tls else 80), tls=tls)
 
     def url(self, raw_path: str, query: bytes) -> str:
         """The upstream URL of a request, as curl reproductions write it."""
@@ -95,34 +111,31 @@ class Upstream:
         self, method: str, raw_path: str, query: bytes, headers: list[tuple[str, str]], body: bytes
     ) -> UpstreamReply:
         dropped = _dropped(headers) | {"host", "content-length"}
-        outgoing = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers if k.lower() not in dropped]
+        outgoing = [("host", self.host), *((k, v) for k, v in headers if k.lower() not in dropped)]
         framed = any(k.lower() in ("content-length", "transfer-encoding") for k, _ in headers)
         if body or framed:  # re-framed by length: the whole body is in hand
-            outgoing.append((b"content-length", str(len(body)).encode()))
-        # The request target goes out byte for byte (httpcore's `target` extension): parsing it into a URL
-        # would re-escape what clients send on purpose (`%zz`, `..`, bytes past ASCII).
+            outgoing.append(("content-length", str(len(body))))
+        # The target goes out byte for byte: re-parsing it as a URL would re-escape what clients send on
+        # purpose (`%zz`, `..`, bytes past ASCII).
         target = (self._prefix + raw_path + ("?" + query.decode("latin-1") if query else "")).encode("latin-1")
-        self._turn = (self._turn + 1) % len(self.clients)
-        client = self.clients[self._turn]
-        request = client.build_request(method, self._origin, content=body, extensions={"target": target})
-        # The client's own headers replace what httpx built (its defaults the client never sent).
-        request.headers = httpx.Headers([(b"host", self.host.encode("latin-1")), *outgoing])
+        request = _request_bytes(method, target, outgoing, body)
         try:
-            response = await client.send(request, stream=True)
-            try:
-                raw = b"".join([chunk async for chunk in response.aiter_raw()])
-            finally:
-                await response.aclose()
-        except httpx.LocalProtocolError as exc:  # raised before anything reached the upstream
-            raise Unforwardable(str(exc) or type(exc).__name__) from exc
-        except httpx.HTTPError as exc:
-            raise UpstreamDown(f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
-        if not 100 <= response.status_code <= 599:
-            raise UpstreamDown(f"the upstream answered status {response.status_code}, which HTTP does not define")
-        pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
+            async with asyncio.timeout(self.timeout):
+                answer = await self._pool.exchange(request, head=method == "HEAD")
+        except TimeoutError as exc:
+            raise UpstreamDown(f"no answer within {self.timeout:g} s") from exc
+        except (Broken, Garbled) as exc:
+            raise UpstreamDown(str(exc)) from exc
+        except OSError as exc:  # refused, unreachable, a TLS handshake that failed
+            raise UpstreamDown(f"{type(exc).__name__}: {exc}") from exc
+        if not 100 <= answer.status <= 599:
+            raise UpstreamDown(f"the upstream answered status {answer.status}, which HTTP does not define")
+        for name, value in answer.headers:
+            if not _TOKEN.fullmatch(name) or _UNSENDABLE_VALUE.search(value):
+                raise UpstreamDown(f"the upstream's answer has a header the proxy cannot pass on: {name[:80]!r}")
+        pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in answer.headers]
         gone = _dropped(pairs)
-        return UpstreamReply(response.status_code, [(k, v) for k, v in pairs if k.lower() not in gone], raw)
+        return UpstreamReply(answer.status, [(k, v) for k, v in pairs if k.lower() not in gone], answer.body)
 
     async def aclose(self) -> None:
-        for client in self.clients:
-            await client.aclose()
+        self._pool.close()

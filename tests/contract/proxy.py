@@ -8,7 +8,6 @@ keep state across requests and send extra requests upstream.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -16,9 +15,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import httpx
-import uvicorn
 
-from tests.support import free_port
+from tests.support import serving_in_thread
 
 __all__ = ["Fault", "Request", "Response", "running_proxy"]
 
@@ -158,17 +156,6 @@ class RunningProxy:
 
 @contextmanager
 def running_proxy(upstream: str) -> Iterator[RunningProxy]:
-    port = free_port()
     app = ProxyApp(upstream)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        if not thread.is_alive():
-            raise RuntimeError("proxy did not start")
-        threading.Event().wait(0.02)
-    try:
-        yield RunningProxy(url=f"http://127.0.0.1:{port}", app=app)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serving_in_thread(app) as url:
+        yield RunningProxy(url=url, app=app)
