@@ -19,7 +19,7 @@ import pytest
 
 from contract_tests.proxy.core import ProxyApp
 from contract_tests.proxy.settings import ProxySettings
-from tests.robustness.rawhttp import RawClient, chunked
+from tests.robustness.rawhttp import RawClient, chunked, read_framed
 from tests.support import serving_in_thread
 
 TIMEOUT = 0.5  # the proxy's upstream timeout in these tests
@@ -87,24 +87,11 @@ class ScriptedUpstream:
         with conn:
             pending, nth = b"", 0
             while True:
-                while b"\r\n\r\n" not in pending:
-                    data = conn.recv(65536)
-                    if not data:
-                        return
-                    pending += data
-                head, _, pending = pending.partition(b"\r\n\r\n")
-                length = next(
-                    (
-                        int(line.split(b":", 1)[1])
-                        for line in head.split(b"\r\n")
-                        if line.lower().startswith(b"content-length:")
-                    ),
-                    0,
-                )
-                while len(pending) < length:
-                    pending += conn.recv(65536)
-                body, pending = pending[:length], pending[length:]
-                self.seen.append((number, head + b"\r\n\r\n" + body))
+                message, pending = read_framed(conn, pending)
+                if b"\r\n\r\n" not in message:
+                    return
+                self.seen.append((number, message))
+                head = message.partition(b"\r\n\r\n")[0]
                 path = head.split(b" ", 2)[1].split(b"?")[0].decode("latin-1")
                 script = next(run for key, run in SCRIPTS.items() if path == key or path.startswith(key + "/"))(nth)
                 nth += 1

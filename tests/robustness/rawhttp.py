@@ -57,6 +57,26 @@ def chunked(parts: Iterable[bytes]) -> bytes:
     return bytes(out + b"0\r\n\r\n")
 
 
+def read_framed(sock: socket.socket, pending: bytes = b"") -> tuple[bytes, bytes]:
+    """One message framed by Content-Length (head, blank line, body) and the bytes read past it; what had
+    arrived when the peer closed, if it closed first (b"" when nothing had)."""
+    data = pending
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return data, b""
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    length = next((int(line.split(b":", 1)[1]) for line in lines if line.lower().startswith(b"content-length:")), 0)
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return head + b"\r\n\r\n" + body[:length], body[length:]
+
+
 class RawClient:
     """One keep-alive connection, reopened when the server closes it."""
 

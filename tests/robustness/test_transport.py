@@ -10,7 +10,7 @@ import pytest
 
 from tests.robustness import servers
 from tests.robustness.operations import API
-from tests.robustness.rawhttp import Hang, RawClient, chunked, encode_request
+from tests.robustness.rawhttp import Hang, RawClient, chunked, encode_request, read_framed
 from tests.support import RunningMock
 
 MIB = 1024 * 1024
@@ -27,22 +27,8 @@ def _connect(server: RunningMock) -> socket.socket:
 
 def _read_status(sock: socket.socket) -> tuple[int, bytes]:
     """The status and the whole response (head and Content-Length body)."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = next(
-        (int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")), 0
-    )
-    while len(body) < length:
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        body += chunk
-    return int(data.split(b" ", 2)[1]), head + b"\r\n\r\n" + body
+    data, _ = read_framed(sock)
+    return int(data.split(b" ", 2)[1]), data
 
 
 @pytest.mark.parametrize("path", [API + "/workflows", "/_mock/fixtures", "/api/auth/oauth/token"])
