@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -34,17 +33,18 @@ def _start_proxy(upstream: str) -> tuple[Any, str]:
     command = [sys.executable, "-m", "contract_tests", "proxy", "--upstream", upstream, "--port", str(port)]
     proc = procs.spawn(command, LOGS / "proxy-latency.log", cwd=ROOT)
     origin = f"http://{servers.HOST}:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+
+    def answers() -> bool:
         if proc.poll() is not None:
             raise RuntimeError(f"the proxy exited with {proc.returncode}; see {LOGS / 'proxy-latency.log'}")
         try:
-            if httpx.get(origin + "/_proxy/violations", timeout=0.5).status_code == 200:
-                return proc, origin
+            return httpx.get(origin + "/_proxy/violations", timeout=0.5).status_code == 200
         except httpx.TransportError:
-            pass
-        time.sleep(0.02)
-    raise RuntimeError("the proxy did not answer within 60 s")
+            return False
+
+    if not procs.wait_until(answers, timeout=60, interval=0.02):
+        raise RuntimeError("the proxy did not answer within 60 s")
+    return proc, origin
 
 
 def run_proxy_latency(*, seconds: float = 4.0, concurrency: int = 32, rounds: int = 3) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from contract_tests.proxy.checks import Judgement
 from contract_tests.proxy.exchanges import Observed, Router, to_exchange
 from contract_tests.proxy.reports import Findings
 from contract_tests.proxy.settings import ProxySettings
-from contract_tests.proxy.transport import Unforwardable, Upstream, UpstreamDown
+from contract_tests.proxy.transport import Upstream, UpstreamDown
 
 __all__ = ["ProxyApp", "serve"]
 
@@ -123,8 +123,6 @@ class ProxyApp:
         except UpstreamDown as exc:
             print(f"orchestration-contract proxy: upstream unreachable: {exc}", file=self.stream or sys.stderr)
             return _error(502, "INTERNAL", f"the upstream {self.settings.upstream} did not answer: {exc}")
-        except (Unforwardable, ValueError, UnicodeError) as exc:  # the client's bytes, not our 5xx
-            return _error(400, "VALIDATION", f"the proxy cannot forward this request: {exc}")
         found = self._judge(request, reply, time.perf_counter() - began)
         headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers]
         if reply.header("content-length") is None and _may_have_body(request.method, reply.status):

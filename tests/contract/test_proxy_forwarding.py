@@ -208,10 +208,10 @@ def test_a_connection_the_upstream_dropped_while_idle_is_retried_on_a_new_one(up
             reply = httpx.post(url + "/t/stale", content=b"{}")
             assert (reply.status_code, reply.text) == (200, "fresh")
     seen = upstream.requests_to("/t/stale")
-    answered = [number for number, _ in seen]
+    connections = {number for number, _ in seen}
     # Every request after the first went out on the kept connection, was dropped unread, then went out once
     # more on a new connection; no client saw the drop.
-    assert len(seen) == 5 and len(set(answered)) == 3
+    assert len(seen) == 5 and len(connections) == 3
 
 
 @pytest.mark.parametrize(
@@ -220,17 +220,19 @@ def test_a_connection_the_upstream_dropped_while_idle_is_retried_on_a_new_one(up
         ("/t/garbage", "not HTTP"),
         ("/t/cut", "closed the connection"),
         ("/t/slow", f"no answer within {TIMEOUT:g} s"),
-        ("/t/bad-header", ""),
+        ("/t/bad-header", "not HTTP"),
         ("/t/status-999", "999"),
     ],
 )
 def test_an_upstream_that_misbehaves_gets_a_502_in_the_error_shape(
     proxy: tuple[str, io.StringIO], path: str, said: str
 ) -> None:
+    url, printed = proxy
+    printed_before = len(printed.getvalue())
     began = time.monotonic()
-    reply = httpx.get(proxy[0] + path, timeout=10)
+    reply = httpx.get(url + path, timeout=10)
     assert reply.status_code == 502
     assert reply.json()["errorCode"] == "INTERNAL" and said in reply.json()["errorMessage"]
     assert time.monotonic() - began < TIMEOUT * 3
-    assert httpx.get(proxy[0] + "/t/plain").text == "plain"  # and the proxy goes on
-    assert "upstream unreachable" in proxy[1].getvalue()
+    assert said in printed.getvalue()[printed_before:]  # the operator is told as well
+    assert httpx.get(url + "/t/plain").text == "plain"  # and the proxy goes on
