@@ -18,6 +18,7 @@ from contract_tests.core.config import Config
 from contract_tests.core.errors import CouldNotRun, ServerUnreachable
 from contract_tests.core.results import PhaseStats, Results
 from contract_tests.core.spec import load_spec
+from contract_tests.generation.hermetic import hermetic_generation
 from contract_tests.oracle.model import World
 from contract_tests.phases import invariants_inputs, invariants_lookalikes, invariants_triggers, invariants_v2  # noqa: F401  (register their scenarios)
 from contract_tests.phases.actions import Actions
@@ -176,16 +177,17 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
     versions = config.versions
     apis = []
     try:
-        for version in versions:
-            api = CheckedApi(Client(load_spec(config.base_url, version=version.name), config, tokens, results))
-            apis.append(api)
-            ctx = _Context(config, api, control, listener)
-            for phase in config.phases:
-                # One version: the phase's own name; both: "v1 auth", "v2 auth", ...
-                label = phase if len(versions) == 1 else f"{version.name} {phase}"
-                _run_phase(ctx, phase, label)
-        if len(apis) == 2:
-            _run_phase(_Context(config, apis[0], control, listener, apis[1]), "versions", "versions")
+        with hermetic_generation():  # the seed alone decides what is sent
+            for version in versions:
+                api = CheckedApi(Client(load_spec(config.base_url, version=version.name), config, tokens, results))
+                apis.append(api)
+                ctx = _Context(config, api, control, listener)
+                for phase in config.phases:
+                    # One version: the phase's own name; both: "v1 auth", "v2 auth", ...
+                    label = phase if len(versions) == 1 else f"{version.name} {phase}"
+                    _run_phase(ctx, phase, label)
+            if len(apis) == 2:
+                _run_phase(_Context(config, apis[0], control, listener, apis[1]), "versions", "versions")
     finally:
         if control is not None:
             control.close()

@@ -53,13 +53,23 @@ def _wrap_schemathesis(name: str, st_check: Callable[..., Any], expected: str) -
         try:
             ex.case.validate_response(ex.response, checks=[st_check])
         except FailureGroup as group:
-            failure = group.exceptions[0]
-            raise Violation(
-                failure.title,
-                expected=expected.format(op=ex.operation.operation_id, status=ex.status),
-                actual=f"{failure.message.strip()}\n{ex.describe()}".strip(),
-                kind=f"{ex.status} {failure.title} {getattr(failure, '_unique_key', '')}".strip(),
-            ) from None
+            # Every distinct failure, in a fixed order: the validator finds them in an order of its own that
+            # changes from one process to the next, and the first alone would hide the rest.
+            by_kind: dict[str, Any] = {}
+            for failure in group.exceptions:
+                kind = f"{ex.status} {failure.title} {getattr(failure, '_unique_key', '')}".strip()
+                by_kind.setdefault(kind, failure)
+            first, *rest = (
+                Violation(
+                    failure.title,
+                    expected=expected.format(op=ex.operation.operation_id, status=ex.status),
+                    actual=f"{failure.message.strip()}\n{ex.describe()}".strip(),
+                    kind=kind,
+                )
+                for kind, failure in sorted(by_kind.items())
+            )
+            first.also = tuple(rest)
+            raise first from None
 
     run.__doc__ = f"Schemathesis' {name}: {expected.split(' (')[0]}."
     check(kind="response", name=name)(run)

@@ -12,6 +12,8 @@ A `Violation` never escapes the library: the runner turns it into a `Failure` re
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+
 __all__ = ["AuthError", "ConfigError", "ContractError", "CouldNotRun", "ServerUnreachable", "Violation"]
 
 
@@ -39,12 +41,22 @@ class Violation(ContractError, AssertionError):
     """A check found the implementation breaking the contract.
 
     `kind` classifies the failure for deduplication: two violations of one check on one operation with the
-    same kind are the same finding, whatever the generated input was.
+    same kind are the same finding, whatever the generated input was. One answer can break a check in
+    several places (a body invalid at two paths): `also` holds the others, so none is hidden behind the
+    first (which an allow-list might accept).
     """
 
-    def __init__(self, title: str, *, expected: str, actual: str, kind: str | None = None) -> None:
+    def __init__(
+        self, title: str, *, expected: str, actual: str, kind: str | None = None, also: Sequence[Violation] = ()
+    ) -> None:
         super().__init__(title)
         self.title = title
         self.expected = expected
         self.actual = actual
         self.kind = kind if kind is not None else title
+        self.also = tuple(also)
+
+    def each(self) -> Iterator[Violation]:
+        """This violation, then the others the same answer showed."""
+        yield self
+        yield from self.also

@@ -59,12 +59,13 @@ class Judgement:
         try:
             call()
         except Violation as violation:
-            failure = self._failure(check, about or ex, violation)
-            self.results.add_failure(failure)
-            # `add_failure` keeps the first of duplicates; report the one it holds, with its count.
-            found.append(self.results.failures.get(failure.key, failure))
-            if self.on_failure is not None:
-                self.on_failure(failure)
+            for each in violation.each():
+                failure = self._failure(check, about or ex, each)
+                self.results.add_failure(failure)
+                # `add_failure` keeps the first of duplicates; report the one it holds, with its count.
+                found.append(self.results.failures.get(failure.key, failure))
+                if self.on_failure is not None:
+                    self.on_failure(failure)
             return False
         except Exception as exc:
             self.results.error(f"check {check} crashed on {ex.operation.operation_id}: {exc!r}")

@@ -3,6 +3,12 @@ and the report names the real service's known deviations."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from contract_tests.core.config import Config
@@ -29,6 +35,39 @@ def test_a_seeded_run_is_deterministic(mock_server: RunningMock) -> None:
         requests = {name: stats.requests for name, stats in report.results.operations.items()}
         outcomes.append((sorted(report.results.failures), requests))
     assert outcomes[0] == outcomes[1]
+
+
+# A local module full of literals: Hypothesis mixes those of every local module a process has imported
+# into what it draws, so a run inside a bigger pytest session (or next to a vendor's own code) saw them.
+# Fewer than 1024: Hypothesis skips a module with more.
+_LITERALS = [f"vendor-{n}" for n in range(500)] + [7919 * n for n in range(1, 400)]
+
+
+def _findings_in_a_new_process(mock: RunningMock, tmp_path: Path, *, extra_import: bool) -> dict[str, Any]:
+    """The CLI in a process of its own (a fresh validator, a fresh nonce), after importing a local module."""
+    where = tmp_path / ("with" if extra_import else "without")
+    where.mkdir()
+    (where / "vendor_code.py").write_text("".join(f"WORD_{i} = {text!r}\n" for i, text in enumerate(_LITERALS)))
+    report = where / "report.json"
+    argv = ["--base-url", mock.api, "--client-id", "a", "--client-secret", "b", "--max-examples", "3"]
+    argv += ["--poll-timeout", "0.05", "--phases", "invariants,stateful,conformance", "--report", str(report)]
+    prelude = "import vendor_code; " if extra_import else ""
+    script = f"import sys; {prelude}from contract_tests.cli import main; sys.exit(main(sys.argv[1:]))"
+    reset(mock)
+    done = subprocess.run([sys.executable, "-c", script, *argv], cwd=where, capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 1), done.stderr
+    data = json.loads(report.read_text())
+    return {"failures": sorted(f["key"] for f in data["failures"]), "requests": data["operations"]}
+
+
+@pytest.mark.slow
+def test_the_seed_alone_decides_the_findings(real_server: RunningMock, tmp_path: Path) -> None:
+    """Two processes, one of which imported other local code first: the same requests per operation and the
+    same findings, each answer's schema errors included (the validator finds them in an order of its own)."""
+    plain = _findings_in_a_new_process(real_server, tmp_path, extra_import=False)
+    beside_other_code = _findings_in_a_new_process(real_server, tmp_path, extra_import=True)
+    assert any("response_schema_conformance|getInstanceStageHistory|200" in key for key in plain["failures"])
+    assert plain == beside_other_code
 
 
 @pytest.fixture(scope="module")
