@@ -39,6 +39,7 @@ from mockserver.http.fastpath import FastRoutes
 from mockserver.http.forcing import OperationIndex
 from mockserver.http.gateway import Gateway
 from mockserver.http.latency import hide_deliberate_drops
+from mockserver.http.paths import route_every_character
 from mockserver.http.speccache import load_spec
 from mockserver.http.validation import VALIDATOR_MAP
 from mockserver.inspector import create_inspector
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
     # gateway.py enforces auth the way the real service does (by method scope, before routing
     # errors), so Connexion's own security middleware is left out.
     middlewares = [m for m in ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware]
+    route_every_character()
     access_log = AccessLog() if settings.access_log else None
     app = AsyncApp(
         __name__,

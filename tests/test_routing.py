@@ -65,3 +65,28 @@ def test_spec_mode_keeps_the_error_shape_for_routing_errors(api: Api) -> None:
 def test_the_control_api_keeps_json_errors_in_real_mode(real_server: RunningMock) -> None:
     answer = httpx.get(real_server.url + "/_mock/nothing")
     assert (answer.status_code, answer.headers["content-type"]) == (404, "application/json")
+
+
+# `%0A` in a path parameter: an id the suite's generators draw, which the real router routes like any other.
+NEWLINE_ID = "x%0Ay"
+# Requests the fast path leaves to Connexion (each body is invalid for its operation).
+TO_CONNEXION = [
+    ("/v2/triggers/{id}/test", b"\x00"),
+    ("/workflows/{id}/instances", b"[1]"),
+    ("/instances/{id}/events", b"{}"),
+]
+
+
+@pytest.mark.parametrize(("path", "body"), TO_CONNEXION)
+def test_an_encoded_newline_in_an_id_is_routed_to_its_operation(api: Api, path: str, body: bytes) -> None:
+    """The operation's own validation answers, as for any other unknown id, not 'no such route'."""
+    headers = {"content-type": "application/json"}
+    answer = api.post(path.format(id=NEWLINE_ID), content=body, headers=headers, check=False)
+    assert (answer.status_code, answer.json()["errorCode"]) == (400, "VALIDATION"), answer.text
+
+
+@pytest.mark.parametrize(("path", "body"), TO_CONNEXION)
+def test_real_mode_routes_an_encoded_newline_too(real_api: Api, path: str, body: bytes) -> None:
+    headers = {"content-type": "application/json"}
+    answer = real_api.post(path.format(id=NEWLINE_ID), content=body, headers=headers, check=False)
+    assert answer.headers["content-type"] == "application/json", answer.text
