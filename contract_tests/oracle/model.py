@@ -18,6 +18,7 @@ __all__ = [
     "WorkflowModel",
     "predictable_send",
     "stage_kind",
+    "unresolved_send_amount",
 ]
 
 HISTORY_NAMES = {"send": "RunSend", "delay": "RunDelay", "wait_event": "RunWaitEvent", "update": "RunUpdate"}
@@ -46,15 +47,31 @@ def duration_seconds(text: str) -> float | None:
 def predictable_send(stage: dict[str, Any]) -> bool:
     """A send the model can predict: from `world` (which may go negative) to an account, literal amount."""
     body = stage.get("send") or {}
-    source, destination, amount = body.get("source") or {}, body.get("destination") or {}, body.get("amount") or {}
+    amount = body.get("amount") or {}
     return (
-        set(source) == {"account"}
-        and (source["account"] or {}).get("id") == "world"
-        and set(destination) == {"account"}
+        _from_world_to_account(body)
         and isinstance(amount.get("amount"), int)
         and amount["amount"] >= 0
         and "${" not in str(body)
     )
+
+
+def _from_world_to_account(body: dict[str, Any]) -> bool:
+    source, destination = body.get("source") or {}, body.get("destination") or {}
+    return (
+        set(source) == {"account"}
+        and (source["account"] or {}).get("id") == "world"
+        and set(destination) == {"account"}
+    )
+
+
+def unresolved_send_amount(stage: dict[str, Any]) -> bool:
+    """A resolved send from `world` to an account whose `amount.amount` is empty (`""`, or a variable the run left
+    out): the spec says an amount is an integer after resolution, so the stage fails. Only from `world` to an
+    account: from a payment an empty amount takes the payment's, and lookups may fail first elsewhere."""
+    body = stage.get("send") or {}
+    amount = body.get("amount")
+    return _from_world_to_account(body) and isinstance(amount, dict) and amount.get("amount") == ""
 
 
 @dataclass
@@ -88,17 +105,20 @@ class InstanceModel:
     elapsed: float = 0.0  # seconds the clock moved while the current delay ran
     aborted: bool = False
     unknown: bool = False
+    failed: bool = False  # the stage at `position` failed: the instance ended there
 
     def __post_init__(self) -> None:
         self._settle()
 
     def _settle(self) -> None:
         """Move through every stage that completes without outside help."""
-        while not self.unknown and not self.aborted and self.position < len(self.stages):
+        while not (self.unknown or self.aborted or self.failed) and self.position < len(self.stages):
             stage = self.stages[self.position]
             kind = stage_kind(stage)
             if kind == "noop" or (kind == "send" and predictable_send(stage)):
                 self.position += 1
+            elif kind == "send" and unresolved_send_amount(stage):
+                self.failed = True
             elif kind == "delay":
                 seconds = duration_seconds(str((stage["delay"] or {}).get("duration", "")))
                 if seconds is None:
@@ -115,6 +135,8 @@ class InstanceModel:
 
     @property
     def prediction(self) -> Prediction:
+        if self.failed:
+            return Prediction(terminated=True, failed=True, started=self.position + 1)
         if self.aborted:
             return Prediction(terminated=True, failed=True, started=None if self.unknown else self.position + 1)
         if self.unknown:
@@ -129,7 +151,10 @@ class InstanceModel:
 
     @property
     def history_names(self) -> list[str] | None:
-        """The expected instance history names, or None when unknown."""
+        """The expected instance history names, or None when unknown (a failed stage may or may not have an entry:
+        it has none when the stage fails before it starts its work)."""
+        if self.failed:
+            return None
         started = self.prediction.started
         return None if started is None else [HISTORY_NAMES[stage_kind(s)] for s in self.stages[:started]]
 

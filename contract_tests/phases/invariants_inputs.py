@@ -137,6 +137,25 @@ def stage_inputs_reach_runs(a: Actions) -> None:
             _judge_stage(a, run.id, 0, stage, variables)
 
 
+@scenario(12)
+def unresolved_amount_fails(a: Actions) -> None:
+    """A send whose amount resolves to nothing (a variable the run leaves out) fails its stage: the instance ends
+    failed at that stage, and no history shows the amount as anything but an integer (`StageSendAmount`)."""
+    send = {
+        "send": {
+            "source": {"account": {"id": "world", "ledger": "default"}},
+            "destination": {"account": {"id": "users:${user}", "ledger": "default"}},
+            "amount": {"amount": "${amount}", "asset": "EUR/2"},
+        }
+    }
+    wf = a.create_workflow({"name": f"contract-no-amount-{a.nonce}", "stages": [{"noop": {}}, send]})
+    inst = a.run(wf, {"user": f"u{a.nonce}"}) if wf is not None else None
+    if inst is None:
+        return
+    a.read_instance(inst)
+    a.history(inst)
+
+
 @scenario()
 def run_wait_honoured(a: Actions) -> None:
     """`?wait=true` answers with the run's stage records as they stand; without it the fresh instance."""

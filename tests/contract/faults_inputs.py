@@ -51,6 +51,25 @@ def _(fault: Fault, request: Request, response: Response) -> Response:
     return _rewrite_data(response, lambda entry: _swap_postings(entry.get("input")))
 
 
+def _amount_defaults_to_zero(instance: dict[str, Any]) -> None:
+    if "Amount" not in str(instance.get("error") or ""):
+        return
+    instance.pop("error", None)
+    for stage in instance.get("status") or []:
+        if isinstance(stage, dict):
+            stage.pop("error", None)
+
+
+@fault(
+    "missing_amount_moves_nothing",
+    "a send amount that resolves to nothing is read as zero: the stage succeeds instead of failing",
+    {"instance_progress"},
+)
+@on("getInstance", status=200)
+def _(fault: Fault, request: Request, response: Response) -> Response:
+    return _rewrite_data(response, _amount_defaults_to_zero)
+
+
 def _waited(request: Request) -> bool:
     return operation(request) == "runWorkflow" and (request.param("wait") or "").lower() in ("true", "1")
 

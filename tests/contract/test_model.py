@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tests.oracle.model import InstanceModel, duration_seconds, predictable_send
+from contract_tests.oracle.model import InstanceModel, duration_seconds, predictable_send, unresolved_send_amount
 
 WAIT = {"wait_event": {"event": "continue"}}
 NOOP = {"noop": {}}
@@ -67,3 +67,24 @@ def test_only_literal_world_sends_are_predictable() -> None:
 def test_a_wait_event_on_a_placeholder_is_unknown() -> None:
     assert InstanceModel("i", "w", [{"wait_event": {"event": "${delay}"}}]).prediction.terminated is None
     assert InstanceModel("i", "w", [{"wait_event": {}}]).prediction.terminated is None
+
+
+def _send_of(amount: object, source: dict[str, object] | None = None) -> dict[str, object]:
+    body = SEND["send"]
+    return {"send": {**body, "source": source or body["source"], "amount": {"amount": amount, "asset": "EUR/2"}}}
+
+
+def test_a_send_whose_amount_resolved_to_nothing_fails_its_stage() -> None:
+    model = InstanceModel("i", "w", [NOOP, _send_of(""), NOOP])
+    prediction = model.prediction
+    assert (prediction.terminated, prediction.failed, prediction.started) == (True, True, 2)
+    assert model.history_names is None  # whether the failed stage has an entry is the server's
+    assert model.send_event("continue") == 400
+
+
+def test_only_a_world_send_with_an_empty_amount_is_predicted_to_fail() -> None:
+    assert unresolved_send_amount(_send_of(""))
+    assert not unresolved_send_amount(_send_of(0)) and not unresolved_send_amount(_send_of("12"))
+    from_payment = _send_of("", source={"payment": {"id": "pay_1"}})  # takes the payment's amount
+    assert not unresolved_send_amount(from_payment)
+    assert InstanceModel("i", "w", [from_payment]).prediction.terminated is None
