@@ -62,6 +62,21 @@ def trigger_lifecycle(a: Actions) -> None:
     a.occurrences(trigger)
 
 
+@scenario(18)
+def many_triggers_listed(a: Actions) -> None:
+    """More live triggers than a default page (15): the list has every one; deleted, none of them shows."""
+    wf = a.create_workflow({"stages": [{"noop": {}}]})
+    if wf is None:
+        return
+    body = {"event": "SAVED_ACCOUNT", "workflowID": wf.id}
+    made = [a.create_trigger({**body, "name": f"contract-many-{n}-{a.nonce}"}) for n in range(16)]
+    a.list_triggers()
+    for trigger in made:
+        if trigger is not None:
+            a.delete_trigger(trigger)
+    a.list_triggers()
+
+
 @scenario(21, 22, 23, 24, control=True)
 def trigger_firing(a: Actions) -> None:
     send = {"send": {**WORLD_TO_BANK["send"], "amount": {"amount": "${amount}", "asset": "EUR/2"}}}

@@ -134,3 +134,21 @@ def _an_hour_earlier(item: dict[str, Any]) -> None:
 @on("listWorkflows", status=200)
 def _(fault: Fault, request: Request, response: Response) -> Response:
     return _rewrite_data(response, _an_hour_earlier)
+
+
+def _first_fifteen(response: Response) -> Response:
+    body = response.json()
+    if isinstance(body, dict) and isinstance(body.get("data"), list):
+        body["data"] = body["data"][:15]
+        return response.with_json(body)
+    return response
+
+
+@fault(
+    "trigger_list_capped",
+    "GET /triggers answers the first 15 live triggers only (a page size applied to an unpaged list)",
+    {"list_contains_created"},
+)
+@on("listTriggers", status=200)
+def _(fault: Fault, request: Request, response: Response) -> Response:
+    return _first_fifteen(response)
