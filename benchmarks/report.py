@@ -355,20 +355,29 @@ def _proxy_md(proxy: dict[str, Any] | None) -> list[str]:
     lines = [
         f"## Validating proxy: what it adds per request ({proxy['concurrency']} clients, wrk)",
         "",
-        "`GET /workflows/{id}` straight to the mock and through `orchestration-contract proxy` in front of it, "
-        "alternating; every response check and the traffic model judge each proxied answer.",
+        "`GET /workflows/{id}` straight to the mock, through `orchestration-contract proxy` in front of it (every "
+        "response check and the traffic model judge each answer) and through Prism's validating proxy "
+        f"(`prism proxy`, {proxy.get('prism_version', 'Prism')}, request and response against the same spec), "
+        "alternating.",
         "",
-        "| way | p50 ms | p99 ms | requests/s |",
-        "| --- | ---: | ---: | ---: |",
+        "| way | p50 ms | p99 ms | requests/s | added p50 / p99 ms | added p50, one client ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for name in ("direct", "proxied"):
+    direct = proxy["direct"]
+    lines.append(f"| direct | {_n(direct['p50_ms'], 3)} | {_n(direct['p99_ms'], 3)} | {_n(direct['rps'], 1)} | | |")
+    for name, label, prefix in (("proxied", "orchestration-contract proxy", ""), ("prism", "prism proxy", "prism_")):
+        if name not in proxy:
+            continue
         way = proxy[name]
-        lines.append(f"| {name} | {_n(way['p50_ms'], 3)} | {_n(way['p99_ms'], 3)} | {_n(way['rps'], 1)} |")
+        added = f"{_n(proxy[prefix + 'added_p50_ms'])} / {_n(proxy[prefix + 'added_p99_ms'])}"
+        lines.append(
+            f"| {label} | {_n(way['p50_ms'], 3)} | {_n(way['p99_ms'], 3)} | {_n(way['rps'], 1)} | {added} "
+            f"| {_n(proxy[prefix + 'serial_added_p50_ms'], 3)} |"
+        )
     lines += [
-        f"| added by the proxy | {_n(proxy['added_p50_ms'])} | {_n(proxy['added_p99_ms'])} | |",
         "",
-        f"One client at a time the proxy adds {_n(proxy['serial_added_p50_ms'], 3)} ms at p50; at "
-        f"{proxy['concurrency']} clients the rest is queueing behind its one process.",
+        f"At {proxy['concurrency']} clients most of the added time is queueing behind each proxy's one process; one "
+        "client at a time shows the work per request.",
         "",
     ]
     return lines

@@ -89,10 +89,14 @@ class Results:
             self.operations.setdefault(operation, OperationStats()).requests += 1
 
     def count_check(self, name: str, operation: str | None = None) -> None:
+        # Called for every check on every exchange: no CheckStats is built just to be thrown away.
         with self._lock:
-            self.checks.setdefault(name, CheckStats()).runs += 1
+            stats = self.checks.get(name) or self.checks.setdefault(name, CheckStats())
+            stats.runs += 1
             if operation:
-                self.operation_checks.setdefault(operation, {}).setdefault(name, CheckStats()).runs += 1
+                per_operation = self.operation_checks.get(operation) or self.operation_checks.setdefault(operation, {})
+                stats = per_operation.get(name) or per_operation.setdefault(name, CheckStats())
+                stats.runs += 1
 
     def add_failure(self, failure: Failure) -> bool:
         """Record a failure; return True when it is new (not a duplicate of an earlier one)."""

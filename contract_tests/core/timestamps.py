@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 
 __all__ = ["TOLERANCE", "not_after", "parse_timestamp"]
 
@@ -14,8 +15,11 @@ _RFC3339 = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.
 
 def parse_timestamp(value: object) -> datetime | None:
     """Parse an RFC 3339 string (fraction truncated to µs); None when it is not one."""
-    if not isinstance(value, str):
-        return None
+    return _parse(value) if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=4096)  # one resource's instants are read again and again (every read, list, history)
+def _parse(value: str) -> datetime | None:
     match = _RFC3339.match(value)
     if match is None:
         return None
@@ -26,8 +30,6 @@ def parse_timestamp(value: object) -> datetime | None:
     else:
         sign = 1 if zone[0] == "+" else -1
         hours, minutes = int(zone[1:3]), int(zone[4:6])
-        from datetime import timezone
-
         tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
     try:
         return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), micros, tzinfo=tz)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import requests
@@ -46,6 +46,8 @@ class Exchange:
     identity: str | None
     # A walk over every page of a cursor list: the items of all its pages (see CheckedApi.list_all).
     walked: list[Any] | None = None
+    # What checks work out once per exchange and share (see checks/response.py).
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def status(self) -> int:
