@@ -47,7 +47,10 @@ def parser() -> argparse.ArgumentParser:
         "such as real-service: matching findings are listed as accepted and do not fail the exit code",
     )
     p.add_argument(
-        "--upstream-timeout", type=float, default=30.0, help="seconds to wait for the upstream before answering 502"
+        "--upstream-timeout",
+        type=float,
+        default=30.0,
+        help="seconds to wait for the upstream before answering 502 (default 30)",
     )
     return p
 
