@@ -121,8 +121,9 @@ class ProxyApp:
         try:
             reply = await self.upstream.forward(request.method, request.raw_path, request.query, request.headers, body)
         except UpstreamDown as exc:
-            print(f"orchestration-contract proxy: upstream unreachable: {exc}", file=self.stream or sys.stderr)
-            return _error(502, "INTERNAL", f"the upstream {self.settings.upstream} did not answer: {exc}")
+            # Unreachable, too slow, or an answer that is not HTTP: the client gets no answer to forward.
+            print(f"orchestration-contract proxy: no answer from the upstream: {exc}", file=self.stream or sys.stderr)
+            return _error(502, "INTERNAL", f"no usable answer from the upstream {self.settings.upstream}: {exc}")
         found = self._judge(request, reply, time.perf_counter() - began)
         headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers]
         if reply.header("content-length") is None and _may_have_body(request.method, reply.status):
