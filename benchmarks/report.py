@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import proxy_latency
 from servers import BENCH
 
 MARKDOWN = BENCH / "RESULTS.md"
@@ -352,35 +353,20 @@ def _contract_md(contract: dict[str, Any] | None) -> list[str]:
 def _proxy_md(proxy: dict[str, Any] | None) -> list[str]:
     if not proxy:
         return []
-    lines = [
+    return [
         f"## Validating proxy: what it adds per request ({proxy['concurrency']} clients, wrk)",
         "",
         "`GET /workflows/{id}` straight to the mock, through `orchestration-contract proxy` in front of it (every "
         "response check and the traffic model judge each answer) and through Prism's validating proxy "
-        f"(`prism proxy`, {proxy.get('prism_version', 'Prism')}, request and response against the same spec), "
+        f"(`prism proxy`, {proxy['prism_version']}, request and response against the same spec), "
         "alternating.",
         "",
-        "| way | p50 ms | p99 ms | requests/s | added p50 / p99 ms | added p50, one client ms |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    direct = proxy["direct"]
-    lines.append(f"| direct | {_n(direct['p50_ms'], 3)} | {_n(direct['p99_ms'], 3)} | {_n(direct['rps'], 1)} | | |")
-    for name, label, prefix in (("proxied", "orchestration-contract proxy", ""), ("prism", "prism proxy", "prism_")):
-        if name not in proxy:
-            continue
-        way = proxy[name]
-        added = f"{_n(proxy[prefix + 'added_p50_ms'])} / {_n(proxy[prefix + 'added_p99_ms'])}"
-        lines.append(
-            f"| {label} | {_n(way['p50_ms'], 3)} | {_n(way['p99_ms'], 3)} | {_n(way['rps'], 1)} | {added} "
-            f"| {_n(proxy[prefix + 'serial_added_p50_ms'], 3)} |"
-        )
-    lines += [
+        *proxy_latency.table(proxy, _n),
         "",
         f"At {proxy['concurrency']} clients most of the added time is queueing behind each proxy's one process; one "
         "client at a time shows the work per request.",
         "",
     ]
-    return lines
 
 
 def write_markdown(results: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ A `Violation` never escapes the library: the runner turns it into a `Failure` re
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 __all__ = ["AuthError", "ConfigError", "ContractError", "CouldNotRun", "ServerUnreachable", "Violation"]
 
@@ -46,15 +46,13 @@ class Violation(ContractError, AssertionError):
     first (which an allow-list might accept).
     """
 
-    def __init__(
-        self, title: str, *, expected: str, actual: str, kind: str | None = None, also: Sequence[Violation] = ()
-    ) -> None:
+    def __init__(self, title: str, *, expected: str, actual: str, kind: str | None = None) -> None:
         super().__init__(title)
         self.title = title
         self.expected = expected
         self.actual = actual
         self.kind = kind if kind is not None else title
-        self.also = tuple(also)
+        self.also: tuple[Violation, ...] = ()
 
     def each(self) -> Iterator[Violation]:
         """This violation, then the others the same answer showed."""

@@ -114,27 +114,28 @@ class CheckedApi:
         try:
             load_all()[check].fn(exchange, **expected)
         except Violation as violation:
-            for each in violation.each():
-                self.record(check, exchange, each)
+            self.record(check, exchange, violation)
             return False
         return True
 
     def record(self, check: str, exchange: Exchange | None, violation: Violation, *, operation: str = "") -> None:
-        """Turn a violation into a failure record, with a reproduction when there is an exchange."""
+        """Turn a violation (and the others the same answer showed) into failure records, with a reproduction
+        when there is an exchange."""
         client = self.client
         reveal = client.token_for(exchange.identity) if (exchange is not None and self.config.reveal_token) else None
-        failure = Failure(
-            check=check,
-            operation=exchange.operation.operation_id if exchange is not None else operation,
-            title=violation.title,
-            expected=violation.expected,
-            actual=violation.actual,
-            curl=exchange.curl(reveal) if exchange is not None else "",
-            phase=PHASE.get(),
-            status=exchange.status if exchange is not None else None,
-            kind=violation.kind,
-        )
-        self.results.add_failure(failure)
+        for each in violation.each():
+            failure = Failure(
+                check=check,
+                operation=exchange.operation.operation_id if exchange is not None else operation,
+                title=each.title,
+                expected=each.expected,
+                actual=each.actual,
+                curl=exchange.curl(reveal) if exchange is not None else "",
+                phase=PHASE.get(),
+                status=exchange.status if exchange is not None else None,
+                kind=each.kind,
+            )
+            self.results.add_failure(failure)
 
     def _check_response(self, exchange: Exchange) -> None:
         """Every response check on one exchange; a crashing check is a suite bug, reported as such."""
@@ -144,8 +145,7 @@ class CheckedApi:
             try:
                 entry.fn(exchange)
             except Violation as violation:
-                for each in violation.each():
-                    self.record(entry.name, exchange, each)
+                self.record(entry.name, exchange, violation)
             except Exception as exc:  # a bug of the suite must not hide the server's answers
                 self.results.error(f"check {entry.name} crashed on {operation}: {exc!r}")
 
