@@ -25,10 +25,8 @@ from orchestration_spec import CONTROL_SPEC, ORCHESTRATION_SPEC, ORCHESTRATION_V
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
-from mockserver.api.control import ControlApi
-from mockserver.api.v1 import OrchestrationApi
-from mockserver.api.v2 import OrchestrationApiV2
 from mockserver.config import CONTROL_PREFIX, GATEWAY_PREFIX, V2_PREFIX, Settings
+from mockserver.control.handlers import ControlApi
 from mockserver.errors import MockError
 from mockserver.http import error_handlers
 from mockserver.http.accesslog import AccessLog
@@ -43,6 +41,9 @@ from mockserver.http.paths import route_every_character
 from mockserver.http.speccache import load_spec
 from mockserver.http.validation import VALIDATOR_MAP
 from mockserver.inspector import create_inspector
+from mockserver.orchestration.api.v1 import OrchestrationApi
+from mockserver.orchestration.api.v2 import OrchestrationApiV2
+from mockserver.orchestration.service import Orchestration
 from mockserver.state import gcpolicy
 from mockserver.state.backend import Backend
 from mockserver.state.tenants import Tenants
@@ -100,8 +101,11 @@ def create_app(settings: Settings | None = None) -> MockApp:
         validator_map=VALIDATOR_MAP,
     )
     v2_spec = _v2_as_validated(settings)
-    handlers = OrchestrationApi(tenants, package_version())
-    handlers_v2 = OrchestrationApiV2(tenants, package_version())
+    def orchestration() -> Orchestration:
+        return tenants.current.orchestration
+
+    handlers = OrchestrationApi(orchestration, package_version())
+    handlers_v2 = OrchestrationApiV2(orchestration, package_version())
     api = Resolver(function_resolver=handlers.registry().__getitem__)
     api_v2 = Resolver(function_resolver=handlers_v2.registry().__getitem__)
     control = Resolver(function_resolver=ControlApi(tenants).registry().__getitem__)

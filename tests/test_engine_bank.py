@@ -8,9 +8,9 @@ import pytest
 
 from mockserver.core.clock import ManualClock
 from mockserver.core.ids import IdSource
-from mockserver.engine.bank import Bank
-from mockserver.engine.failures import ActivityError
 from mockserver.errors import ValidationError
+from mockserver.orchestration.engine.bank import Bank
+from mockserver.orchestration.engine.failures import ActivityError
 from tests.test_engine_harness import check_schema
 
 SEED = {

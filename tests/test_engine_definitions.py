@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mockserver.engine.definitions import StageError, prepare_stage, validate_definition
-from mockserver.engine.gotypes import format_duration, parse_duration, parse_rfc3339
 from mockserver.errors import InternalError, ValidationError
+from mockserver.orchestration.engine.definitions import StageError, prepare_stage, validate_definition
+from mockserver.orchestration.engine.gotypes import format_duration, parse_duration, parse_rfc3339
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT.parent / "shared" / "reference" / "upstream-workflow-examples"

@@ -14,12 +14,12 @@ from typing import Any
 import yaml
 from openapi_schema_validator import OAS30Validator
 
-from mockserver.api import presenter
 from mockserver.core.clock import ManualClock
 from mockserver.core.ids import IdSource
-from mockserver.domain.model import Instance, Trigger, Workflow
-from mockserver.domain.store import Store
-from mockserver.engine import Engine
+from mockserver.orchestration.api import presenter
+from mockserver.orchestration.domain.model import Instance, Trigger, Workflow
+from mockserver.orchestration.domain.store import Store
+from mockserver.orchestration.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = ROOT / "spec" / "orchestration.v1.yaml"

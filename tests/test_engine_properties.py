@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mockserver.engine.gotypes import INT64_MAX, INT64_MIN, format_duration, parse_duration
-from mockserver.engine.resolve import interpolate
+from mockserver.orchestration.engine.gotypes import INT64_MAX, INT64_MIN, format_duration, parse_duration
+from mockserver.orchestration.engine.resolve import interpolate
 from tests.test_engine_harness import Harness, account, send
 
 ADDRESSES = ["users:1", "users:2", "users:3", "world"]

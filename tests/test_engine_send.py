@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.domain.model import Instance
+from mockserver.orchestration.domain.model import Instance
 from tests.test_engine_harness import Harness, account, send, wallet
 
 ALICE = "0b0b0b0b-0000-4000-8000-00000000000a"  # ledger default, has money and a Stripe id

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mockserver.api import presenter
 from mockserver.errors import InternalError, ValidationError
+from mockserver.orchestration.api import presenter
 from tests.test_engine_harness import Harness, account, send
 
 WORLD_TO_BANK = send(account("world"), account("bank"))
@@ -326,7 +326,7 @@ def test_a_clock_near_the_end_of_time_does_not_crash() -> None:
 
 
 def test_a_crashing_activity_fails_the_stage_instead_of_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    from mockserver.engine import activities
+    from mockserver.orchestration.engine import activities
 
     def explode(context: object, request: object) -> None:
         raise KeyError("boom")

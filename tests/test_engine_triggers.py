@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mockserver.domain.model import Workflow
-from mockserver.engine.triggers import infer_app
+from mockserver.orchestration.domain.model import Workflow
+from mockserver.orchestration.engine.triggers import infer_app
 from tests.test_engine_harness import Harness, account, send
 
 PAYMENT = {

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.expr import (
+from mockserver.orchestration.expr import (
     ExprError,
     Expression,
     ExprRuntimeError,

@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mockserver.expr import ExprError, ExprRuntimeError, ExprSyntaxError, LinkError, compile_expression
-from mockserver.expr.nodes import quote, to_source
+from mockserver.orchestration.expr import ExprError, ExprRuntimeError, ExprSyntaxError, LinkError, compile_expression
+from mockserver.orchestration.expr.nodes import quote, to_source
 
 SETTINGS = settings(
     derandomize=True,

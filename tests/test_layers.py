@@ -16,13 +16,44 @@ MOCKSERVER_LAYERS: dict[str, set[str]] = {
     "errors": set(),
     "config": set(),
     "core": {"errors", "config"},
-    "expr": {"core", "errors"},
-    "domain": {"expr", "core", "errors", "config"},
-    "engine": {"domain", "expr", "core", "errors", "config"},
-    "state": {"engine", "domain", "expr", "core", "errors", "config"},
+    # The services of the stack, one folder each; a service may call those below it, through
+    # their own interface, never the other way.
+    "orchestration.expr": {"core", "errors"},
+    "orchestration.domain": {"orchestration.expr", "core", "errors", "config"},
+    "orchestration.engine": {"orchestration.domain", "orchestration.expr", "core", "errors", "config"},
+    "orchestration": {"orchestration.engine", "orchestration.domain", "core", "errors", "config"},
+    "orchestration.api": {"orchestration", "orchestration.engine", "orchestration.domain", "core", "errors", "config"},
+    # The shared state of a tenant: it composes the services.
+    "state": {
+        "orchestration",
+        "orchestration.engine",
+        "orchestration.domain",
+        "orchestration.expr",
+        "core",
+        "errors",
+        "config",
+    },
     "http": {"state", "core", "errors", "config"},
-    "api": {"state", "engine", "domain", "core", "errors", "config"},
-    "inspector": {"http", "api", "state", "engine", "domain", "core", "errors", "config"},
+    "control": {
+        "state",
+        "orchestration.api",
+        "orchestration.engine",
+        "orchestration.domain",
+        "core",
+        "errors",
+        "config",
+    },
+    "inspector": {
+        "http",
+        "control",
+        "state",
+        "orchestration.api",
+        "orchestration.engine",
+        "orchestration.domain",
+        "core",
+        "errors",
+        "config",
+    },
     # A client of the API, not a part of the mock: it knows the service through HTTP and the spec.
     "recorder": {"core"},
 }
@@ -54,13 +85,13 @@ def test_imports_point_down_the_layers(package: str, layers: dict[str, set[str]]
 def test_every_layer_is_a_folder_with_a_docstring(package: str) -> None:
     layers = MOCKSERVER_LAYERS if package == "mockserver" else CONTRACT_LAYERS
     for layer in layers:
-        folder = ROOT / package / layer
+        folder = ROOT / package / layer.replace(".", "/")
         if folder.is_dir():
             text = (folder / "__init__.py").read_text()
             first_line = text.removeprefix('"""').splitlines()[0]
             assert text.startswith('"""') and "import" in first_line.lower(), f"{folder}: say what it may import"
         else:
-            assert (ROOT / package / f"{layer}.py").is_file(), f"{package}.{layer} is neither folder nor module"
+            assert folder.with_suffix(".py").is_file(), f"{package}.{layer} is neither folder nor module"
 
 
 def test_the_contract_suite_never_imports_the_mock() -> None:

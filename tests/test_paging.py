@@ -1,4 +1,4 @@
-"""Keyset cursor pages (mockserver.domain.paging): complete, stable under change, O(page)."""
+"""Keyset cursor pages (mockserver.orchestration.domain.paging): complete, stable under change, O(page)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockserver.domain.model import Workflow
-from mockserver.domain.paging import DEFAULT_PAGE_SIZE, Paging, cut
-from mockserver.domain.store import Store
 from mockserver.errors import ValidationError
+from mockserver.orchestration.domain.model import Workflow
+from mockserver.orchestration.domain.paging import DEFAULT_PAGE_SIZE, Paging, cut
+from mockserver.orchestration.domain.store import Store
 
 NOW = datetime(2026, 12, 4, tzinfo=UTC)
 

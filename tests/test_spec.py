@@ -10,9 +10,9 @@ from connexion.spec import Specification
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
-from mockserver.api.control import ControlApi
-from mockserver.api.v1 import OrchestrationApi
 from mockserver.config import Settings
+from mockserver.control.handlers import ControlApi
+from mockserver.orchestration.api.v1 import OrchestrationApi
 from mockserver.state.backend import Backend
 from tests.support import CONTROL_SPEC_PATH, ROOT, SPEC_PATH, load_spec
 
@@ -43,7 +43,7 @@ def test_connexion_accepts_the_spec_it_registers_unchecked_at_start(path: Path) 
 
 def test_orchestration_spec_has_the_17_operations_and_the_registry_serves_them() -> None:
     backend = Backend(Settings(clock="manual"))
-    assert operation_ids(SPEC_PATH) == set(OrchestrationApi(backend, "test").registry())
+    assert operation_ids(SPEC_PATH) == set(OrchestrationApi(lambda: backend.orchestration, "test").registry())
     assert len(operation_ids(SPEC_PATH)) == 17
 
 

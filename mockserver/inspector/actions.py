@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from mockserver.api.control import ControlApi
+from mockserver.control.handlers import ControlApi
 from mockserver.errors import ValidationError
 from mockserver.state.backend import Backend
 from mockserver.state.tenants import Tenants

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from mockserver.core.timefmt import timestamp
-from mockserver.domain.model import Activity, Instance, StageRun, StageStatus, Workflow
-from mockserver.engine.gotypes import later, parse_duration, parse_rfc3339
+from mockserver.orchestration.domain.model import Activity, Instance, StageRun, StageStatus, Workflow
+from mockserver.orchestration.engine.gotypes import later, parse_duration, parse_rfc3339
 
 # Instance and stage states, as the page colours them.
 PENDING = "pending"

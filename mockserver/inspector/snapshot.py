@@ -11,10 +11,10 @@ from collections.abc import Reversible
 from itertools import islice
 from typing import Any
 
-from mockserver.api import presenter as present
 from mockserver.core.timefmt import timestamp
-from mockserver.domain.model import Instance, Trigger
 from mockserver.inspector.progress import instance_progress, stage_kind
+from mockserver.orchestration.api import presenter as present
+from mockserver.orchestration.domain.model import Instance, Trigger
 from mockserver.state.backend import Backend
 
 LATEST_INSTANCES = 100

@@ -10,11 +10,7 @@ from __future__ import annotations
 from mockserver.config import Settings
 from mockserver.core.clock import Clock, make_clock
 from mockserver.core.ids import IdSource
-from mockserver.domain.instances import Instances
-from mockserver.domain.store import Store
-from mockserver.domain.triggers import Triggers
-from mockserver.domain.workflows import Workflows
-from mockserver.engine import Engine
+from mockserver.orchestration.service import Orchestration
 from mockserver.state import gcpolicy
 from mockserver.state.faults import FaultRules
 from mockserver.state.journal import RequestJournal
@@ -27,24 +23,21 @@ class Backend:
         self.real_quirks = settings.real_quirks
         self.clock = clock or make_clock(settings.clock)
         self.ids = ids or IdSource(settings.seed)
-        self.store = Store()
-        self.engine = Engine(store=self.store, clock=self.clock, ids=self.ids, quirks=settings.quirks)
-        quirks = self.real_quirks
-        self.workflows = Workflows(
-            store=self.store, clock=self.clock, ids=self.ids, runner=self.engine, real_quirks=quirks
-        )
-        self.instances = Instances(store=self.store, runner=self.engine, real_quirks=quirks)
-        self.triggers = Triggers(
-            store=self.store, clock=self.clock, ids=self.ids, evaluator=self.engine.triggers, real_quirks=quirks
-        )
+        self.orchestration = Orchestration(clock=self.clock, ids=self.ids, quirks=settings.quirks)
+        # The orchestration parts by their short names, as the control API, the inspector and the
+        # state file's command names (``workflows.create``, ``engine.pump``) have always read them.
+        self.store = self.orchestration.store
+        self.engine = self.orchestration.engine
+        self.workflows = self.orchestration.workflows
+        self.instances = self.orchestration.instances
+        self.triggers = self.orchestration.triggers
         self.restore = Restore(workflows=self.workflows, triggers=self.triggers, instances=self.instances)
         self.journal = RequestJournal(settings.journal_size)
         self.faults = FaultRules(settings.seed)
 
     def clear(self) -> None:
         """Back to what a fresh backend holds (``--state-file`` restarts its log here)."""
-        self.store.clear()
-        self.engine.reset()
+        self.orchestration.clear()
         gcpolicy.thaw()  # the old engine's objects hold cycles only a full collection frees
         self.ids.reset()
         self.clock.reset()

@@ -20,11 +20,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from mockserver.domain.instances import Instances
-from mockserver.domain.model import Activity, Instance, Occurrence, StageRun, StageStatus, Trigger, Workflow
-from mockserver.domain.triggers import Triggers
-from mockserver.domain.workflows import Workflows
-from mockserver.engine.gotypes import parse_rfc3339
+from mockserver.orchestration.domain.instances import Instances
+from mockserver.orchestration.domain.model import (
+    Activity,
+    Instance,
+    Occurrence,
+    StageRun,
+    StageStatus,
+    Trigger,
+    Workflow,
+)
+from mockserver.orchestration.domain.triggers import Triggers
+from mockserver.orchestration.domain.workflows import Workflows
+from mockserver.orchestration.engine.gotypes import parse_rfc3339
 
 
 def instant(text: str) -> datetime:

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from mockserver.api import presenter as present
 from mockserver.config import Settings
 from mockserver.core.clock import ManualClock, SystemClock
 from mockserver.errors import MockError
+from mockserver.orchestration.api import presenter as present
 from mockserver.state import fixtures
 from mockserver.state.backend import Backend
 from mockserver.state.persistence import Persistence, StateFile

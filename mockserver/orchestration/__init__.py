@@ -1,0 +1,1 @@
+"""The orchestration service: API handlers, domain, engine, expressions. Imports core, config, errors."""

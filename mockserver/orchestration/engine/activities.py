@@ -1,0 +1,181 @@
+"""The activity catalogue: what each activity does to the bank and how its history reads.
+
+A stage's history lists its activities with ``input = {Name: request}`` and
+``output = {Name: response}`` (§5.6). Requests are built by the stage code in one
+canonical, JSON-ready form; each activity renders it for the mode:
+
+* ``spec`` mode shows what the upstream spec's ``WorkflowInstanceHistoryStageInput`` /
+  ``…Output`` schemas describe, so SDKs decode it (e.g. ``CreateTransaction`` output is a
+  single Transaction, ``AddAccountMetadata`` input has ``id``, ``PostTransaction`` always
+  carries ``metadata``);
+* ``real`` mode shows what the real service stores (``Ledger``/``Data`` keys, a
+  one-element array with ``txid``, ``account`` instead of ``id``, metadata omitted when
+  empty, no DebitWallet output because the wallets service answers 204 for an immediate
+  debit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from mockserver.core.ids import IdSource
+from mockserver.orchestration.engine.bank import Bank
+from mockserver.orchestration.engine.gotypes import parse_rfc3339
+
+LIST_PAGE_SIZE = 15
+
+
+@dataclass(slots=True)
+class ActivityContext:
+    """What an activity may touch: the bank, the current time, the id source."""
+
+    bank: Bank
+    now: datetime
+    ids: IdSource
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityType:
+    """One activity: how it runs, and how its request and response read per mode."""
+
+    name: str
+    execute: Callable[[ActivityContext, dict[str, Any]], Any]
+    render_input: Callable[[dict[str, Any], bool], dict[str, Any]]
+    render_output: Callable[[Any, bool], dict[str, Any] | None]
+
+
+def _same(request: dict[str, Any], real: bool) -> dict[str, Any]:
+    return request
+
+
+def _no_output(response: Any, real: bool) -> None:
+    return None
+
+
+def _data(response: Any, real: bool) -> dict[str, Any]:
+    return {"data": response}
+
+
+def _when(request: dict[str, Any], now: datetime) -> datetime:
+    stamp = request.get("timestamp")
+    return parse_rfc3339(stamp) if stamp else now
+
+
+# --- ledger ----------------------------------------------------------------------------
+
+
+def _create_transaction(ctx: ActivityContext, request: dict[str, Any]) -> dict[str, Any]:
+    data = request["data"]
+    return ctx.bank.ledger(request["ledger"]).commit(
+        data["postings"],
+        metadata=data.get("metadata"),
+        timestamp=_when(data, ctx.now),
+        reference=data.get("reference"),
+    )
+
+
+def _create_transaction_input(request: dict[str, Any], real: bool) -> dict[str, Any]:
+    source = request["data"]
+    data: dict[str, Any] = {}
+    # Spec: PostTransaction requires ``metadata``; real: omitted when empty.
+    if source.get("metadata") or not real:
+        data["metadata"] = dict(source.get("metadata") or {})
+    data["postings"] = source["postings"]
+    for key in ("reference", "timestamp"):
+        if source.get(key):
+            data[key] = source[key]
+    if real:
+        return {"Ledger": request["ledger"], "Data": data}
+    return {"ledger": request["ledger"], "data": data}
+
+
+def _create_transaction_output(tx: dict[str, Any], real: bool) -> dict[str, Any]:
+    if not real:
+        return {"data": dict(tx)}
+    # The real service rewrites the output for backward compatibility: an array, plus txid.
+    shown = {"id": tx["id"], "txid": tx["id"], **{k: v for k, v in tx.items() if k != "id"}}
+    return {"data": [shown]}
+
+
+def _get_account(ctx: ActivityContext, request: dict[str, Any]) -> dict[str, Any]:
+    return ctx.bank.ledger(request["ledger"]).account_view(request["id"])
+
+
+def _add_account_metadata(ctx: ActivityContext, request: dict[str, Any]) -> None:
+    ctx.bank.ledger(request["ledger"]).account(request["id"]).metadata.update(request["metadata"])
+
+
+def _add_account_metadata_input(request: dict[str, Any], real: bool) -> dict[str, Any]:
+    key = "account" if real else "id"
+    return {"ledger": request["ledger"], key: request["id"], "metadata": request["metadata"]}
+
+
+# --- wallets ---------------------------------------------------------------------------
+
+
+def _get_wallet(ctx: ActivityContext, request: dict[str, Any]) -> dict[str, Any]:
+    book = ctx.bank.wallet_book
+    return book.view_with_balances(book.get(request["id"]))
+
+
+def _list_wallets(ctx: ActivityContext, request: dict[str, Any]) -> list[dict[str, Any]]:
+    book = ctx.bank.wallet_book
+    return [book.view(w) for w in book.named(request["name"])]
+
+
+def _list_wallets_output(wallets: list[dict[str, Any]], real: bool) -> dict[str, Any]:
+    return {"cursor": {"pageSize": LIST_PAGE_SIZE, "hasMore": False, "data": wallets}}
+
+
+def _credit_wallet(ctx: ActivityContext, request: dict[str, Any]) -> None:
+    ctx.bank.wallet_book.credit(request["id"], request["data"], _when(request["data"], ctx.now))
+
+
+def _debit_wallet(ctx: ActivityContext, request: dict[str, Any]) -> dict[str, Any]:
+    data = request["data"]
+    wallet = ctx.bank.wallet_book.debit(request["id"], data, _when(data, ctx.now))
+    # An immediate debit creates no hold; spec mode still shows the Hold the spec's
+    # DebitWalletResponse describes, with a fresh id, so clients decoding it succeed.
+    hold: dict[str, Any] = {
+        "id": ctx.ids.uuid(),
+        "walletID": wallet.id,
+        "metadata": dict(data.get("metadata") or {}),
+        "description": data.get("description") or "",
+    }
+    if data.get("destination"):
+        hold["destination"] = data["destination"]
+    return hold
+
+
+def _debit_wallet_output(hold: dict[str, Any], real: bool) -> dict[str, Any] | None:
+    return None if real else {"data": hold}
+
+
+# --- payments --------------------------------------------------------------------------
+
+
+def _get_payment(ctx: ActivityContext, request: dict[str, Any]) -> dict[str, Any]:
+    return dict(ctx.bank.payment_book.get(request["id"]))
+
+
+def _stripe_transfer(ctx: ActivityContext, request: dict[str, Any]) -> None:
+    ctx.bank.payment_book.stripe_transfer(request)
+
+
+ACTIVITY_TYPES: dict[str, ActivityType] = {
+    t.name: t
+    for t in (
+        ActivityType("CreateTransaction", _create_transaction, _create_transaction_input, _create_transaction_output),
+        ActivityType("GetAccount", _get_account, _same, _data),
+        ActivityType("AddAccountMetadata", _add_account_metadata, _add_account_metadata_input, _no_output),
+        ActivityType("GetWallet", _get_wallet, _same, _data),
+        ActivityType("ListWallets", _list_wallets, _same, _list_wallets_output),
+        ActivityType("CreditWallet", _credit_wallet, _same, _no_output),
+        ActivityType("DebitWallet", _debit_wallet, _same, _debit_wallet_output),
+        ActivityType("GetPayment", _get_payment, _same, _data),
+        ActivityType("StripeTransfer", _stripe_transfer, _same, _no_output),
+    )
+}
