@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
         validator_map=VALIDATOR_MAP,
     )
     v2_spec = _v2_as_validated(settings)
+
     def orchestration() -> Orchestration:
         return tenants.current.orchestration
 
