@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
-import functools
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -21,11 +18,12 @@ from connexion.middleware.security import SecurityMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from connexion.spec import Specification
-from orchestration_spec import CONTROL_SPEC, ORCHESTRATION_SPEC, ORCHESTRATION_V2_SPEC
+from orchestration_spec import CONTROL_SPEC
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
-from mockserver.config import CONTROL_PREFIX, GATEWAY_PREFIX, V2_PREFIX, Settings
+from mockserver import stack
+from mockserver.config import CONTROL_PREFIX, Settings
 from mockserver.control.handlers import ControlApi
 from mockserver.errors import MockError
 from mockserver.http import error_handlers
@@ -37,13 +35,10 @@ from mockserver.http.fastpath import FastRoutes
 from mockserver.http.forcing import OperationIndex
 from mockserver.http.gateway import Gateway
 from mockserver.http.latency import hide_deliberate_drops
+from mockserver.http.mounts import Mounts
 from mockserver.http.paths import route_every_character
-from mockserver.http.speccache import load_spec
 from mockserver.http.validation import VALIDATOR_MAP
 from mockserver.inspector import create_inspector
-from mockserver.orchestration.api.v1 import OrchestrationApi
-from mockserver.orchestration.api.v2 import OrchestrationApiV2
-from mockserver.orchestration.service import Orchestration
 from mockserver.state import gcpolicy
 from mockserver.state.backend import Backend
 from mockserver.state.tenants import Tenants
@@ -86,6 +81,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
         lifetime=settings.token_lifetime,
         clients=settings.clients,
         key=_signing_key(settings),
+        services=stack.SERVICES,
     )
 
     # gateway.py enforces auth the way the real service does (by method scope, before routing
@@ -100,39 +96,24 @@ def create_app(settings: Settings | None = None) -> MockApp:
         middlewares=middlewares,
         validator_map=VALIDATOR_MAP,
     )
-    v2_spec = _v2_as_validated(settings)
-
-    def orchestration() -> Orchestration:
-        return tenants.current.orchestration
-
-    handlers = OrchestrationApi(orchestration, package_version())
-    handlers_v2 = OrchestrationApiV2(orchestration, package_version())
-    api = Resolver(function_resolver=handlers.registry().__getitem__)
-    api_v2 = Resolver(function_resolver=handlers_v2.registry().__getitem__)
+    served = Mounts(stack.mounts(settings, lambda: tenants.current, package_version()))
     control = Resolver(function_resolver=ControlApi(tenants).registry().__getitem__)
-    # One registration serves both the root and the gateway prefix: the gateway marks prefixed
-    # requests with an ASGI root_path, which routing strips (and Swagger UI writes into servers).
+    # One registration serves both the root and the gateway prefix for a root-served API: the
+    # gateway marks prefixed requests with an ASGI root_path, which routing strips (and Swagger UI
+    # writes into servers). Starlette tries mounts in order, and a base path of "" takes every
+    # path: the longest base paths go first.
     with _trusted_specs():
+        for mount in sorted(served, key=lambda m: -len(m.connexion_base)):
+            app.add_api(
+                mount.spec,
+                base_path=mount.connexion_base,
+                resolver=Resolver(function_resolver=mount.handlers.__getitem__),
+                pythonic_params=True,
+                swagger_ui_options=_swagger_ui_options(settings, mount.service),
+                name=mount.name,
+            )
         app.add_api(
-            _spec(ORCHESTRATION_SPEC),
-            base_path="",
-            resolver=api,
-            pythonic_params=True,
-            swagger_ui_options=_swagger_ui_options(settings),
-            name="orchestration",
-        )
-        # v2 is mounted at /v2 with its paths relative to it: one base path per Connexion API
-        # keeps each version's Swagger UI (/v2/ui/) and openapi.json apart.
-        app.add_api(
-            _relative_to(v2_spec, V2_PREFIX),
-            base_path=V2_PREFIX,
-            resolver=api_v2,
-            pythonic_params=True,
-            swagger_ui_options=_swagger_ui_options(settings),
-            name="orchestration-v2",
-        )
-        app.add_api(
-            _spec(CONTROL_SPEC),
+            stack.spec(CONTROL_SPEC),
             base_path=CONTROL_PREFIX,
             resolver=control,
             pythonic_params=True,
@@ -141,9 +122,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
         )
     app.add_error_handler(MockError, error_handlers.mock_error)
     app.add_error_handler(ProblemException, error_handlers.problem)
-    allowed = error_handlers.AllowedMethods(
-        [("", _spec(ORCHESTRATION_SPEC)), ("", v2_spec), (CONTROL_PREFIX, _spec(CONTROL_SPEC))]
-    )
+    allowed = error_handlers.AllowedMethods(served, (CONTROL_PREFIX, stack.spec(CONTROL_SPEC)))
     app.add_error_handler(
         HTTPException, error_handlers.http_exception_handler(allowed, real_quirks=settings.real_quirks)
     )
@@ -151,13 +130,16 @@ def create_app(settings: Settings | None = None) -> MockApp:
     app.add_error_handler(RecursionError, error_handlers.undecodable)
     app.add_error_handler(ValueError, error_handlers.value_error)
     app.add_error_handler(Exception, error_handlers.unexpected)
-    fast_routes = FastRoutes(_spec(ORCHESTRATION_SPEC), handlers.registry())
-    fast_routes.add(v2_spec, handlers_v2.registry())
+    fast_routes = FastRoutes()
+    for mount in served:
+        fast_routes.add(mount.spec, mount.handlers, mount.prefix + mount.base)
+        if mount.at_root:
+            fast_routes.add(mount.spec, mount.handlers, mount.base)
     inspector = create_inspector(tenants, ControlAccess(settings))
-    operations = OperationIndex([_spec(ORCHESTRATION_SPEC), v2_spec], GATEWAY_PREFIX)
+    operations = OperationIndex(served)
     tenants.operation_of = operations.operation_id_of
     hide_deliberate_drops()
-    asgi: Any = Gateway(app, tenants, authority, fast_routes, inspector, operations, access_log)
+    asgi: Any = Gateway(app, tenants, authority, fast_routes, inspector, operations, served, access_log)
     if settings.cors_origins:
         # Outside the gateway: a browser's preflight carries no token and must not be refused.
         asgi = CORSMiddleware(
@@ -192,41 +174,15 @@ def _trusted_specs() -> Iterator[None]:
         Specification._validate_spec = checked  # type: ignore[method-assign]
 
 
-@functools.cache
-def _spec(path: Path) -> dict[str, Any]:
-    """Each spec parsed once per process (and cached across processes, see speccache)."""
-    return load_spec(path)
-
-
-def _v2_as_validated(settings: Settings) -> dict[str, Any]:
-    """The v2 spec requests are validated against. ``--quirks real`` loosens the two rules the
-    service does not enforce, so its own answers come through: a ``pageSize`` above 1000 (it
-    clamps to 100) and a testTrigger body that is not an object (it answers 500)."""
-    spec = _spec(ORCHESTRATION_V2_SPEC)
-    if not settings.real_quirks:
-        return spec
-    spec = copy.deepcopy(spec)
-    spec["components"]["parameters"]["PageSize"]["schema"].pop("maximum", None)
-    body = spec["paths"]["/v2/triggers/{triggerID}/test"]["post"]["requestBody"]["content"]["application/json"]
-    body["schema"] = {"description": body["schema"].get("description", "")}
-    return spec
-
-
-def _relative_to(spec: dict[str, Any], prefix: str) -> dict[str, Any]:
-    """The spec with ``prefix`` taken off every path, for an API mounted at ``prefix``."""
-    paths = {template.removeprefix(prefix) or "/": item for template, item in spec["paths"].items()}
-    return {**spec, "paths": paths}
-
-
-def _swagger_ui_options(settings: Settings) -> SwaggerUIOptions:
-    """Swagger UI at ``/api/orchestration/ui/``, served offline from Connexion's bundle.
+def _swagger_ui_options(settings: Settings, service: str) -> SwaggerUIOptions:
+    """Swagger UI at ``/api/<service>/ui/``, served offline from Connexion's bundle.
 
     The served spec's ``servers`` is the mount path and its ``tokenUrl`` is origin-relative,
     so "Authorize" and "Try it out" reach this mock on whatever host and port it runs.
     The client fields are pre-filled only when any client is accepted: a configured secret
     must not be shown to whoever opens the page.
     """
-    init_oauth: dict[str, Any] = {"scopes": ["orchestration:read", "orchestration:write"]}
+    init_oauth: dict[str, Any] = {"scopes": [f"{service}:read", f"{service}:write"]}
     if not settings.clients:
         init_oauth.update(clientId="swagger-ui", clientSecret="any")
     return SwaggerUIOptions(
@@ -291,7 +247,7 @@ async def _pump_forever(tenants: Tenants) -> None:
     while True:
         pause = 0.25
         for backend in tenants.backends():
-            backend.engine.pump()
+            backend.pump()
             wake = backend.engine.next_wakeup()
             if wake is not None:
                 pause = min(pause, max((wake - backend.clock.now()).total_seconds(), 0.005))

@@ -77,7 +77,7 @@ class ControlApi:
             app=body.get("app"),
             date=datetime.fromisoformat(date.replace("Z", "+00:00")) if date else None,
         )
-        self._b.engine.pump()
+        self._b.pump()
         shown = [present.occurrence(o, self._b.store.instances) for o in occurrences]
         return present.envelope({"accepted": True, "occurrences": shown}), 202
 
@@ -95,7 +95,7 @@ class ControlApi:
         if not 0 <= seconds <= MAX_ADVANCE_SECONDS:
             raise ValidationError(f"seconds must be between 0 and {MAX_ADVANCE_SECONDS} (100 years)")
         self._b.clock.advance(seconds)
-        self._b.engine.pump()
+        self._b.pump()
         return present.envelope(self._clock()), 200
 
     async def list_requests(
@@ -122,7 +122,7 @@ class ControlApi:
 
     async def fund_account(self, ledger: str, address: str, body: dict[str, Any]) -> Reply:
         self._b.engine.bank.fund(ledger, address, body["asset"], int(body["amount"]))
-        self._b.engine.pump()
+        self._b.pump()
         return present.envelope(self._b.engine.bank.account(ledger, address)), 200
 
     async def list_transactions(self, ledger: str) -> Reply:

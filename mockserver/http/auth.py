@@ -1,8 +1,11 @@
 """OAuth2 client credentials: the mock issues RS256 JWTs and checks them on every API call.
 
-Reads need ``orchestration:read`` or ``orchestration:write``; every other method needs
-``orchestration:write``, as in the real service. A verified token is cached until it
-expires, so a client reusing its token costs one dictionary lookup per request.
+Each service of the stack has its two scopes: reads need ``<service>:read`` or
+``<service>:write``, every other method ``<service>:write``, as in the real services
+(``orchestration:read``, ``ledger:write``, ...). A token asked without ``scope`` carries every
+scope of every service the mock serves, so one token works across the stack. A verified
+token is cached until it expires, so a client reusing its token costs one dictionary lookup
+per request.
 """
 
 from __future__ import annotations
@@ -26,8 +29,7 @@ from mockserver.errors import Forbidden, Unauthorized, ValidationError
 
 READ_SCOPE = "orchestration:read"
 WRITE_SCOPE = "orchestration:write"
-KNOWN_SCOPES = (READ_SCOPE, WRITE_SCOPE)
-AUDIENCE = "orchestration"
+AUDIENCE = "orchestration"  # kept as it was: tokens issued before a restart (--state-file) stay valid
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SCOPE_TOKEN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _CACHE_LIMIT = 10_000
@@ -58,8 +60,10 @@ class TokenAuthority:
         lifetime: int = 3600,
         clients: dict[str, str] | None = None,
         key: rsa.RSAPrivateKey | None = None,
+        services: tuple[str, ...] = ("orchestration",),
     ) -> None:
         self.issuer = issuer
+        self.default_scopes = tuple(f"{service}:{kind}" for service in services for kind in ("read", "write"))
         self.lifetime = lifetime
         self.clients = dict(clients or {})
         self._key_source = _generated_key() if key is None else _ready(key)
@@ -78,14 +82,15 @@ class TokenAuthority:
         return "mock-" + format(self._public.public_numbers().n % (1 << 32), "08x")
 
     def issue(self, client_id: str, client_secret: str, scope: str | None) -> Grant:
-        """Any client is accepted unless clients are configured; scopes default to both."""
+        """Any client is accepted unless clients are configured; scopes default to every
+        service's read and write."""
         if not client_id:
             raise Unauthorized("invalid_client: missing client_id")
         if self.clients and self.clients.get(client_id) != client_secret:
             raise Unauthorized("invalid_client: unknown client or wrong secret")
-        # Scopes of other Formance services (ledger:read, ...) are granted too, as a stack's
-        # auth server would; only the orchestration ones open this API.
-        requested = scope.split() if scope else list(KNOWN_SCOPES)
+        # Any well-formed scope is granted, as a stack's auth server would for a client allowed
+        # them all; only those of a served service open anything here.
+        requested = scope.split() if scope else list(self.default_scopes)
         malformed = [s for s in requested if not SCOPE_TOKEN.match(s)]
         if malformed:
             raise ValidationError(f"invalid_scope: malformed scope(s) {' '.join(malformed)}")
@@ -134,9 +139,9 @@ class TokenAuthority:
         self._verified[token] = verified
         return verified
 
-    def authorize(self, header: str | None, method: str) -> str:
-        """The token's client id, unless the Authorization header does not grant ``method``
-        (then Unauthorized or Forbidden)."""
+    def authorize(self, header: str | None, method: str, service: str = "orchestration") -> str:
+        """The token's client id, unless the Authorization header does not grant ``method`` on
+        ``service`` (then Unauthorized or Forbidden)."""
         if not header:
             raise Unauthorized("missing Authorization header")
         # The scheme is case-insensitive (``bearer`` works, as on the real service); the token
@@ -145,12 +150,13 @@ class TokenAuthority:
         if kind.lower() != "bearer" or not token or token != token.strip() or " " in token:
             raise Unauthorized("Authorization header must be 'Bearer <token>'")
         scopes, _, client_id = self._verify(token)
-        if WRITE_SCOPE in scopes:
+        write = f"{service}:write"
+        if write in scopes:
             return client_id
-        if method in READ_METHODS and READ_SCOPE in scopes:
+        read = f"{service}:read"
+        if method in READ_METHODS and read in scopes:
             return client_id
-        needed = READ_SCOPE if method in READ_METHODS else WRITE_SCOPE
-        raise Forbidden(f"token lacks the {needed} scope")
+        raise Forbidden(f"token lacks the {read if method in READ_METHODS else write} scope")
 
     def jwks(self) -> dict[str, object]:
         numbers = self._public.public_numbers()

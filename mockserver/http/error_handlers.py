@@ -7,7 +7,6 @@ real service answers ``{"errorCode", "errorMessage"}``. Everything is mapped her
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 
 import orjson
@@ -15,11 +14,11 @@ from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
-from mockserver.config import CONTROL_PREFIX, GATEWAY_PREFIX
+from mockserver.config import CONTROL_PREFIX
 from mockserver.errors import MockError
+from mockserver.http.mounts import Mount, Mounts
 
 log = logging.getLogger("mockserver")
-_HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options"})
 
 CODES = {
     400: "VALIDATION",
@@ -62,21 +61,23 @@ def problem(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
 
 
 class AllowedMethods:
-    """Which methods a path serves, from the specs: Starlette's 405 only names the methods of
-    the first route it matched, so ``Allow`` would leave out e.g. POST on ``/workflows``."""
+    """Which methods a path serves, from the mounted specs: Starlette's 405 only names the
+    methods of the first route it matched, so ``Allow`` would leave out e.g. POST on ``/workflows``."""
 
-    def __init__(self, specs: list[tuple[str, dict]]) -> None:
-        self._routes: list[tuple[re.Pattern[str], str]] = []
-        for base, spec in specs:
-            for template, item in spec["paths"].items():
-                methods = sorted(m.upper() for m in item if m in _HTTP_METHODS)
-                if "GET" in methods:
-                    methods.append("HEAD")
-                pattern = re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(base + template))
-                self._routes.append((re.compile(f"^(?:{GATEWAY_PREFIX})?{pattern}/?$"), ", ".join(methods)))
+    def __init__(self, mounts: Mounts, control: tuple[str, dict]) -> None:
+        self._mounts = mounts
+        self._control = Mount("control", "control", control[0], "", control[1], {})
 
     def __call__(self, path: str) -> str | None:
-        return next((allow for pattern, allow in self._routes if pattern.match(path)), None)
+        path = path.rstrip("/") or "/"
+        found = self._mounts.of(path)
+        if found is None:
+            rel = self._control.relative(path)
+            found = (self._control, rel) if rel is not None else None
+        if found is None:
+            return None
+        mount, rel = found
+        return ", ".join(mount.methods_at(rel)) or None
 
 
 def no_such_route(real_quirks: bool) -> tuple[bytes, str]:

@@ -77,13 +77,13 @@ class FastOperation:
 class FastRoutes:
     """(method, number of path segments) -> the eligible operations of that shape."""
 
-    def __init__(self, spec: dict[str, Any], handlers: dict[str, Handler]) -> None:
+    def __init__(self) -> None:
         self._routes: dict[tuple[str, int], list[FastOperation]] = {}
-        self.add(spec, handlers)
 
-    def add(self, spec: dict[str, Any], handlers: dict[str, Handler]) -> None:
-        """The eligible operations of one more spec (each API version has its own)."""
-        for template, item in spec["paths"].items():
+    def add(self, spec: dict[str, Any], handlers: dict[str, Handler], base: str = "") -> None:
+        """The eligible operations of one more spec, its paths served below ``base``."""
+        for relative, item in spec["paths"].items():
+            template = base + relative
             shared = item.get("parameters", [])
             for method in _METHODS:
                 operation = item.get(method)

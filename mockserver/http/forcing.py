@@ -11,13 +11,15 @@ unknown example, is a 400 that names what it declares.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from mockserver.errors import MockError, ValidationError
 from mockserver.http.fastpath import resolve_ref
+from mockserver.http.mounts import Mount
 
-_METHODS = ("get", "put", "post", "delete", "patch")
+_METHODS = ("get", "put", "post", "delete", "patch", "head")
 # The errorCode of each status, from the one exception tree (errors.py).
 _CODES = {kind.status: kind.code for kind in MockError.__subclasses__()}
 _PREFER = re.compile(r"^\s*(code|example)\s*=\s*\"?([^\";]*)\"?\s*$")
@@ -65,18 +67,20 @@ class Operation:
 
 
 class OperationIndex:
-    """(method, path) -> the operation of the specs, with its declared responses."""
+    """(method, path) -> the operation of the mounted specs, with its declared responses."""
 
-    def __init__(self, specs: list[dict[str, Any]], prefix: str) -> None:
+    def __init__(self, mounts: Iterable[Mount]) -> None:
         self._routes: list[tuple[str, re.Pattern[str], Operation]] = []
-        for spec in specs:
-            for template, item in spec["paths"].items():
+        for mount in mounts:
+            prefix = re.escape(mount.prefix)
+            prefix = f"(?:{prefix})?" if mount.at_root else prefix
+            for template, item in mount.spec["paths"].items():
                 pattern = re.compile(
-                    f"^(?:{re.escape(prefix)})?" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template)) + "/?$"
+                    f"^{prefix}" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(mount.base + template)) + "/?$"
                 )
                 for method in _METHODS:
                     if method in item:
-                        self._routes.append((method.upper(), pattern, _operation(spec, item[method])))
+                        self._routes.append((method.upper(), pattern, _operation(mount.spec, item[method])))
 
     def operation_id_of(self, method: str, path: str) -> str | None:
         found = self.match(method, path)

@@ -15,7 +15,7 @@ import time
 
 import orjson
 
-from mockserver.config import CONTROL_PREFIX, GATEWAY_PREFIX, TOKEN_PATH, UI_PREFIX
+from mockserver.config import CONTROL_PREFIX, TOKEN_PATH, UI_PREFIX
 from mockserver.core.timefmt import rfc3339
 from mockserver.errors import Forbidden, MockError, PayloadTooLarge, ValidationError
 from mockserver.http.accesslog import AccessLog
@@ -31,7 +31,7 @@ from mockserver.http.asgi import (
     respond,
     respond_payload,
 )
-from mockserver.http.auth import TokenAuthority
+from mockserver.http.auth import READ_METHODS, TokenAuthority
 from mockserver.http.chosen import ChosenAnswers
 from mockserver.http.control_access import ControlAccess
 from mockserver.http.error_handlers import no_such_route
@@ -39,19 +39,17 @@ from mockserver.http.fastpath import FastRoutes
 from mockserver.http.forcing import OperationIndex
 from mockserver.http.latency import Latency
 from mockserver.http.logredact import journal_body, redact
+from mockserver.http.mounts import Mounts
 from mockserver.http.oauth import JWKS_PATHS, OPENID_PATHS, openid_configuration, token_endpoint
 from mockserver.http.requestbody import BodyTooLarge, as_json_request, content_length, limited
 from mockserver.state.tenants import Tenants
 
-# Both API versions: v1 at the root, v2 under /v2, each also under the gateway prefix.
-PROTECTED = re.compile(r"^(?:/api/orchestration)?(?:/v2)?/(?:workflows|instances|triggers)(?:/|$)")
 STAGE_HISTORY = re.compile(r"^(?:/api/orchestration)?(?:/v2)?/instances/[^/]+/stages/([^/]+)/history$")
 INT64 = re.compile(r"^[+-]?\d{1,19}$")
 _log = logging.getLogger("mockserver")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 # Declared by the v2 spec, but the real service's router has no such route.
 UNSERVED_BY_REAL = re.compile(r"^(?:/api/orchestration)?/v2/_info/?$")
-ROOTS = re.compile(r"^(?:/api/orchestration)?(?:/v2)?/(?:workflows|instances|triggers)(?:/[^/]+)?$")
 
 
 class Gateway:
@@ -63,9 +61,11 @@ class Gateway:
         fast_routes: FastRoutes,
         inspector: ASGIApp,
         operations: OperationIndex,
+        mounts: Mounts,
         access_log: AccessLog | None = None,
     ) -> None:
         self.app = app
+        self.mounts = mounts
         self.tenants = tenants
         self.settings = settings = tenants.settings
         self.real_quirks = settings.real_quirks
@@ -137,18 +137,21 @@ class Gateway:
     async def _route(self, scope: Scope, receive: Receive, send: Send, declared: int | None) -> None:
         path: str = scope["path"]
         method: str = scope["method"]
-        protected = PROTECTED.match(path) is not None
+        found = self.mounts.of(path)
+        mount, below = found if found is not None else (None, "")
+        protected = mount is not None and mount.protected.match(below) is not None
         if self.settings.auth and protected:
+            assert mount is not None
             try:
-                client_id = self.authority.authorize(header(scope, b"authorization"), method)
+                client_id = self.authority.authorize(header(scope, b"authorization"), method, mount.service)
                 if self.tenants.enabled:
                     self.tenants.use(self.tenants.get(client_id))
             except MockError as exc:
                 await self._fail(send, exc, bare=self.real_quirks)
                 return
-        if protected and path.endswith("/"):
+        if protected and path.endswith("/") and mount is not None and mount.slash_roots is not None:
             # As the real router: collections and /{id} roots take a trailing slash, leaves do not.
-            if not ROOTS.match(path[:-1]):
+            if not mount.slash_roots.match(below[:-1]):
                 body, content_type = no_such_route(self.real_quirks)
                 await respond(send, 404, body, [(b"content-type", content_type.encode())])
                 return
@@ -184,22 +187,24 @@ class Gateway:
                 return
             if raw:
                 scope["mock.note"]["body"] = raw
-        self.tenants.current.engine.pump()
-        if await self._fast(scope, raw, declared, send):
-            return
-        if path.startswith(GATEWAY_PREFIX + "/"):
-            scope = {**scope, "root_path": GATEWAY_PREFIX}
+        backend = self.tenants.current
+        backend.pump()
         try:
-            await self.app(scope, receive, send)
-        except BodyTooLarge:
-            await self._fail(send, PayloadTooLarge(f"request body exceeds {limit} bytes"))
+            if await self._fast(scope, raw, declared, send):
+                return
+            if mount is not None and mount.at_root and path.startswith(mount.prefix + "/"):
+                scope = {**scope, "root_path": mount.prefix}
+            try:
+                await self.app(scope, receive, send)
+            except BodyTooLarge:
+                await self._fail(send, PayloadTooLarge(f"request body exceeds {limit} bytes"))
+        finally:
+            if method not in READ_METHODS:
+                backend.pump()  # what a write set off in another service (an event, a trigger) runs now
 
     async def _fast(self, scope: Scope, raw: bytes | None, declared: int | None, send: Send) -> bool:
         """Answer a request that fastpath proves valid without Connexion; False to let Connexion answer."""
-        path: str = scope["path"]
-        if path.startswith(GATEWAY_PREFIX + "/"):
-            path = path[len(GATEWAY_PREFIX) :]
-        found = self.fast_routes.match(scope["method"], path)
+        found = self.fast_routes.match(scope["method"], scope["path"])
         if found is None:
             return False
         operation, arguments = found
@@ -272,4 +277,4 @@ def _is_int64(text: str) -> bool:
     return bool(INT64.match(text)) and -(2**63) <= int(text) < 2**63
 
 
-__all__ = ["GATEWAY_PREFIX", "Gateway"]
+__all__ = ["Gateway"]

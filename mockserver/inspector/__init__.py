@@ -96,7 +96,7 @@ class Inspector:
         path = scope["path"][len(UI_PREFIX) :]
         method = scope["method"]
         # The engine catches up with the clock first, as the gateway does for every API call.
-        self.backend.engine.pump()
+        self.backend.pump()
         tenancy = (
             {"tenants": self.tenants.ids(), "tenant": query_param(scope, "tenant") or ""}
             if self.tenants.enabled

@@ -47,13 +47,13 @@ class Actions:
         instance_id = _text(fields, "instanceId")
         name = _text(fields, "name")
         self._b.instances.send_event(instance_id, name)
-        self._b.engine.pump()
+        self._b.pump()
         return {"message": f"sent event {name} to instance {instance_id}"}
 
     async def abort(self, fields: Fields) -> dict[str, Any]:
         instance_id = _text(fields, "instanceId")
         self._b.instances.abort(instance_id)
-        self._b.engine.pump()
+        self._b.pump()
         return {"message": f"aborted instance {instance_id}"}
 
     async def advance(self, fields: Fields) -> dict[str, Any]:

@@ -35,6 +35,11 @@ class Backend:
         self.journal = RequestJournal(settings.journal_size)
         self.faults = FaultRules(settings.seed)
 
+    def pump(self) -> None:
+        """Let every service catch up: what is due on the clock, and what another service's
+        write set off (an event on the bus, a trigger to fire), runs now."""
+        self.engine.pump()
+
     def clear(self) -> None:
         """Back to what a fresh backend holds (``--state-file`` restarts its log here)."""
         self.orchestration.clear()

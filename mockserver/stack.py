@@ -1,0 +1,91 @@
+"""The services of the stack the mock serves, each as the mounts of its API versions.
+
+Adding a service is one function here: its spec, its handlers on the tenant's state, the
+gateway prefix it lives under and the paths that need a token. The app (app.py) mounts them
+all in Connexion and hands them to the edge; nothing else names a service.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from orchestration_spec import ORCHESTRATION_SPEC, ORCHESTRATION_V2_SPEC
+
+from mockserver.config import GATEWAY_PREFIX, V2_PREFIX, Settings
+from mockserver.http.mounts import Mount
+from mockserver.http.speccache import load_spec
+from mockserver.orchestration.api.v1 import OrchestrationApi
+from mockserver.orchestration.api.v2 import OrchestrationApiV2
+from mockserver.state.backend import Backend
+
+# Orchestration: v1 at the root, v2 under /v2, each also under the gateway prefix.
+_ORCHESTRATION_PROTECTED = re.compile(r"^(?:/v2)?/(?:workflows|instances|triggers)(?:/|$)")
+_ORCHESTRATION_ROOTS = re.compile(r"^(?:/v2)?/(?:workflows|instances|triggers)(?:/[^/]+)?$")
+# The services whose scopes a token asked without ``scope`` carries.
+SERVICES = ("orchestration",)
+
+
+@functools.cache
+def spec(path: Path) -> dict[str, Any]:
+    """Each spec parsed once per process (and cached across processes, see speccache)."""
+    return load_spec(path)
+
+
+def mounts(settings: Settings, current: Callable[[], Backend], version: str) -> list[Mount]:
+    """Every API the mock serves, for the tenant ``current()`` returns at request time."""
+    return orchestration_mounts(settings, current, version)
+
+
+def orchestration_mounts(settings: Settings, current: Callable[[], Backend], version: str) -> list[Mount]:
+    def orchestration() -> Any:
+        return current().orchestration
+
+    common = {
+        "service": "orchestration",
+        "prefix": GATEWAY_PREFIX,
+        "protected": _ORCHESTRATION_PROTECTED,
+        "at_root": True,
+        "slash_roots": _ORCHESTRATION_ROOTS,
+    }
+    v1 = Mount(
+        name="orchestration",
+        base="",
+        spec=spec(ORCHESTRATION_SPEC),
+        handlers=OrchestrationApi(orchestration, version).registry(),
+        **common,
+    )
+    # v2 is mounted at /v2 with its paths relative to it: one base path per Connexion API keeps
+    # each version's Swagger UI (/v2/ui/) and openapi.json apart.
+    v2 = Mount(
+        name="orchestration-v2",
+        base=V2_PREFIX,
+        spec=_relative_to(_v2_as_validated(settings), V2_PREFIX),
+        handlers=OrchestrationApiV2(orchestration, version).registry(),
+        **common,
+    )
+    return [v1, v2]
+
+
+def _v2_as_validated(settings: Settings) -> dict[str, Any]:
+    """The v2 spec requests are validated against. ``--quirks real`` loosens the two rules the
+    service does not enforce, so its own answers come through: a ``pageSize`` above 1000 (it
+    clamps to 100) and a testTrigger body that is not an object (it answers 500)."""
+    loaded = spec(ORCHESTRATION_V2_SPEC)
+    if not settings.real_quirks:
+        return loaded
+    loaded = copy.deepcopy(loaded)
+    loaded["components"]["parameters"]["PageSize"]["schema"].pop("maximum", None)
+    body = loaded["paths"]["/v2/triggers/{triggerID}/test"]["post"]["requestBody"]["content"]["application/json"]
+    body["schema"] = {"description": body["schema"].get("description", "")}
+    return loaded
+
+
+def _relative_to(document: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """The spec with ``prefix`` taken off every path, for an API mounted at ``prefix``."""
+    paths = {template.removeprefix(prefix) or "/": item for template, item in document["paths"].items()}
+    return {**document, "paths": paths}
