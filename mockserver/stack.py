@@ -14,11 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from orchestration_spec import ORCHESTRATION_SPEC, ORCHESTRATION_V2_SPEC
+from orchestration_spec import LEDGER_SPEC, ORCHESTRATION_SPEC, ORCHESTRATION_V2_SPEC
 
 from mockserver.config import GATEWAY_PREFIX, V2_PREFIX, Settings
 from mockserver.http.mounts import Mount
 from mockserver.http.speccache import load_spec
+from mockserver.ledger.handlers import LedgerApi
 from mockserver.orchestration.api.v1 import OrchestrationApi
 from mockserver.orchestration.api.v2 import OrchestrationApiV2
 from mockserver.state.backend import Backend
@@ -26,8 +27,9 @@ from mockserver.state.backend import Backend
 # Orchestration: v1 at the root, v2 under /v2, each also under the gateway prefix.
 _ORCHESTRATION_PROTECTED = re.compile(r"^(?:/v2)?/(?:workflows|instances|triggers)(?:/|$)")
 _ORCHESTRATION_ROOTS = re.compile(r"^(?:/v2)?/(?:workflows|instances|triggers)(?:/[^/]+)?$")
+LEDGER_PREFIX = "/api/ledger"
 # The services whose scopes a token asked without ``scope`` carries.
-SERVICES = ("orchestration",)
+SERVICES = ("orchestration", "ledger")
 
 
 @functools.cache
@@ -38,7 +40,21 @@ def spec(path: Path) -> dict[str, Any]:
 
 def mounts(settings: Settings, current: Callable[[], Backend], version: str) -> list[Mount]:
     """Every API the mock serves, for the tenant ``current()`` returns at request time."""
-    return orchestration_mounts(settings, current, version)
+    return [*orchestration_mounts(settings, current, version), ledger_mount(current)]
+
+
+def ledger_mount(current: Callable[[], Backend]) -> Mount:
+    """Ledger v2 under ``/api/ledger``, info and metrics at ``/api/ledger/_/...`` as the release
+    serves them. Its auth middleware runs before its router, so every other path needs a token."""
+    return Mount(
+        name="ledger",
+        service="ledger",
+        prefix=LEDGER_PREFIX,
+        base="",
+        spec=spec(LEDGER_SPEC),
+        handlers=LedgerApi(lambda: current().ledger).registry(),
+        protected=re.compile(r"^(?!/_/(?:info|metrics)/?$)"),
+    )
 
 
 def orchestration_mounts(settings: Settings, current: Callable[[], Backend], version: str) -> list[Mount]:

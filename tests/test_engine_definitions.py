@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from mockserver.core.timefmt import parse_rfc3339
 from mockserver.errors import InternalError, ValidationError
 from mockserver.orchestration.engine.definitions import StageError, prepare_stage, validate_definition
-from mockserver.orchestration.engine.gotypes import format_duration, parse_duration, parse_rfc3339
+from mockserver.orchestration.engine.gotypes import format_duration, parse_duration
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT.parent / "shared" / "reference" / "upstream-workflow-examples"

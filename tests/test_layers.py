@@ -18,6 +18,7 @@ MOCKSERVER_LAYERS: dict[str, set[str]] = {
     "core": {"errors", "config"},
     # The services of the stack, one folder each; a service may call those below it, through
     # their own interface, never the other way.
+    "ledger": {"core", "errors", "config"},
     "orchestration.expr": {"core", "errors"},
     "orchestration.domain": {"orchestration.expr", "core", "errors", "config"},
     "orchestration.engine": {"orchestration.domain", "orchestration.expr", "core", "errors", "config"},
@@ -25,6 +26,7 @@ MOCKSERVER_LAYERS: dict[str, set[str]] = {
     "orchestration.api": {"orchestration", "orchestration.engine", "orchestration.domain", "core", "errors", "config"},
     # The shared state of a tenant: it composes the services.
     "state": {
+        "ledger",
         "orchestration",
         "orchestration.engine",
         "orchestration.domain",

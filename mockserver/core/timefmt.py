@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
+
+_RFC3339 = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$")
 
 
 def rfc3339(value: datetime) -> str:
@@ -20,3 +23,24 @@ def timestamp(value: datetime) -> str:
     """``rfc3339``, cached: lists render the same few thousand instants over and over, and
     formatting is the costliest step of presenting an instance."""
     return rfc3339(value)
+
+
+def parse_rfc3339(text: str) -> datetime:
+    """Parse an RFC 3339 date (fraction optional, zone required), rounded to µs, in UTC.
+
+    The real service stores dates as Go ``time.Time`` rounded to the microsecond (half
+    away from zero) and renders them in UTC. Raises ValueError for anything else.
+    """
+    match = _RFC3339.match(text)
+    if match is None:
+        raise ValueError(f"invalid date {text!r}")
+    year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
+    frac, zone = match.group(7) or "", match.group(8)
+    nanos = int(frac.ljust(9, "0")) if frac else 0
+    micros = (nanos + 500) // 1000
+    base = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    if zone != "Z":
+        sign = 1 if zone[0] == "+" else -1
+        offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+        base -= sign * offset
+    return base + timedelta(microseconds=micros)

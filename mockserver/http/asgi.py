@@ -51,7 +51,18 @@ def json_bytes(body: Any) -> bytes:
     try:
         return orjson.dumps(body)
     except TypeError:
-        return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+        return json.dumps(_unfragmented(body), separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _unfragmented(value: Any) -> Any:
+    """``value`` with every pre-encoded ``orjson.Fragment`` parsed back, for the standard library."""
+    if isinstance(value, orjson.Fragment):
+        return json.loads(value.contents)
+    if isinstance(value, dict):
+        return {k: _unfragmented(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unfragmented(v) for v in value]
+    return value
 
 
 def error_body(exc: MockError) -> bytes:
@@ -66,13 +77,17 @@ def query_param(scope: Scope, name: str) -> str | None:
     return next((v for k, v in parse_qsl(raw.decode("latin-1")) if k == name), None)
 
 
-async def respond_payload(send: Send, status: int, payload: Any) -> None:
-    """A handler's answer: its JSON (newline-terminated, as Connexion writes it), or no body at all."""
+async def respond_payload(send: Send, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+    """A handler's answer: its JSON (newline-terminated, as Connexion writes it), or no body at
+    all, with the handler's own headers (``Count``, ``Idempotency-Hit``) when it gives some."""
+    head = JSON_HEADERS
+    if headers:
+        head = [*JSON_HEADERS, *((k.lower().encode(), v.encode("latin-1")) for k, v in headers.items())]
     if payload is None:
-        await send({"type": "http.response.start", "status": status, "headers": JSON_HEADERS})
+        await send({"type": "http.response.start", "status": status, "headers": head})
         await send({"type": "http.response.body", "body": b""})
     else:
-        await respond(send, status, json_bytes(payload) + b"\n")
+        await respond(send, status, json_bytes(payload) + b"\n", head)
 
 
 async def respond(send: Send, status: int, body: bytes = b"", headers: list[tuple[bytes, bytes]] | None = None) -> None:

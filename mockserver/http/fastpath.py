@@ -181,10 +181,16 @@ def resolve_ref(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def _inline(spec: dict[str, Any], node: Any) -> Any:
-    """The schema with every local $ref replaced by its target (the spec has no recursive schema)."""
+def _inline(spec: dict[str, Any], node: Any, _refs: frozenset[str] = frozenset()) -> Any:
+    """The schema with every local $ref replaced by its target; a ref met again inside itself
+    (a recursive schema) becomes ``{}``, which accepts anything there."""
     if isinstance(node, list):
-        return [_inline(spec, item) for item in node]
+        return [_inline(spec, item, _refs) for item in node]
     if not isinstance(node, dict):
         return node
-    return {key: _inline(spec, value) for key, value in resolve_ref(spec, node).items()}
+    ref = node.get("$ref")
+    if ref is not None:
+        if ref in _refs:
+            return {}
+        _refs = _refs | {ref}
+    return {key: _inline(spec, value, _refs) for key, value in resolve_ref(spec, node).items()}

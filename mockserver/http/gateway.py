@@ -16,6 +16,7 @@ import time
 import orjson
 
 from mockserver.config import CONTROL_PREFIX, TOKEN_PATH, UI_PREFIX
+from mockserver.core import requestctx
 from mockserver.core.timefmt import rfc3339
 from mockserver.errors import Forbidden, MockError, PayloadTooLarge, ValidationError
 from mockserver.http.accesslog import AccessLog
@@ -90,10 +91,12 @@ class Gateway:
             await send(message)
 
         chosen = self.tenants.use(self.tenants.default)
+        headers = requestctx.use_headers(scope["headers"])
         try:
             await self._dispatch(scope, receive, send_recording)
         finally:
             self._journal(scope, status_box[0], started)
+            requestctx.release(headers)
             self.tenants.release(chosen)
 
     async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -227,7 +230,7 @@ class Gateway:
                 return False
             arguments["body"] = body
         try:
-            payload, status = await operation.handler(**arguments)
+            payload, status, *extra = await operation.handler(**arguments)
         except MockError as exc:
             await self._fail(send, exc)
             return True
@@ -235,7 +238,7 @@ class Gateway:
             _log.exception("unexpected error", exc_info=exc)
             await self._fail(send, MockError(f"internal error: {type(exc).__name__}"))
             return True
-        await respond_payload(send, status, payload)  # only a 204 has no payload
+        await respond_payload(send, status, payload, extra[0] if extra else None)  # only a 204 has no payload
         return True
 
     async def _fail(self, send: Send, exc: MockError, *, bare: bool = False) -> None:

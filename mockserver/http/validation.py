@@ -23,16 +23,23 @@ from starlette.types import Scope
 _ANNOTATIONS = frozenset({"nullable", "discriminator", "example", "examples", "xml", "externalDocs", "deprecated"})
 
 
-def to_json_schema(schema: t.Any) -> t.Any:
-    """Translate an OpenAPI 3.0 schema object (refs already resolved) into draft-4 JSON Schema."""
+def to_json_schema(schema: t.Any, _path: frozenset[int] = frozenset()) -> t.Any:
+    """Translate an OpenAPI 3.0 schema object (refs already resolved) into draft-4 JSON Schema.
+
+    A recursive schema (a chart of accounts nests segments in segments) resolves into a cyclic
+    structure: where a schema contains itself, the inner occurrence accepts anything.
+    """
     if isinstance(schema, list):
-        return [to_json_schema(item) for item in schema]
+        return [to_json_schema(item, _path) for item in schema]
     if not isinstance(schema, dict):
         return schema
-    out = {key: to_json_schema(value) for key, value in schema.items() if key not in _ANNOTATIONS}
+    if id(schema) in _path:
+        return {}
+    path = _path | {id(schema)}
+    out = {key: to_json_schema(value, path) for key, value in schema.items() if key not in _ANNOTATIONS}
     for key in ("properties", "patternProperties", "definitions"):
         if isinstance(schema.get(key), dict):
-            out[key] = {name: to_json_schema(sub) for name, sub in schema[key].items()}
+            out[key] = {name: to_json_schema(sub, path) for name, sub in schema[key].items()}
     if schema.get("nullable") is True:
         if "type" in out:
             types = out["type"] if isinstance(out["type"], list) else [out["type"]]

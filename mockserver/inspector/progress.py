@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from mockserver.core.timefmt import timestamp
+from mockserver.core.timefmt import parse_rfc3339, timestamp
 from mockserver.orchestration.domain.model import Activity, Instance, StageRun, StageStatus, Workflow
-from mockserver.orchestration.engine.gotypes import later, parse_duration, parse_rfc3339
+from mockserver.orchestration.engine.gotypes import later, parse_duration
 
 # Instance and stage states, as the page colours them.
 PENDING = "pending"

@@ -8,8 +8,10 @@ so handlers hold a reference that stays valid across ``POST /_mock/reset``
 from __future__ import annotations
 
 from mockserver.config import Settings
+from mockserver.core.bus import EventBus
 from mockserver.core.clock import Clock, make_clock
 from mockserver.core.ids import IdSource
+from mockserver.ledger.service import LedgerService
 from mockserver.orchestration.service import Orchestration
 from mockserver.state import gcpolicy
 from mockserver.state.faults import FaultRules
@@ -23,6 +25,8 @@ class Backend:
         self.real_quirks = settings.real_quirks
         self.clock = clock or make_clock(settings.clock)
         self.ids = ids or IdSource(settings.seed)
+        self.bus = EventBus()
+        self.ledger = LedgerService(clock=self.clock, bus=self.bus, real_quirks=self.real_quirks)
         self.orchestration = Orchestration(clock=self.clock, ids=self.ids, quirks=settings.quirks)
         # The orchestration parts by their short names, as the control API, the inspector and the
         # state file's command names (``workflows.create``, ``engine.pump``) have always read them.
@@ -43,6 +47,8 @@ class Backend:
     def clear(self) -> None:
         """Back to what a fresh backend holds (``--state-file`` restarts its log here)."""
         self.orchestration.clear()
+        self.ledger.reset()
+        self.bus.clear()
         gcpolicy.thaw()  # the old engine's objects hold cycles only a full collection frees
         self.ids.reset()
         self.clock.reset()

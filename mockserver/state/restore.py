@@ -20,6 +20,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from mockserver.core.timefmt import parse_rfc3339
 from mockserver.orchestration.domain.instances import Instances
 from mockserver.orchestration.domain.model import (
     Activity,
@@ -32,7 +33,6 @@ from mockserver.orchestration.domain.model import (
 )
 from mockserver.orchestration.domain.triggers import Triggers
 from mockserver.orchestration.domain.workflows import Workflows
-from mockserver.orchestration.engine.gotypes import parse_rfc3339
 
 
 def instant(text: str) -> datetime:

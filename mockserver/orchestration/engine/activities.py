@@ -22,8 +22,8 @@ from datetime import datetime
 from typing import Any
 
 from mockserver.core.ids import IdSource
+from mockserver.core.timefmt import parse_rfc3339
 from mockserver.orchestration.engine.bank import Bank
-from mockserver.orchestration.engine.gotypes import parse_rfc3339
 
 LIST_PAGE_SIZE = 15
 

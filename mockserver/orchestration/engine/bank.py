@@ -13,9 +13,9 @@ from typing import Any
 
 from mockserver.core.clock import Clock
 from mockserver.core.ids import IdSource
+from mockserver.core.timefmt import parse_rfc3339
 from mockserver.errors import ValidationError
 from mockserver.orchestration.engine.failures import ActivityError
-from mockserver.orchestration.engine.gotypes import parse_rfc3339
 from mockserver.orchestration.engine.ledger import WORLD, Ledger, check_address, check_asset
 from mockserver.orchestration.engine.payments import Payments, normalize_payment
 from mockserver.orchestration.engine.wallets import DEFAULT_WALLETS_LEDGER, MAIN, Wallet, Wallets

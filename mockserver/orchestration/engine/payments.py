@@ -12,10 +12,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from mockserver.core.timefmt import rfc3339
+from mockserver.core.timefmt import parse_rfc3339, rfc3339
 from mockserver.errors import ValidationError
 from mockserver.orchestration.engine.failures import not_found, validation
-from mockserver.orchestration.engine.gotypes import parse_rfc3339
 from mockserver.orchestration.engine.ledger import NEGATIVE_AMOUNT
 
 PAYMENT_TYPES = ("PAY-IN", "PAYOUT", "TRANSFER", "OTHER")

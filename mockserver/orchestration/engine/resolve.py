@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from mockserver.orchestration.engine.gotypes import go_int64, go_type_name, parse_duration, parse_rfc3339
+from mockserver.core.timefmt import parse_rfc3339
+from mockserver.orchestration.engine.gotypes import go_int64, go_type_name, parse_duration
 
 _PLACEHOLDER = re.compile(r"\$\{[^}]+\}")
 _BIG_INT = re.compile(r"^[+-]?\d+$")

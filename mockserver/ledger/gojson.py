@@ -1,0 +1,40 @@
+"""JSON bytes exactly as Go's ``encoding/json`` writes them, for the hashes the ledger computes.
+
+The log hash and the idempotency hash are SHA-256 digests of Go-encoded JSON
+(formancehq/ledger v2.4.6 ``internal/log.go``, migration ``37-clean-database``), so a mock that
+shows them must reproduce the bytes: compact, ``<``, ``>``, ``&``, U+2028 and U+2029 escaped,
+other non-ASCII characters kept, big integers as digits. Struct fields keep their declared
+order (callers build dicts in that order); Go sorts map keys, which ``sorted_map`` does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+_HTML = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_ESCAPED = re.compile("[<>&\u2028\u2029]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def sorted_map(values: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A Go map as ``encoding/json`` orders it: keys by their UTF-8 bytes."""
+    if not values:
+        return {}
+    return {key: values[key] for key in sorted(values, key=lambda k: k.encode("utf-8", "surrogatepass"))}
+
+
+def dumps(value: Any) -> bytes:
+    """``json.Marshal(value)``: compact Go JSON (no trailing newline)."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    text = _ESCAPED.sub(lambda m: _HTML[m.group()], text)
+    if _SURROGATE.search(text):  # Go writes invalid UTF-8 as the replacement character
+        text = _SURROGATE.sub("\ufffd", text)
+    return text.encode("utf-8")
+
+
+def encoder_line(value: Any) -> bytes:
+    """What ``json.NewEncoder(w).Encode(value)`` writes: the JSON and a newline."""
+    return dumps(value) + b"\n"

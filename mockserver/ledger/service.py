@@ -1,0 +1,54 @@
+"""The ledger service's interface: one method per operation, JSON in, JSON out.
+
+The HTTP handlers call it, and so do the other services of the stack (orchestration's
+activities, the wallets service), as LocalStack's services call each other through the
+interface an outside caller uses: what a workflow books is exactly what the API shows. Its
+parts live beside it, one job each: transaction writes (writes.py), metadata writes
+(metadata.py), single reads (reads.py); this module adds the ledgers themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockserver.core.bus import EventBus
+from mockserver.core.clock import Clock
+from mockserver.ledger import presenter as present
+from mockserver.ledger.metadata import MetadataWrites
+from mockserver.ledger.pipeline import Written
+from mockserver.ledger.reads import SingleReads
+from mockserver.ledger.system import Ledgers
+from mockserver.ledger.writes import TransactionWrites
+
+SERVER_NAME = "ledger"
+RELEASE = "v2.4.6"
+
+
+class LedgerService(TransactionWrites, MetadataWrites, SingleReads):
+    def __init__(self, *, clock: Clock, bus: EventBus, real_quirks: bool = False) -> None:
+        self.clock = clock
+        self.bus = bus
+        self.real = real_quirks
+        self.ledgers = Ledgers()
+
+    def reset(self) -> None:
+        self.ledgers = Ledgers()
+
+    def server_info(self) -> dict[str, Any]:
+        """``GET /_/info``: the release's server name and version, not wrapped in ``data``."""
+        return {"server": SERVER_NAME, "version": RELEASE}
+
+    def create_ledger(self, name: str, body: Any = None) -> None:
+        self.ledgers.create(name, body, self.clock.now())
+
+    def get_ledger(self, name: str) -> dict[str, Any]:
+        return present.ledger(self.ledgers.info(name))
+
+    def update_ledger_metadata(self, name: str, body: Any) -> None:
+        self.ledgers.update_metadata(name, body)
+
+    def delete_ledger_metadata(self, name: str, key: str) -> None:
+        self.ledgers.delete_metadata(name, key)
+
+
+__all__ = ["LedgerService", "Written"]

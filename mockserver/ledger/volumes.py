@@ -1,0 +1,111 @@
+"""Volumes of one (account, asset): every move, in insertion order and in effective order.
+
+The release keeps a ``moves`` table whose rows carry post-commit volumes in insertion order
+(fixed once written) and post-commit *effective* volumes in (effective date, sequence) order,
+which a back-dated transaction shifts for every later move (``internal/storage/bucket/
+migrations/11-make-stateless``). Both are kept here as running totals on each move, so a
+transaction's volumes, an account's volumes at a point in time and the funds check are each a
+lookup or a bisection, never a scan of the history.
+"""
+
+from __future__ import annotations
+
+import bisect
+from datetime import datetime
+from typing import Any, Protocol
+
+
+class Dated(Protocol):
+    """What a move needs of its transaction (model.Transaction, which imports this module)."""
+
+    timestamp: datetime
+    inserted_at: datetime
+
+
+def _effective_key(move: Move) -> tuple[datetime, int]:
+    return (move.tx.timestamp, move.seq)
+
+
+class Move:
+    """One side of one posting: ``amount`` into (``is_input``) or out of the account."""
+
+    __slots__ = ("amount", "eff_input", "eff_output", "input", "is_input", "output", "seq", "tx")
+
+    def __init__(self, tx: Dated, amount: int, is_input: bool, seq: int) -> None:
+        self.tx = tx
+        self.amount = amount
+        self.is_input = is_input
+        self.seq = seq  # ledger-wide insertion sequence
+        self.input = self.output = 0  # post-commit volumes (insertion order)
+        self.eff_input = self.eff_output = 0  # post-commit effective volumes
+
+
+class VolumeBook:
+    __slots__ = ("by_effective", "input", "moves", "output")
+
+    def __init__(self) -> None:
+        self.input = 0
+        self.output = 0
+        self.moves: list[Move] = []
+        self.by_effective: list[Move] = []
+
+    @property
+    def balance(self) -> int:
+        return self.input - self.output
+
+    def add(self, move: Move) -> None:
+        if move.is_input:
+            self.input += move.amount
+        else:
+            self.output += move.amount
+        move.input, move.output = self.input, self.output
+        self.moves.append(move)
+        ordered = self.by_effective
+        if not ordered or _effective_key(ordered[-1]) <= _effective_key(move):
+            before = ordered[-1] if ordered else None
+            ordered.append(move)
+            self._settle(len(ordered) - 1, before)
+            return
+        at = bisect.bisect_right(ordered, _effective_key(move), key=_effective_key)
+        ordered.insert(at, move)
+        before = ordered[at - 1] if at else None
+        for index in range(at, len(ordered)):  # a back-dated move shifts every later one
+            self._settle(index, before)
+            before = ordered[index]
+
+    def _settle(self, index: int, before: Move | None) -> None:
+        move = self.by_effective[index]
+        base_in, base_out = (before.eff_input, before.eff_output) if before is not None else (0, 0)
+        move.eff_input = base_in + (move.amount if move.is_input else 0)
+        move.eff_output = base_out + (0 if move.is_input else move.amount)
+
+    def at_insertion(self, pit: datetime) -> tuple[int, int] | None:
+        """(input, output) after every move inserted at or before ``pit``; None if none was."""
+        at = bisect.bisect_right(self.moves, pit, key=lambda m: m.tx.inserted_at)
+        if not at:
+            return None
+        move = self.moves[at - 1]
+        return move.input, move.output
+
+    def at_effective(self, pit: datetime) -> tuple[int, int] | None:
+        """(input, output) after every move effective at or before ``pit``; None if none was."""
+        at = bisect.bisect_right(self.by_effective, pit, key=lambda m: m.tx.timestamp)
+        if not at:
+            return None
+        move = self.by_effective[at - 1]
+        return move.eff_input, move.eff_output
+
+    def window(self, since: datetime | None, until: datetime | None, *, insertion: bool) -> tuple[int, int] | None:
+        """(input, output) of the moves dated in [since, until] (either end open); None if none."""
+        moves = self.moves if insertion else self.by_effective
+
+        def when(move: Move) -> Any:
+            return move.tx.inserted_at if insertion else move.tx.timestamp
+
+        low = bisect.bisect_left(moves, since, key=when) if since is not None else 0
+        high = bisect.bisect_right(moves, until, key=when) if until is not None else len(moves)
+        if low >= high:
+            return None
+        received = sum(m.amount for m in moves[low:high] if m.is_input)
+        sent = sum(m.amount for m in moves[low:high] if not m.is_input)
+        return received, sent

@@ -1,0 +1,201 @@
+"""Creating and reverting transactions (formancehq/ledger v2.4.6 ``controller_default.go``).
+
+Create: postings (or a script's postings) are checked against the funds rule, a reused
+``reference`` is 409 CONFLICT, and the transaction is booked with its volumes. Revert: the
+postings swapped and in reverse order, booked now (or at the original's timestamp with
+``atEffectiveDate``), with the ``com.formance.spec/state/reverts`` metadata on the new
+transaction; without ``force`` the original's destinations must not end below zero.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from mockserver.ledger import logs
+from mockserver.ledger import presenter as present
+from mockserver.ledger.book import LedgerBook
+from mockserver.ledger.errors import (
+    WRAP,
+    already_revert,
+    conflict,
+    insufficient_fund,
+    no_postings,
+    not_found,
+    validation,
+)
+from mockserver.ledger.model import EMPTY, WORLD, Posting, Transaction
+from mockserver.ledger.pipeline import Pipeline, Written
+from mockserver.ledger.postings import check_funds
+from mockserver.ledger.request import TransactionRequest, sorted_accounts
+from mockserver.ledger.system import string_map
+from mockserver.ledger.volumes import Move
+
+REVERTS_KEY = "com.formance.spec/state/reverts"
+
+
+class TransactionWrites(Pipeline):
+    run_script: Any = None  # (book, TransactionRequest) -> (postings, metadata, account metadata)
+
+    def create_transaction(
+        self,
+        name: str,
+        body: Any,
+        *,
+        dry_run: bool = False,
+        force: bool = False,
+        idempotency_key: str | None = None,
+    ) -> Written:
+        """``POST /v2/{ledger}/transactions``: postings or a script, checked and booked."""
+        book = self.ledgers.book(name)
+        if not isinstance(body, dict):
+            raise validation("json: cannot unmarshal the body: expected an object")
+        request = TransactionRequest.parse(body, force=force)
+        inputs = request.inputs()
+        replay = self._replay(book, idempotency_key, logs.idempotency_hash(inputs))
+        if replay is not None:
+            shown = orjson.loads(replay.data)["transaction"]
+            self._publish("COMMITTED_TRANSACTIONS", {"ledger": name, "transactions": [shown], "accountMetadata": {}})
+            return Written(shown, hit=True)
+        if request.postings is not None:
+            postings, tx_meta, account_meta = request.postings, request.metadata, request.account_metadata
+        elif self.run_script is None:
+            raise validation("this mock does not run Numscript yet: send postings")
+        else:
+            postings, tx_meta, account_meta = self.run_script(book, request)
+        if not postings:
+            raise no_postings(f"{WRAP}numscript execution returned no postings")
+        now = self.clock.now()
+        check_funds(postings, book.balance, force=request.force)
+        if request.reference and request.reference in book.references:
+            if self.real:
+                book.burn_transaction_id()  # the release's id sequence never rolls back
+            raise conflict(f'{WRAP}failed to insert transaction: duplicate reference "{request.reference}"')
+        timestamp = request.timestamp or now
+        if dry_run:
+            preview = _preview(book, postings, tx_meta, timestamp, now, request.reference)
+            if self.real:
+                book.burn_transaction_id()
+            return Written(self._shown(book, preview))
+        tx = book.insert_transaction(
+            postings,
+            metadata=tx_meta,
+            timestamp=timestamp,
+            inserted_at=now,
+            reference=request.reference,
+            account_metadata=account_meta,
+        )
+        shown = self._shown(book, tx)
+        accounts = sorted_accounts(account_meta)
+        memento = logs.new_transaction_memento(tx, account_meta)
+        data = {"transaction": shown, "accountMetadata": accounts}
+        self._log(book, logs.NEW_TRANSACTION, memento, data, now, idempotency_key, inputs)
+        self._publish("COMMITTED_TRANSACTIONS", {"ledger": name, "transactions": [shown], "accountMetadata": accounts})
+        return Written(shown)
+
+    def revert_transaction(
+        self,
+        name: str,
+        tx_id: int,
+        body: Any = None,
+        *,
+        force: bool = False,
+        at_effective_date: bool = False,
+        dry_run: bool = False,
+        idempotency_key: str | None = None,
+    ) -> Written:
+        """``POST /v2/{ledger}/transactions/{id}/revert``."""
+        book = self.ledgers.book(name)
+        if body is not None and not isinstance(body, dict):
+            raise validation("expected JSON body with metadata")
+        metadata = string_map((body or {}).get("metadata"))
+        inputs = {
+            "Force": force,
+            "AtEffectiveDate": at_effective_date,
+            "TransactionID": tx_id,
+            "Metadata": dict(sorted(metadata.items())) or None,
+        }
+        replay = self._replay(book, idempotency_key, logs.idempotency_hash(inputs), internal_on_mismatch=self.real)
+        if replay is not None:
+            return Written(orjson.loads(replay.data)["transaction"], hit=True)
+        original = book.transaction(tx_id)
+        if original is None:
+            raise not_found(f"{WRAP}not found")
+        if original.reverted_at is not None:
+            raise already_revert(f"{WRAP}already reverted, id: {tx_id}")
+        postings = tuple(Posting(p.destination, p.source, p.amount, p.asset) for p in reversed(original.postings))
+        if not force:
+            _check_revert_funds(book, original, postings)
+        now = self.clock.now()
+        revert_meta = {**metadata, REVERTS_KEY: str(tx_id)}
+        timestamp = original.timestamp if at_effective_date else now
+        if dry_run:
+            if self.real:
+                book.burn_transaction_id()
+            return Written(self._shown(book, _preview(book, postings, revert_meta, timestamp, now, None)))
+        original.reverted_at = original.updated_at = now
+        revert = book.insert_transaction(
+            postings, metadata=revert_meta, timestamp=timestamp, inserted_at=now, reference=None
+        )
+        shown = self._shown(book, revert)
+        reverted = present.transaction(original, volumes=True)
+        memento = logs.reverted_transaction_memento(tx_id, revert)
+        data = {"revertedTransaction": reverted, "transaction": shown}
+        self._log(book, logs.REVERTED_TRANSACTION, memento, data, now, idempotency_key, inputs)
+        self._publish(
+            "REVERTED_TRANSACTION", {"ledger": name, "revertedTransaction": reverted, "revertTransaction": shown}
+        )
+        return Written(shown)
+
+
+def _check_revert_funds(book: LedgerBook, original: Transaction, postings: tuple[Posting, ...]) -> None:
+    """The original's destinations (but ``world``), after the revert, must not be below zero."""
+    balances: dict[tuple[str, str], int] = {}
+    for posting in original.postings:
+        key = (posting.destination, posting.asset)
+        if posting.destination != WORLD and key not in balances:
+            balances[key] = book.balance(*key)
+    for posting in postings:
+        for key, delta in (
+            ((posting.source, posting.asset), -posting.amount),
+            ((posting.destination, posting.asset), posting.amount),
+        ):
+            if key in balances:
+                balances[key] += delta
+    for (address, asset), value in balances.items():
+        if value < 0:
+            raise insufficient_fund(f"{WRAP}insufficient fund for {address}/{asset}")
+
+
+def _preview(
+    book: LedgerBook,
+    postings: tuple[Posting, ...],
+    metadata: dict[str, str],
+    timestamp: datetime,
+    now: datetime,
+    reference: str | None,
+) -> Transaction:
+    """The transaction a write would book, with its volumes, written nowhere (``dryRun``)."""
+    tx = Transaction(book.next_tx_id, postings, dict(metadata) if metadata else EMPTY, timestamp, now, reference)
+    running: dict[tuple[str, str], list[int]] = {}
+    moves = []
+    for posting in postings:
+        for address, is_input in ((posting.source, False), (posting.destination, True)):
+            key = (address, posting.asset)
+            if key not in running:
+                account = book.accounts.get(address)
+                volumes = account.volumes.get(posting.asset) if account is not None else None
+                effective = volumes.at_effective(timestamp) if volumes is not None else None
+                current = (volumes.input, volumes.output) if volumes is not None else (0, 0)
+                running[key] = [*current, *(effective or (0, 0))]
+            state = running[key]
+            slot = 0 if is_input else 1
+            state[slot] += posting.amount
+            state[slot + 2] += posting.amount
+            move = Move(tx, posting.amount, is_input, 0)
+            move.input, move.output, move.eff_input, move.eff_output = state
+            moves.append(move)
+    tx.moves = tuple(moves)
+    return tx
