@@ -67,7 +67,7 @@ def encode(type_name: str, value: object) -> str:
     return str(value)
 
 
-class ValueError_(Exception):
+class ValueError_(ValueError):
     """A variable's string that its type refuses; the text is the release's."""
 
 
