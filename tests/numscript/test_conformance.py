@@ -17,3 +17,11 @@ def test_machine_conformance(entry):
 def test_the_machine_table_covers_enough_cases():
     assert len(MACHINE) >= 40
     assert len({entry["name"] for entry in MACHINE}) == len(MACHINE)
+
+
+INTERPRETER = load("conformance_interpreter.yaml")
+
+
+@pytest.mark.parametrize("entry", INTERPRETER, ids=[entry["name"] for entry in INTERPRETER])
+def test_interpreter_conformance(entry):
+    assert mismatch(entry) is None
