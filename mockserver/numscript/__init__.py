@@ -48,8 +48,9 @@ Error codes (ScriptError.code), as the v2 API answers them:
                       allotment variables past 100%...
 
 Limits: every bound of `Limits` (script bytes, tokens, statements, postings, nesting depth, digits of a
-number, string length, allotment parts) fails with ScriptError(COMPILATION_FAILED, "script exceeds the
-mock's limit on ..."); parsing is LALR with tree building as it reduces, so no input recurses or backtracks.
+number, string length, allotment parts) fails with ScriptError("script exceeds the mock's limit on ...",
+details={"limit": ...}), code COMPILATION_FAILED (machine) or INTERPRETER_PARSE (interpreter; postings:
+INTERPRETER_RUNTIME); parsing is LALR with tree building as it reduces, so no input recurses or backtracks.
 """
 
 from __future__ import annotations
@@ -139,8 +140,9 @@ def compile_script(text: str, *, engine: str = "machine", limits: Limits = DEFAU
 def _compile(text: str, engine: str, limits: Limits) -> Program:
     if not isinstance(text, str):
         raise TypeError("a script is a str")
+    code = COMPILATION_FAILED if engine == "machine" else INTERPRETER_PARSE
     if len(text.encode("utf-8", errors="surrogatepass")) > limits.script_bytes:
-        raise exceeded("script size in bytes", limits.script_bytes)
+        raise exceeded("script size in bytes", limits.script_bytes, code)
     try:
         if engine == "machine":
             from .machine import MachineProgram
@@ -152,4 +154,4 @@ def _compile(text: str, engine: str, limits: Limits) -> Program:
     except ScriptError:
         raise
     except RecursionError:
-        raise exceeded("block nesting depth", limits.nesting_depth) from None
+        raise exceeded("block nesting depth", limits.nesting_depth, code) from None

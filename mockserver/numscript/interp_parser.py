@@ -81,17 +81,17 @@ def tokenize(text: str, limits: Limits) -> Iterator[Token]:
         if name not in ("WS", "COMMENT"):
             count += 1
             if count > limits.tokens:
-                raise exceeded("tokens", limits.tokens)
+                raise exceeded("tokens", limits.tokens, INTERPRETER_PARSE)
             if name in ("LPARENS", "LBRACKET", "LBRACE"):
                 depth += 1
                 if depth > limits.nesting_depth:
-                    raise exceeded("block nesting depth", limits.nesting_depth)
+                    raise exceeded("block nesting depth", limits.nesting_depth, INTERPRETER_PARSE)
             elif name in ("RPARENS", "RBRACKET", "RBRACE"):
                 depth -= 1
             elif name in ("NUMBER", "PERCENT") and len(value) > limits.number_digits:
-                raise exceeded("digits of a number", limits.number_digits)
+                raise exceeded("digits of a number", limits.number_digits, INTERPRETER_PARSE)
             elif name == "STRING" and len(value) - 2 > limits.string_length:
-                raise exceeded("length of a string", limits.string_length)
+                raise exceeded("length of a string", limits.string_length, INTERPRETER_PARSE)
             yield Token(name, value, index, line, column, None, None, end)
         if "\n" in value:
             line += value.count("\n")
@@ -298,7 +298,7 @@ class _Build(Transformer):
         if len(kinds) > 1:
             raise _parse_error("mismatched input: a block mixes allotment clauses and sources", *_span(items[0][1])[:2])
         if count > self.limits.allotment_parts:
-            raise exceeded("allotment parts", self.limits.allotment_parts)
+            raise exceeded("allotment parts", self.limits.allotment_parts, INTERPRETER_PARSE)
         return kinds == {"allot"}
 
     def src_oneof(self, c):
@@ -326,7 +326,7 @@ class _Build(Transformer):
     def dest_block(self, c):
         items, span = c[1:-1], _join(c[0], c[-1])
         if len(items) > self.limits.allotment_parts:
-            raise exceeded("allotment parts", self.limits.allotment_parts)
+            raise exceeded("allotment parts", self.limits.allotment_parts, INTERPRETER_PARSE)
         if any(item[0] == "max" for item in items):
             *clauses, last = items
             if last[0] != "remaining" or any(item[0] != "max" for item in clauses):
@@ -370,7 +370,7 @@ class _Build(Transformer):
             else:
                 statements.append(item)
         if len(statements) > self.limits.statements:
-            raise exceeded("statements", self.limits.statements)
+            raise exceeded("statements", self.limits.statements, INTERPRETER_PARSE)
         return ast.Script(variables, statements, None, features)
 
 

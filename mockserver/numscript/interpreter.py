@@ -265,7 +265,7 @@ class _Run:
         elif isinstance(statement, ast.CallStatement):
             self._call_statement(statement.call)
         if len(self.postings) > self.limits.postings:
-            raise exceeded("postings", self.limits.postings)
+            raise exceeded("postings", self.limits.postings, INTERPRETER_RUNTIME)
 
     def _save(self, statement: ast.Save) -> None:
         asset, amount = self._sent(statement)

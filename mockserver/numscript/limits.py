@@ -28,9 +28,11 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-def exceeded(what: str, limit: int) -> ScriptError:
+def exceeded(what: str, limit: int, code: str = COMPILATION_FAILED) -> ScriptError:
+    """Past a limit: COMPILATION_FAILED for the machine, INTERPRETER_PARSE for the interpreter (the codes
+    each engine's refusals get from the ledger)."""
     return ScriptError(
-        COMPILATION_FAILED,
+        code,
         f"script exceeds the mock's limit on {what} ({limit})",
         phase="compile",
         details={"limit": what, "value": limit},
