@@ -3,19 +3,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from . import syntax as ast
+from .interp_core import Run, allot, experimental, missing_funds, runtime
 from .interp_parser import Unsupported
 from .interp_values import expect
 from .values import ACCOUNT, MONETARY, Monetary
 
-if TYPE_CHECKING:
-    from .interpreter import _Run
 
-
-def run_send(run: _Run, statement: ast.Send) -> None:
-    from .interpreter import missing_funds, runtime
+def run_send(run: Run, statement: ast.Send) -> None:
 
     if statement.amount is None:
         run.asset = expect(run.eval(statement.asset), "asset")  # type: ignore[arg-type]
@@ -32,17 +27,15 @@ def run_send(run: _Run, statement: ast.Send) -> None:
     send_to(run, statement.destination, amount)
 
 
-def _account(run: _Run, node: ast.Expr) -> str:
-    from .interpreter import experimental
+def _account(run: Run, node: ast.Expr) -> str:
 
     if isinstance(node, Unsupported):
         raise experimental(node.name)
     return expect(run.eval(node), ACCOUNT)
 
 
-def _cap(run: _Run, node: ast.Expr) -> int:
+def _cap(run: Run, node: ast.Expr) -> int:
     """expectMonetaryOfAsset, floored at zero (utils.NonNeg)."""
-    from .interpreter import runtime
 
     monetary: Monetary = expect(run.eval(node), MONETARY)
     if monetary.asset != run.asset:
@@ -50,15 +43,14 @@ def _cap(run: _Run, node: ast.Expr) -> int:
     return max(monetary.amount or 0, 0)
 
 
-def push_sender(run: _Run, name: str, amount: int) -> None:
+def push_sender(run: Run, name: str, amount: int) -> None:
     if amount == 0:
         return
     run.add(name, run.asset, -amount)
     run.queue.append([name, amount])
 
 
-def take_up_to(run: _Run, source: ast.Source, amount: int) -> int:
-    from .interpreter import allot, missing_funds
+def take_up_to(run: Run, source: ast.Source, amount: int) -> int:
 
     if isinstance(source, ast.SourceAccount):
         account = _account(run, source.account)
@@ -85,8 +77,7 @@ def take_up_to(run: _Run, source: ast.Source, amount: int) -> int:
     return amount
 
 
-def take_all(run: _Run, source: ast.Source) -> int:
-    from .interpreter import runtime
+def take_all(run: Run, source: ast.Source) -> int:
 
     if isinstance(source, ast.SourceAccount):
         account = _account(run, source.account)
@@ -103,7 +94,7 @@ def take_all(run: _Run, source: ast.Source) -> int:
     raise runtime("cannot take all balance of an allotment source")
 
 
-def _pull(run: _Run, amount: int) -> list[list]:
+def _pull(run: Run, amount: int) -> list[list]:
     """funds_queue.go Pull: from the front, merging neighbours of one account, dropping empty ones."""
     queue, out = run.queue, []
     while amount != 0 and queue:
@@ -122,7 +113,7 @@ def _pull(run: _Run, amount: int) -> list[list]:
     return out
 
 
-def receive(run: _Run, name: str | None, amount: int) -> None:
+def receive(run: Run, name: str | None, amount: int) -> None:
     """pushReceiver: `None` is kept, its funds go back to their senders."""
     if amount == 0:
         return
@@ -134,8 +125,7 @@ def receive(run: _Run, name: str | None, amount: int) -> None:
         run.postings.append((sender, name, part, run.asset))
 
 
-def send_to(run: _Run, destination: ast.Destination | None, amount: int) -> None:
-    from .interpreter import allot
+def send_to(run: Run, destination: ast.Destination | None, amount: int) -> None:
 
     if destination is None:
         receive(run, None, amount)
@@ -159,9 +149,8 @@ def send_to(run: _Run, destination: ast.Destination | None, amount: int) -> None
             send_to(run, destination.remaining, left)
 
 
-def _cap_raw(run: _Run, node: ast.Expr) -> int:
+def _cap_raw(run: Run, node: ast.Expr) -> int:
     """A destination `max`: the monetary of the send's asset, not floored (MaxBigInt(MinBigInt(...), 0) later)."""
-    from .interpreter import runtime
 
     monetary: Monetary = expect(run.eval(node), MONETARY)
     if monetary.asset != run.asset:
