@@ -47,6 +47,30 @@ Error codes (ScriptError.code), as the v2 API answers them:
                       metadata key for meta(), a negative balance() value, mixed-asset arithmetic,
                       allotment variables past 100%...
 
+Machine engine quirks kept on purpose (they are what the release books): a zero posting from the first
+source when a send takes nothing from it (send [X 0], an empty account ahead in an ordered source, send all
+of an empty balance); `kept` amounts are taken back from the *last* parts of the funding; a leftover unit of
+an allotment goes to the first parts, even a 0% one; `save` only affects balances the script debits and may
+leave them negative; one newline between statements and inside blocks (a whitespace-only line is refused);
+a `//` comment swallows the newline after it; `save a + b from @x` saves `a`; two balance() variables on
+one account leave the first unresolved (its amount reads as 0 in metadata, using it in a send is INTERNAL).
+
+The interpreter differs (numscript's differences-with-machine.md and its code): no zero postings; optional
+newlines, `1_000`, parentheses, unary minus, `/` between numbers; kept funds return to the senders they were
+pulled from; `save` floors at 0 and affects any account; @world may be a variable source, and its balance()
+reads 0; extraneous variables are ignored; type and allotment-sum errors happen at run time; the same account
+may appear twice in an ordered source; negative `max` caps count as 0; `print` and `fail` do not exist.
+Not supported (a ScriptError INTERPRETER_RUNTIME "this feature is experimental. You need the '...' feature
+flag to enable it", the interpreter's own refusal when the flag is off): oneof, asset colors (a backslash), scaling
+(`with scaling through`), account interpolation (`@user:$id`), mid-script function calls and the
+overdraft()/get_asset()/get_amount() functions -- even when a script declares them with `#![feature(...)]`.
+The monetary literal's asset must be a primary expression (not `[$a + $b 10]`).
+
+Approximations: syntax errors carry the release's position and kind ("mismatched input 'x' expecting ...",
+"token recognition error at: 'c'") but ANTLR's expected-token sets and recovery (it may list several errors)
+are not reproduced; the interpreter's parse-error excerpt is omitted; Go's JSON error wording for malformed
+number variables is matched for the common cases only.
+
 Limits: every bound of `Limits` (script bytes, tokens, statements, postings, nesting depth, digits of a
 number, string length, allotment parts) fails with ScriptError("script exceeds the mock's limit on ...",
 details={"limit": ...}), code COMPILATION_FAILED (machine) or INTERPRETER_PARSE (interpreter; postings:
