@@ -135,17 +135,26 @@ class _Build(Transformer):
 
     def _arith(self, c, op):
         left, right = c[0], c[2]
-        if isinstance(left, ast.Arithmetic) and left.span == _span(left):
+        if isinstance(left, ast.Arithmetic):
             left.rest.append((op, right))
             left.span = _join(left, right)
+            left.depth = max(left.depth, self._depth(right))
             return left
-        return ast.Arithmetic(left, [(op, right)], _join(left, right))
+        return ast.Arithmetic(left, [(op, right)], _join(left, right), max(self._depth(left), self._depth(right)))
 
     def div(self, c):
-        return ast.Division(c[0], c[2], _join(c[0], c[2]))
+        return ast.Division(c[0], c[2], _join(c[0], c[2]), max(self._depth(c[0]), self._depth(c[2])) + 1)
 
     def neg(self, c):
-        return ast.Negation(c[1], _join(c[0], c[1]))
+        return ast.Negation(c[1], _join(c[0], c[1]), self._depth(c[1]) + 1)
+
+    def _depth(self, node):
+        """Operators nest without brackets (`- - - 1`, `1/2/3/...`): bound them like blocks, so evaluating
+        an expression never recurses deeper than the nesting limit."""
+        depth = getattr(node, "depth", 0)
+        if depth > self.limits.nesting_depth:
+            raise exceeded("block nesting depth", self.limits.nesting_depth, INTERPRETER_PARSE)
+        return depth
 
     def call(self, c):
         args = [item for item in c[2:-1] if not isinstance(item, Token)]

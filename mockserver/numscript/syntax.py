@@ -38,12 +38,14 @@ class Arithmetic:
     first: Expr
     rest: list[tuple[str, Expr]]
     span: Span
+    depth: int = 0  # how deeply operators nest under it (the interpreter bounds it)
 
 
 @dataclass(slots=True)
 class Negation:  # interpreter only: `-expr`
     operand: Expr
     span: Span
+    depth: int = 0
 
 
 @dataclass(slots=True)
@@ -51,6 +53,7 @@ class Division:  # interpreter only: number / number -> portion
     numerator: Expr
     denominator: Expr
     span: Span
+    depth: int = 0
 
 
 @dataclass(slots=True)

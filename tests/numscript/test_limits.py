@@ -36,6 +36,11 @@ def test_long_arithmetic_chain_neither_recurses_nor_is_refused():
     assert result.transaction_metadata == {"k": "20000"}
 
 
+@pytest.mark.parametrize("operators", ["- " * 20_000 + "1", "/".join(["1"] * 20_000), "1 + " + "- " * 5000 + "1"])
+def test_unbracketed_operator_chains_are_bounded_in_the_interpreter(operators):
+    assert refused(f'set_tx_meta("k", {operators})', "interpreter").details["limit"] == "block nesting depth"
+
+
 def test_huge_numbers_are_refused():
     error = refused("send [COIN " + "9" * 5000 + "] (\n source = @world\n destination = @a\n)")
     assert error.details["limit"] == "digits of a number"
