@@ -116,6 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--tenant-ttl", type=float, default=3600.0, metavar="S", help="drop a tenant idle this long (default 3600)"
     )
+    parser.add_argument(
+        "--numscript-engine",
+        choices=("machine", "interpreter"),
+        default="machine",
+        help="the ledger's Numscript engine: machine (the v2.4.6 default) or interpreter "
+        "(numscript v0.0.24, as --experimental-numscript-interpreter); a request picks the interpreter "
+        'with "runtime": "experimental-interpreter"',
+    )
     return parser
 
 
@@ -149,6 +157,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         latency_ms=args.latency,
         tenancy=args.tenancy,
         tenant_ttl=args.tenant_ttl,
+        numscript_engine=args.numscript_engine,
     )
 
 

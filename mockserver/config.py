@@ -40,6 +40,8 @@ class Settings:
     # "client": one isolated state per OAuth client id (see state/tenants.py); "off": one state.
     tenancy: str = "off"
     tenant_ttl: float = 3600.0
+    # The ledger's default Numscript engine: "machine" (ledger v2.4.6's default) or "interpreter".
+    numscript_engine: str = "machine"
 
     def __post_init__(self) -> None:
         if self.quirks not in ("spec", "real"):
@@ -54,6 +56,8 @@ class Settings:
             raise ValueError(f"unknown tenancy {self.tenancy!r}: expected 'off' or 'client'")
         if self.tenant_ttl <= 0:
             raise ValueError("the tenant TTL must be a positive number of seconds")
+        if self.numscript_engine not in ("machine", "interpreter"):
+            raise ValueError(f"unknown Numscript engine {self.numscript_engine!r}: expected 'machine' or 'interpreter'")
         if self.latency_ms is not None and not 0 <= self.latency_ms[0] <= self.latency_ms[1] <= 60_000:
             raise ValueError("--latency must be MS or MIN..MAX with 0 <= MIN <= MAX <= 60000")
 

@@ -19,6 +19,7 @@ from mockserver.ledger.errors import no_postings, validation
 from mockserver.ledger.model import Posting
 from mockserver.ledger.postings import as_script, parse_postings
 from mockserver.ledger.system import string_map
+from mockserver.numscript import normalize_vars
 
 ZERO_TIME = "0001-01-01T00:00:00Z"
 TIME_LAYOUT = "2006-01-02T15:04:05.999999999Z07:00"
@@ -36,6 +37,7 @@ class TransactionRequest:
     timestamp: datetime | None
     reference: str | None
     force: bool
+    runtime: str
 
     @classmethod
     def parse(cls, body: dict[str, Any], *, force: bool) -> TransactionRequest:
@@ -76,17 +78,21 @@ class TransactionRequest:
         variables = (script or {}).get("vars") or {}
         if not isinstance(variables, dict):
             raise validation("json: cannot unmarshal vars: expected an object")
+        runtime = body.get("runtime") or ""
+        if not isinstance(runtime, str):
+            raise validation("json: cannot unmarshal runtime: expected a string")
         return cls(
             postings=postings,
             plain=plain,
             template=template,
-            vars={str(k): var_text(v) for k, v in variables.items()},
+            vars=normalize_vars(variables),
             metadata=string_map(body.get("metadata")),
             metadata_given=body.get("metadata") is not None,
             account_metadata=account_metadata,
             timestamp=timestamp,
             reference=reference or None,
             force=force,
+            runtime=runtime,
         )
 
     def inputs(self) -> dict[str, Any]:
@@ -112,21 +118,8 @@ class TransactionRequest:
             if self.account_metadata
             else None
         )
-        out["Runtime"] = ""
+        out["Runtime"] = self.runtime
         return out
-
-
-def var_text(value: Any) -> str:
-    """A script variable as the release reads it from JSON (``internal/machine/vm/run.go``)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        amount = value.get("amount")
-        if isinstance(amount, str | int) and not isinstance(amount, bool):
-            return f"{value.get('asset')} {amount}"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def sorted_accounts(values: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:

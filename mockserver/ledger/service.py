@@ -17,6 +17,7 @@ from mockserver.ledger import presenter as present
 from mockserver.ledger.metadata import MetadataWrites
 from mockserver.ledger.pipeline import Written
 from mockserver.ledger.reads import SingleReads
+from mockserver.ledger.scripts import check_engine
 from mockserver.ledger.system import Ledgers
 from mockserver.ledger.writes import TransactionWrites
 
@@ -25,7 +26,10 @@ RELEASE = "v2.4.6"
 
 
 class LedgerService(TransactionWrites, MetadataWrites, SingleReads):
-    def __init__(self, *, clock: Clock, bus: EventBus, real_quirks: bool = False) -> None:
+    def __init__(
+        self, *, clock: Clock, bus: EventBus, real_quirks: bool = False, numscript_engine: str = "machine"
+    ) -> None:
+        self.numscript_engine = check_engine(numscript_engine)
         self.clock = clock
         self.bus = bus
         self.real = real_quirks

@@ -22,7 +22,6 @@ from mockserver.ledger.errors import (
     already_revert,
     conflict,
     insufficient_fund,
-    no_postings,
     not_found,
     validation,
 )
@@ -30,6 +29,7 @@ from mockserver.ledger.model import EMPTY, WORLD, Posting, Transaction
 from mockserver.ledger.pipeline import Pipeline, Written
 from mockserver.ledger.postings import check_funds
 from mockserver.ledger.request import TransactionRequest, sorted_accounts
+from mockserver.ledger.scripts import run_script
 from mockserver.ledger.system import string_map
 from mockserver.ledger.volumes import Move
 
@@ -37,7 +37,7 @@ REVERTS_KEY = "com.formance.spec/state/reverts"
 
 
 class TransactionWrites(Pipeline):
-    run_script: Any = None  # (book, TransactionRequest) -> (postings, metadata, account metadata)
+    numscript_engine: str  # the engine a script runs on unless the request picks another
 
     def create_transaction(
         self,
@@ -61,14 +61,12 @@ class TransactionWrites(Pipeline):
             return Written(shown, hit=True)
         if request.postings is not None:
             postings, tx_meta, account_meta = request.postings, request.metadata, request.account_metadata
-        elif self.run_script is None:
-            raise validation("this mock does not run Numscript yet: send postings")
-        else:
-            postings, tx_meta, account_meta = self.run_script(book, request)
-        if not postings:
-            raise no_postings(f"{WRAP}numscript execution returned no postings")
+            check_funds(postings, book.balance, force=request.force)
+        else:  # the engine checks funds, overdrafts and metadata itself
+            postings, tx_meta, account_meta = run_script(
+                book, request, default_engine=self.numscript_engine, real=self.real
+            )
         now = self.clock.now()
-        check_funds(postings, book.balance, force=request.force)
         if request.reference and request.reference in book.references:
             if self.real:
                 book.burn_transaction_id()  # the release's id sequence never rolls back

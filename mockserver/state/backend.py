@@ -26,7 +26,9 @@ class Backend:
         self.clock = clock or make_clock(settings.clock)
         self.ids = ids or IdSource(settings.seed)
         self.bus = EventBus()
-        self.ledger = LedgerService(clock=self.clock, bus=self.bus, real_quirks=self.real_quirks)
+        self.ledger = LedgerService(
+            clock=self.clock, bus=self.bus, real_quirks=self.real_quirks, numscript_engine=settings.numscript_engine
+        )
         self.orchestration = Orchestration(clock=self.clock, ids=self.ids, quirks=settings.quirks)
         # The orchestration parts by their short names, as the control API, the inspector and the
         # state file's command names (``workflows.create``, ``engine.pump``) have always read them.
