@@ -14,8 +14,10 @@ from typing import Any
 import yaml
 from openapi_schema_validator import OAS30Validator
 
+from mockserver.core.bus import EventBus
 from mockserver.core.clock import ManualClock
 from mockserver.core.ids import IdSource
+from mockserver.ledger.service import LedgerService
 from mockserver.orchestration.api import presenter
 from mockserver.orchestration.domain.model import Instance, Trigger, Workflow
 from mockserver.orchestration.domain.store import Store
@@ -38,14 +40,27 @@ def check_schema(name: str, value: Any) -> None:
     assert not errors, f"{name}: {errors[0].message} at {list(errors[0].absolute_path)}\n{value}"
 
 
+# The ledgers the engine tests send on, created up front as a stack's operator would: a send to
+# a ledger that does not exist retries forever (LEDGER_NOT_FOUND), as on the real stack.
+LEDGERS = ("default", "main", "books", "other", "l", "orchestration-000-internal")
+
+
 class Harness:
-    def __init__(self, quirks: str = "spec", seed: int = 7) -> None:
+    def __init__(self, quirks: str = "spec", seed: int = 7, ledgers: tuple[str, ...] = LEDGERS) -> None:
         self.clock = ManualClock()
         self.ids = IdSource(seed)
         self.store = Store()
-        self.engine = Engine(store=self.store, clock=self.clock, ids=self.ids, quirks=quirks)
+        self.bus = EventBus()
+        self.ledger = LedgerService(clock=self.clock, bus=self.bus, real_quirks=quirks == "real")
+        for name in ledgers:
+            self.ledger.create_ledger(name)
+        self.engine = Engine(store=self.store, clock=self.clock, ids=self.ids, quirks=quirks, ledger=self.ledger)
         self.bank = self.engine.bank
         self.real = quirks == "real"
+
+    def balance(self, ledger: str, address: str, asset: str) -> int:
+        """An account's balance, as the ledger API shows it (0 for an account never used)."""
+        return int(self.bank.account(ledger, address)["balances"].get(asset, 0))
 
     def workflow(self, *stages: dict[str, Any], name: str = "") -> Workflow:
         config = {"name": name, "stages": list(stages)}

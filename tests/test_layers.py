@@ -23,8 +23,8 @@ MOCKSERVER_LAYERS: dict[str, set[str]] = {
     "ledger": {"numscript", "core", "errors", "config"},
     "orchestration.expr": {"core", "errors"},
     "orchestration.domain": {"orchestration.expr", "core", "errors", "config"},
-    "orchestration.engine": {"orchestration.domain", "orchestration.expr", "core", "errors", "config"},
-    "orchestration": {"orchestration.engine", "orchestration.domain", "core", "errors", "config"},
+    "orchestration.engine": {"orchestration.domain", "orchestration.expr", "ledger", "core", "errors", "config"},
+    "orchestration": {"orchestration.engine", "orchestration.domain", "ledger", "core", "errors", "config"},
     "orchestration.api": {"orchestration", "orchestration.engine", "orchestration.domain", "core", "errors", "config"},
     # The shared state of a tenant: it composes the services.
     "state": {

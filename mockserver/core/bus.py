@@ -9,8 +9,9 @@ the control API and the inspector.
 
 from __future__ import annotations
 
+import contextlib
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 Event = dict[str, Any]
@@ -23,11 +24,14 @@ class EventBus:
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
         self._subscribers: list[Subscriber] = []
         self._recent: deque[Event] = deque(maxlen=capacity)
+        self._muted = 0
 
     def subscribe(self, subscriber: Subscriber) -> None:
         self._subscribers.append(subscriber)
 
     def publish(self, event: Event) -> None:
+        if self._muted:
+            return
         self._recent.append(event)
         for subscriber in self._subscribers:
             subscriber(event)
@@ -37,6 +41,16 @@ class EventBus:
         return [
             e for e in self._recent if (app is None or e.get("app") == app) and (type_ is None or e["type"] == type_)
         ]
+
+    @contextlib.contextmanager
+    def muted(self) -> Iterator[None]:
+        """Publish nothing while it lasts: fixtures declare a state, they do not replay its history
+        (a seeded transaction fires no trigger and reaches no webhook)."""
+        self._muted += 1
+        try:
+            yield
+        finally:
+            self._muted -= 1
 
     def clear(self) -> None:
         """Forget the kept events (subscribers stay: they belong to the services, not the state)."""

@@ -85,10 +85,14 @@ def _trigger(backend: Backend, item: Trigger) -> dict[str, Any]:
 
 def _ledgers(backend: Backend) -> list[dict[str, Any]]:
     out = []
-    for name, ledger in backend.engine.bank.ledgers.items():
+    for book in backend.ledger.ledgers.visible():
         accounts = [
-            {"address": a.address, "balances": a.balances(), "metadata": dict(a.metadata)}
-            for a in ledger.accounts.values()
+            {
+                "address": a.address,
+                "balances": {asset: v.balance for asset, v in a.volumes.items()},
+                "metadata": dict(a.metadata),
+            }
+            for a in book.accounts.values()
         ]
-        out.append({"name": name, "accounts": accounts, "transactions": len(ledger.transactions)})
+        out.append({"name": book.info.name, "accounts": accounts, "transactions": len(book.transactions)})
     return out

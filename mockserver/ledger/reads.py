@@ -36,6 +36,11 @@ class SingleReads(Pipeline):
             raise not_found()
         return present.account(found, volumes="volumes" in expand, effective="effectiveVolumes" in expand, pit=pit)
 
+    def all_transactions(self, name: str) -> list[dict[str, Any]]:
+        """Every transaction of a ledger, oldest first (the control API's view); [] when unknown."""
+        found = self.ledgers.books.get(name)
+        return [present.transaction(tx) for tx in found.transactions.values()] if found is not None else []
+
     def stats(self, name: str) -> dict[str, Any]:
         """Every transaction (reverts included) and every account (``world`` and metadata-only
         ones included) of the ledger."""

@@ -14,6 +14,7 @@ from typing import Any
 from mockserver.core.bus import EventBus
 from mockserver.core.clock import Clock
 from mockserver.ledger import presenter as present
+from mockserver.ledger.fixtures import LedgerFixtures
 from mockserver.ledger.metadata import MetadataWrites
 from mockserver.ledger.pipeline import Written
 from mockserver.ledger.reads import SingleReads
@@ -25,7 +26,7 @@ SERVER_NAME = "ledger"
 RELEASE = "v2.4.6"
 
 
-class LedgerService(TransactionWrites, MetadataWrites, SingleReads):
+class LedgerService(TransactionWrites, MetadataWrites, SingleReads, LedgerFixtures):
     def __init__(
         self, *, clock: Clock, bus: EventBus, real_quirks: bool = False, numscript_engine: str = "machine"
     ) -> None:

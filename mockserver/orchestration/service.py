@@ -1,14 +1,22 @@
 """The orchestration service of one tenant: its store, engine and domain rules, wired once.
 
 What the API handlers of both versions act on, and what the backend composes with the
-other services of the stack (moto's per-service backend). It is reset in place, so the
-handlers' accessor stays valid across ``POST /_mock/reset``.
+other services of the stack (moto's per-service backend). Its sends call the ledger service
+through that service's interface, and it listens to the stack's bus as the real service's
+trigger listener does: every event another service publishes is offered to the triggers at the
+next pump, never inside the publisher's write. It is reset in place, so the handlers'
+accessor stays valid across ``POST /_mock/reset``.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from mockserver.core.bus import EventBus
 from mockserver.core.clock import Clock
 from mockserver.core.ids import IdSource
+from mockserver.core.timefmt import parse_rfc3339
+from mockserver.ledger.service import LedgerService
 from mockserver.orchestration.domain.instances import Instances
 from mockserver.orchestration.domain.store import Store
 from mockserver.orchestration.domain.triggers import Triggers
@@ -17,17 +25,27 @@ from mockserver.orchestration.engine import Engine
 
 
 class Orchestration:
-    def __init__(self, *, clock: Clock, ids: IdSource, quirks: str) -> None:
+    def __init__(self, *, clock: Clock, ids: IdSource, quirks: str, ledger: LedgerService, bus: EventBus) -> None:
         self.real_quirks = quirks == "real"
         self.clock = clock
         self.store = Store()
-        self.engine = Engine(store=self.store, clock=clock, ids=ids, quirks=quirks)
+        self.engine = Engine(store=self.store, clock=clock, ids=ids, quirks=quirks, ledger=ledger)
         real = self.real_quirks
         self.workflows = Workflows(store=self.store, clock=clock, ids=ids, runner=self.engine, real_quirks=real)
         self.instances = Instances(store=self.store, runner=self.engine, real_quirks=real)
         self.triggers = Triggers(
             store=self.store, clock=clock, ids=ids, evaluator=self.engine.triggers, real_quirks=real
         )
+        bus.subscribe(self._heard)
+
+    def _heard(self, event: dict[str, Any]) -> None:
+        """A service of the stack published ``event``: the triggers see it at the next pump."""
+        when = parse_rfc3339(event["date"]) if event.get("date") else None
+
+        def fire() -> None:
+            self.engine.triggers.publish(event["type"], event.get("payload") or {}, app=event.get("app"), date=when)
+
+        self.engine.scheduler.schedule(self.clock.now(), fire)
 
     def clear(self) -> None:
         self.store.clear()

@@ -29,7 +29,9 @@ class Backend:
         self.ledger = LedgerService(
             clock=self.clock, bus=self.bus, real_quirks=self.real_quirks, numscript_engine=settings.numscript_engine
         )
-        self.orchestration = Orchestration(clock=self.clock, ids=self.ids, quirks=settings.quirks)
+        self.orchestration = Orchestration(
+            clock=self.clock, ids=self.ids, quirks=settings.quirks, ledger=self.ledger, bus=self.bus
+        )
         # The orchestration parts by their short names, as the control API, the inspector and the
         # state file's command names (``workflows.create``, ``engine.pump``) have always read them.
         self.store = self.orchestration.store

@@ -24,6 +24,7 @@ from typing import Any
 from mockserver.core.clock import Clock
 from mockserver.core.ids import IdSource
 from mockserver.errors import InternalError, ValidationError
+from mockserver.ledger.service import LedgerService
 from mockserver.orchestration.domain.model import Instance, Occurrence, Workflow
 from mockserver.orchestration.domain.store import Store
 from mockserver.orchestration.engine.bank import Bank
@@ -47,6 +48,7 @@ class Engine:
         store: Store,
         clock: Clock,
         ids: IdSource,
+        ledger: LedgerService,
         quirks: str = "spec",
         link_resolver: Callable[[str], dict[str, Any] | None] | None = None,
     ) -> None:
@@ -56,7 +58,7 @@ class Engine:
         self.clock = clock
         self.ids = ids
         self.real = quirks == "real"
-        self.bank = Bank(clock=clock, ids=ids)
+        self.bank = Bank(clock=clock, ids=ids, ledger=ledger)
         self.events = EventLog()
         self.scheduler = Scheduler()
         self._executions: dict[str, Execution] = {}
@@ -185,7 +187,8 @@ class Engine:
         return occurrences
 
     def reset(self) -> None:
-        """Forget all runtime state; the caller clears the store."""
+        """Forget all runtime state; the caller clears the store (and the ledger service, which
+        belongs to the stack, not to the engine)."""
         self.scheduler.clear()
         self._executions.clear()
         self.bank.reset()

@@ -30,11 +30,14 @@ LIST_PAGE_SIZE = 15
 
 @dataclass(slots=True)
 class ActivityContext:
-    """What an activity may touch: the bank, the current time, the id source."""
+    """What an activity may touch: the bank, the current time, the id source, and the
+    idempotency key the real activities send with each ledger write (``<run>-<activity>``,
+    the same for every retry of one activity)."""
 
     bank: Bank
     now: datetime
     ids: IdSource
+    idempotency_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +71,15 @@ def _when(request: dict[str, Any], now: datetime) -> datetime:
 
 
 def _create_transaction(ctx: ActivityContext, request: dict[str, Any]) -> dict[str, Any]:
+    """``POST /api/ledger/v2/{ledger}/transactions`` through the ledger service's interface."""
     data = request["data"]
-    return ctx.bank.ledger(request["ledger"]).commit(
-        data["postings"],
-        metadata=data.get("metadata"),
-        timestamp=_when(data, ctx.now),
-        reference=data.get("reference"),
-    )
+    body: dict[str, Any] = {"postings": data["postings"], "metadata": dict(data.get("metadata") or {})}
+    for key in ("reference", "timestamp"):
+        if data.get(key):
+            body[key] = data[key]
+    written = ctx.bank.ledger.create_transaction(request["ledger"], body, idempotency_key=ctx.idempotency_key)
+    assert written.payload is not None
+    return written.payload
 
 
 def _create_transaction_input(request: dict[str, Any], real: bool) -> dict[str, Any]:
@@ -101,11 +106,14 @@ def _create_transaction_output(tx: dict[str, Any], real: bool) -> dict[str, Any]
 
 
 def _get_account(ctx: ActivityContext, request: dict[str, Any]) -> dict[str, Any]:
-    return ctx.bank.ledger(request["ledger"]).account_view(request["id"])
+    """The real activity reads the ledger's v1 API, which creates a missing ledger."""
+    return ctx.bank.ledger.account_v1(request["ledger"], request["id"])
 
 
 def _add_account_metadata(ctx: ActivityContext, request: dict[str, Any]) -> None:
-    ctx.bank.ledger(request["ledger"]).account(request["id"]).metadata.update(request["metadata"])
+    ctx.bank.ledger.add_account_metadata(
+        request["ledger"], request["id"], request["metadata"], idempotency_key=ctx.idempotency_key
+    )
 
 
 def _add_account_metadata_input(request: dict[str, Any], real: bool) -> dict[str, Any]:

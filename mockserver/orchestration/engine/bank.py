@@ -1,9 +1,9 @@
-"""The simulated stack behind the send and update stages: ledgers, wallets and payments.
+"""The stack behind the send and update stages: the ledger service, wallets kept in it, payments.
 
-``Bank`` is what activities act on and what the control API reads and seeds. Seeding
-(``load``) moves opening balances from ``world`` without recording transactions, so the
-ledger stays balanced and transaction ids of a freshly loaded ledger still start at 0;
-``fund`` instead books a real transaction from ``world``, as a top-up would.
+``Bank`` is what activities act on and what the control API reads and seeds. Money lives in the
+stack's ledger service, which the activities call through its own interface (as the real
+activities call the ledger's API), so what a workflow books is what ``/api/ledger`` shows.
+Wallets and payments are still simulated here; their money is ledger accounts too.
 """
 
 from __future__ import annotations
@@ -14,48 +14,39 @@ from typing import Any
 from mockserver.core.clock import Clock
 from mockserver.core.ids import IdSource
 from mockserver.core.timefmt import parse_rfc3339
-from mockserver.errors import ValidationError
-from mockserver.orchestration.engine.failures import ActivityError
-from mockserver.orchestration.engine.ledger import WORLD, Ledger, check_address, check_asset
+from mockserver.errors import MockError, ValidationError
+from mockserver.ledger.model import WORLD
+from mockserver.ledger.postings import ASSET
+from mockserver.ledger.service import LedgerService
 from mockserver.orchestration.engine.payments import Payments, normalize_payment
 from mockserver.orchestration.engine.wallets import DEFAULT_WALLETS_LEDGER, MAIN, Wallet, Wallets
 
 
 class Bank:
-    """Ledgers (created on first use), wallets kept in them, and payments from fixtures."""
-
-    def __init__(self, *, clock: Clock, ids: IdSource) -> None:
+    def __init__(self, *, clock: Clock, ids: IdSource, ledger: LedgerService) -> None:
         self._clock = clock
         self._ids = ids
+        self.ledger = ledger
         self.reset()
 
     def reset(self) -> None:
-        self.ledgers: dict[str, Ledger] = {}
+        """Forget the wallets and payments (the ledger service is reset by its owner)."""
         self.wallet_book = Wallets(self.ledger)
         self.payment_book = Payments()
-
-    def ledger(self, name: str) -> Ledger:
-        """The named ledger, created empty on first use."""
-        found = self.ledgers.get(name)
-        if found is None:
-            found = self.ledgers[name] = Ledger(name)
-        return found
 
     # --- control API reads -------------------------------------------------------------
     def account(self, ledger: str, address: str) -> dict[str, Any]:
         """``{address, metadata, balances}`` of one account; unknown accounts are empty."""
-        found = self.ledgers.get(ledger)
-        account = found.accounts.get(address) if found else None
-        return {
-            "address": address,
-            "metadata": dict(account.metadata) if account else {},
-            "balances": account.balances() if account else {},
-        }
+        try:
+            found = self.ledger.get_account(ledger, address, expand=("volumes",))
+        except MockError:
+            return {"address": address, "metadata": {}, "balances": {}}
+        balances = {asset: v["balance"] for asset, v in (found.get("volumes") or {}).items()}
+        return {"address": address, "metadata": found["metadata"], "balances": balances}
 
     def transactions(self, ledger: str) -> list[dict[str, Any]]:
         """A ledger's transactions, oldest first, as the ledger API shows them."""
-        found = self.ledgers.get(ledger)
-        return [dict(tx) for tx in found.transactions] if found else []
+        return self.ledger.all_transactions(ledger)
 
     def wallets(self) -> list[dict[str, Any]]:
         """Every wallet with all its balances (asset -> amount), for the control API."""
@@ -66,29 +57,30 @@ class Bank:
         return [dict(p) for p in self.payment_book.items.values()]
 
     def fund(self, ledger: str, address: str, asset: str, amount: int) -> dict[str, Any]:
-        """Book ``world -> address``; returns the transaction. Bad input is a ValidationError."""
+        """Book ``world -> address`` (the ledger is created when missing, as a top-up through the
+        ledger's v1 API would); returns the transaction. Bad input is a ValidationError."""
         if address == WORLD:
             raise ValidationError("cannot fund the world account")
+        posting = {"amount": amount, "asset": asset, "destination": address, "source": WORLD}
         try:
-            return self.ledger(ledger).commit(
-                [{"amount": amount, "asset": asset, "destination": address, "source": WORLD}],
-                metadata={},
-                timestamp=self._clock.now(),
-            )
-        except ActivityError as exc:
+            self.ledger.ensure_ledger(ledger)
+            written = self.ledger.create_transaction(ledger, {"postings": [posting], "metadata": {}})
+        except MockError as exc:
             raise ValidationError(exc.message) from None
+        assert written.payload is not None
+        return written.payload
 
     # --- seeding -----------------------------------------------------------------------
     def load(self, doc: dict[str, Any]) -> None:
-        """Seed from a fixture section; the whole section is checked before anything changes.
+        """Seed from a fixture document's ``ledgers``, ``wallets`` and ``payments`` sections.
 
-        ``{"ledgers": {L: {"accounts": {addr: {"balances": {asset: int}, "metadata": {..}}}}},
-        "wallets": [{"id"?, "name", "ledger"?, "metadata"?, "balances"?: {bal: {asset: int}}}],
-        "payments": [{"id", "initialAmount", "asset", ...Payment fields}]}``
+        ``wallets: [{"id"?, "name", "ledger"?, "metadata"?, "balances"?: {bal: {asset: int}}}]``,
+        ``payments: [{"id", "initialAmount", "asset", ...Payment fields}]``; ``ledgers`` is the
+        ledger service's own section (ledger/fixtures.py). Wallets and payments are checked whole
+        before anything changes.
         """
         if not isinstance(doc, dict):
             raise ValidationError("bank fixture: expected an object")
-        accounts = _check_ledgers(_section(doc, "ledgers", dict))
         wallets = [self._check_wallet(w, f"wallets[{i}]") for i, w in enumerate(_section(doc, "wallets", list))]
         seen = set(self.wallet_book.items)
         for wallet, _ in wallets:
@@ -97,19 +89,11 @@ class Bank:
             seen.add(wallet.id)
         now = self._clock.now()
         payments = [normalize_payment(p, now, f"payments[{i}]") for i, p in enumerate(_section(doc, "payments", list))]
-
-        for ledger, address, metadata, balances in accounts:
-            account = self.ledger(ledger).account(address)
-            account.metadata.update(metadata)
-            for asset, amount in balances.items():
-                self.ledger(ledger).seed(address, asset, amount)
+        if doc.get("ledgers"):
+            self.ledger.load(doc["ledgers"])
         for wallet, balances in wallets:
             self.wallet_book.add(wallet)
-            for name, assets in balances.items():
-                if name not in wallet.balance_names:
-                    wallet.balance_names.append(name)
-                for asset, amount in assets.items():
-                    self.ledger(wallet.ledger).seed(wallet.account(name), asset, amount)
+            self.wallet_book.seed(wallet, balances)
         for payment in payments:
             self.payment_book.add(payment)
 
@@ -162,34 +146,10 @@ def _check_assets(value: Any, where: str) -> dict[str, int]:
     if not isinstance(value, dict):
         raise ValidationError(f"{where}: expected an object of asset -> integer")
     for asset, amount in value.items():
-        try:
-            check_asset(asset)
-        except ActivityError as exc:
-            raise ValidationError(f"{where}: {exc.message}") from None
+        if not isinstance(asset, str) or not ASSET.match(asset):
+            raise ValidationError(f"{where}: invalid asset: '{asset}'")
         if isinstance(amount, bool) or not isinstance(amount, int):
             raise ValidationError(f"{where}.{asset}: expected an integer")
         if amount < 0:
             raise ValidationError(f"{where}.{asset}: balances cannot be negative")
     return dict(value)
-
-
-def _check_ledgers(ledgers: dict[str, Any]) -> list[tuple[str, str, dict[str, str], dict[str, int]]]:
-    out = []
-    for ledger, body in ledgers.items():
-        accounts = (body or {}).get("accounts") or {} if isinstance(body, dict | None) else None
-        if not isinstance(accounts, dict):  # also a ledger body that is not an object
-            raise ValidationError(f"ledgers.{ledger}.accounts: expected an object")
-        for address, spec in accounts.items():
-            where = f"ledgers.{ledger}.accounts.{address}"
-            try:
-                check_address(address)
-            except ActivityError as exc:
-                raise ValidationError(f"{where}: {exc.message}") from None
-            spec = spec or {}
-            if not isinstance(spec, dict):
-                raise ValidationError(f"{where}: expected an object")
-            if address == WORLD:
-                raise ValidationError(f"{where}: world cannot be seeded, it funds the other accounts")
-            balances = _check_assets(spec.get("balances") or {}, f"{where}.balances")
-            out.append((str(ledger), address, _string_map(spec.get("metadata"), f"{where}.metadata"), balances))
-    return out

@@ -23,6 +23,7 @@ from typing import Any
 
 from mockserver.core.clock import Clock
 from mockserver.core.ids import IdSource
+from mockserver.errors import MockError
 from mockserver.orchestration.domain.model import Activity, Instance, StageRun, StageStatus
 from mockserver.orchestration.domain.store import Store
 from mockserver.orchestration.engine.activities import ACTIVITY_TYPES, ActivityContext
@@ -95,6 +96,7 @@ class Execution:
         self._run: StageRun | None = None
         self._pending: tuple[Activity, Call] | None = None
         self._failures = 0
+        self._activities = 0  # activities started so far: each one's idempotency key
         self._timer: Timer | None = None
 
     # --- entry points ------------------------------------------------------------------
@@ -195,6 +197,7 @@ class Execution:
             activity.input = {command.name: kind.render_input(command.request, self.rt.real)}
             self.instance.activities.setdefault(self._number, []).append(activity)
             self._failures = 0
+            self._activities += 1
             return self._attempt(activity, command)
         if isinstance(command, Sleep):
             if command.until <= now:
@@ -211,9 +214,9 @@ class Execution:
     def _attempt(self, activity: Activity, call: Call) -> Any:
         kind = ACTIVITY_TYPES[call.name]
         now = self.rt.clock.now()
-        context = ActivityContext(self.rt.bank, now, self.rt.ids)
+        context = ActivityContext(self.rt.bank, now, self.rt.ids, f"{self.instance.id}-{self._activities}")
         try:
-            response = kind.execute(context, call.request)
+            response = _as_activity_error(kind.execute, context, call.request)
         except ActivityError as exc:
             if exc.retryable:
                 self._failures += 1
@@ -296,3 +299,12 @@ class Execution:
         self.rt.store.instance_terminated(self.instance)
         self.rt.events.workflow_finished(self.instance.workflow_id, self.instance.id, error, now)
         self.rt.on_finished(self)
+
+
+def _as_activity_error(execute: Callable[[ActivityContext, Any], Any], context: ActivityContext, request: Any) -> Any:
+    """Run an activity; a service's error answer becomes the ActivityError the real activity
+    raises, whose type is the service's errorCode (what the retry policy reads)."""
+    try:
+        return execute(context, request)
+    except MockError as exc:
+        raise ActivityError(exc.message, exc.code) from None

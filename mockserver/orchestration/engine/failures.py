@@ -7,6 +7,9 @@ policy that stops only on a few types; everything else is retried forever (§5.3
 
 from __future__ import annotations
 
+# The ledger's refusal of a negative posting amount (formancehq/ledger v2.4.6 internal/posting.go).
+NEGATIVE_AMOUNT = "negative amount"
+
 # Error types the retry policy does not retry: the stage fails at once.
 NON_RETRYABLE = frozenset({"VALIDATION", "CONFLICT", "NO_SCRIPT", "COMPILATION_FAILED"})
 

@@ -22,6 +22,7 @@ import re
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from mockserver.errors import MockError
 from mockserver.orchestration.engine.bank import Bank
 
 _LEDGER_ACCOUNT = re.compile(r"^/api/ledger(?:/v2)?/([^/]+)/accounts/([^/]+)/?$")
@@ -47,11 +48,12 @@ class LinkDocuments:
             return self._documents[uri]
         path = urlsplit(uri).path
         if match := _LEDGER_ACCOUNT.match(path):
-            ledger = self._bank.ledgers.get(unquote(match.group(1)))
-            address = unquote(match.group(2))
-            if ledger is not None and ledger.known(address):
-                return ledger.account_view(address)
-            return None
+            try:  # the ledger API's account, as a link to it would read it
+                return self._bank.ledger.get_account(
+                    unquote(match.group(1)), unquote(match.group(2)), expand=("volumes",)
+                )
+            except MockError:
+                return None
         if match := _PAYMENT.match(path):
             return self._bank.payment_book.items.get(unquote(match.group(1)))
         if match := _WALLET.match(path):

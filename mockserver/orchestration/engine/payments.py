@@ -14,8 +14,7 @@ from typing import Any
 
 from mockserver.core.timefmt import parse_rfc3339, rfc3339
 from mockserver.errors import ValidationError
-from mockserver.orchestration.engine.failures import not_found, validation
-from mockserver.orchestration.engine.ledger import NEGATIVE_AMOUNT
+from mockserver.orchestration.engine.failures import NEGATIVE_AMOUNT, not_found, validation
 
 PAYMENT_TYPES = ("PAY-IN", "PAYOUT", "TRANSFER", "OTHER")
 PAYMENT_STATUSES = ("PENDING", "ACTIVE", "TERMINATED", "FAILED", "SUCCEEDED", "CANCELLED")

@@ -14,8 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from mockserver.core.timefmt import rfc3339
+from mockserver.ledger.model import WORLD
 from mockserver.orchestration.engine.commands import ActivityFailed, Call, Command, StageBody, StageFailure
-from mockserver.orchestration.engine.ledger import NEGATIVE_AMOUNT, WORLD
+from mockserver.orchestration.engine.failures import NEGATIVE_AMOUNT
 
 INTERNAL_LEDGER = "orchestration-000-internal"
 MOVE_TO = "orchestration/move-to-ledger"

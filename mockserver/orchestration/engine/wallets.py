@@ -2,8 +2,10 @@
 
 Decision: a wallet owns no money itself. Each of its balances is the ledger account
 ``wallets:<wallet id without dashes>:<balance>`` in the wallet's ledger, so crediting a
-wallet from a ledger account is one ledger transaction, ``world`` accounting stays
-consistent, and the control API's account view shows wallet money too.
+wallet from a ledger account is one ledger transaction, booked through the ledger service's
+interface (as the real wallets service calls the ledger's API), ``world`` accounting stays
+consistent, and the ledger API shows wallet money too. The wallets' ledger is created the
+first time a wallet needs it, as the real service creates it at start-up.
 
 New wallets live in ledger ``wallets-002`` unless a fixture says otherwise: that is the
 real stack's default wallets ledger, so an account on ledger ``default`` sending to a
@@ -17,8 +19,11 @@ from datetime import datetime
 from typing import Any
 
 from mockserver.core.timefmt import rfc3339
+from mockserver.errors import MockError
+from mockserver.ledger.model import WORLD
+from mockserver.ledger.postings import ASSET
+from mockserver.ledger.service import LedgerService
 from mockserver.orchestration.engine.failures import insufficient_funds, not_found, validation
-from mockserver.orchestration.engine.ledger import WORLD, Ledger, check_amount, check_asset
 
 DEFAULT_WALLETS_LEDGER = "wallets-002"
 MAIN = "main"
@@ -43,9 +48,8 @@ class Wallet:
 class Wallets:
     """The wallets service: lookups by id or name, credits and debits through the ledger."""
 
-    def __init__(self, ledger_of: Any) -> None:
-        # ``ledger_of(name) -> Ledger``: the bank's ledgers, created on first use.
-        self._ledger_of = ledger_of
+    def __init__(self, ledger: LedgerService) -> None:
+        self._ledger = ledger
         self.items: dict[str, Wallet] = {}
 
     def add(self, wallet: Wallet) -> None:
@@ -74,10 +78,21 @@ class Wallets:
         }
 
     def assets(self, wallet: Wallet, balance: str) -> dict[str, int]:
-        """Asset -> amount held in one balance."""
-        ledger: Ledger = self._ledger_of(wallet.ledger)
-        found = ledger.accounts.get(wallet.account(balance))
-        return found.balances() if found else {}
+        """Asset -> amount held in one balance (read through the ledger API's account)."""
+        try:
+            found = self._ledger.get_account(wallet.ledger, wallet.account(balance), expand=("volumes",))
+        except MockError:
+            return {}
+        return {asset: v["balance"] for asset, v in (found.get("volumes") or {}).items()}
+
+    def _balance(self, ledger: str, address: str, asset: str) -> int:
+        if address == WORLD:
+            return 0
+        try:
+            found = self._ledger.get_account(ledger, address, expand=("volumes",))
+        except MockError:
+            return 0
+        return int(((found.get("volumes") or {}).get(asset) or {}).get("balance", 0))
 
     def view_with_balances(self, wallet: Wallet) -> dict[str, Any]:
         """``WalletWithBalances``: the wallet plus ``balances.main.assets``."""
@@ -102,11 +117,11 @@ class Wallets:
             return other.account(subject.get("balance") or MAIN)
         raise validation(f"unknown subject type: '{kind}'")
 
-    def _allocate(self, ledger: Ledger, sources: list[str], dest: str, asset: str, amount: int) -> list[dict]:
+    def _allocate(self, ledger: str, sources: list[str], dest: str, asset: str, amount: int) -> list[dict[str, Any]]:
         """Take from each source in order, as a numscript ``source = {@a @b}`` does."""
         postings, remaining = [], amount
         for source in sources:
-            available = remaining if source == WORLD else min(remaining, max(ledger.balance(source, asset), 0))
+            available = remaining if source == WORLD else min(remaining, max(self._balance(ledger, source, asset), 0))
             if available > 0 or (amount == 0 and not postings):
                 postings.append({"amount": available, "asset": asset, "destination": dest, "source": source})
             remaining -= available
@@ -116,6 +131,28 @@ class Wallets:
             raise insufficient_funds(sources[-1])
         return postings
 
+    def _book(self, ledger: str, postings: list[dict[str, Any]], metadata: Any, timestamp: datetime) -> None:
+        """One ledger transaction in the wallets' ledger (created on first need)."""
+        self._ledger.ensure_ledger(ledger)
+        body = {"postings": postings, "metadata": dict(metadata or {}), "timestamp": rfc3339(timestamp)}
+        self._ledger.create_transaction(ledger, body)
+
+    def seed(self, wallet: Wallet, balances: dict[str, dict[str, int]]) -> None:
+        """Fixture balances: booked from ``world`` in one transaction, no event published."""
+        postings = []
+        for name, assets in balances.items():
+            if name not in wallet.balance_names:
+                wallet.balance_names.append(name)
+            postings += [
+                {"amount": amount, "asset": asset, "destination": wallet.account(name), "source": WORLD}
+                for asset, amount in assets.items()
+                if amount
+            ]
+        if postings:
+            self._ledger.ensure_ledger(wallet.ledger)
+            with self._ledger.bus.muted():
+                self._ledger.create_transaction(wallet.ledger, {"postings": postings, "metadata": {}})
+
     def credit(self, wallet_id: str, data: dict[str, Any], timestamp: datetime) -> None:
         """Move money into a balance (default ``main``) from the sources in order, or from
         ``world`` when there are none; a source short of funds is retryable. New balances
@@ -124,9 +161,8 @@ class Wallets:
         amount, asset = _monetary(data)
         balance = data.get("balance") or MAIN
         sources = [self._subject_account(wallet, s) for s in data.get("sources") or []] or [WORLD]
-        ledger = self._ledger_of(wallet.ledger)
-        postings = self._allocate(ledger, sources, wallet.account(balance), asset, amount)
-        ledger.commit(postings, metadata=data.get("metadata"), timestamp=timestamp)
+        postings = self._allocate(wallet.ledger, sources, wallet.account(balance), asset, amount)
+        self._book(wallet.ledger, postings, data.get("metadata"), timestamp)
         if balance not in wallet.balance_names:
             wallet.balance_names.append(balance)
 
@@ -140,14 +176,19 @@ class Wallets:
             names = list(wallet.balance_names)
         destination = data.get("destination")
         dest = self._subject_account(wallet, destination) if destination else WORLD
-        ledger = self._ledger_of(wallet.ledger)
-        postings = self._allocate(ledger, [wallet.account(n) for n in names or [MAIN]], dest, asset, amount)
-        ledger.commit(postings, metadata=data.get("metadata"), timestamp=timestamp)
+        postings = self._allocate(wallet.ledger, [wallet.account(n) for n in names or [MAIN]], dest, asset, amount)
+        self._book(wallet.ledger, postings, data.get("metadata"), timestamp)
         return wallet
 
 
 def _monetary(data: dict[str, Any]) -> tuple[int, str]:
     money = data.get("amount") or {}
     asset = money.get("asset", "")
-    check_asset(asset)
-    return check_amount(money.get("amount")), asset
+    if not isinstance(asset, str) or not ASSET.match(asset):
+        raise validation("invalid asset")
+    amount = money.get("amount")
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise validation("no amount defined")
+    if amount < 0:
+        raise validation("negative amount")
+    return amount, asset
