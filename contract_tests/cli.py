@@ -59,6 +59,11 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--reveal-token", action="store_true", help="embed the real token in curl commands (not in CI logs)")
     p.add_argument("--no-control-api", action="store_true", help="never use <origin>/_mock even when it answers")
+    p.add_argument(
+        "--ledger-url",
+        help="the stack's ledger API, where the runs' ledgers are created (default: <gateway>/api/ledger beside "
+        "a base URL ending in /api/orchestration)",
+    )
     p.add_argument("--list-checks", action="store_true", help="list every named check and exit")
     p.add_argument(
         "--matrix", action="store_true", help="print the input -> output matrix (which check verifies each input)"
@@ -73,6 +78,7 @@ def _config(args: argparse.Namespace) -> Config:
         client_id=args.client_id,
         client_secret=args.client_secret,
         token_url=args.token_url,
+        ledger_url=args.ledger_url,
         max_examples=args.max_examples or PROFILES[args.profile].max_examples,
         seed=args.seed,
         workers=args.workers,

@@ -35,6 +35,7 @@ from contract_tests.reports.report import Report
 from contract_tests.transport.auth import Tokens, obtain_tokens
 from contract_tests.transport.client import Client, PollBudget
 from contract_tests.transport.control import Control, detect_control
+from contract_tests.transport.ledgers import STANDARD_LEDGERS, Ledgers, detect_ledgers
 
 __all__ = ["run"]
 
@@ -46,6 +47,7 @@ class _Context:
     control: Control | None
     listener: Listener
     other: CheckedApi | None = None  # the second version's, for the versions phase
+    ledgers: Ledgers | None = None  # the stack's ledger API, to create the ledgers runs book on
 
 
 def _preflight(config: Config) -> Tokens:
@@ -60,6 +62,20 @@ def _preflight(config: Config) -> Tokens:
             if probe.status_code == 401:
                 raise CouldNotRun("the server requires a token: pass --token or --client-id/--client-secret")
     return tokens
+
+
+def _provision_ledgers(config: Config, tokens: Tokens, results: Results) -> Ledgers | None:
+    """The stack's ledger API with the ledgers the generated runs name created, or None (and a skip
+    saying why: sends on a ledger nobody created retry forever, so their runs are not judged)."""
+    ledgers = detect_ledgers(config, tokens.ledger)
+    if ledgers is None:
+        where = config.effective_ledger_url or "(no --ledger-url, and the base URL is not a gateway's)"
+        results.skip("ledger provisioning", f"no ledger API at {where}: runs that need their own ledger are skipped")
+        return None
+    missing = [name for name in STANDARD_LEDGERS if not ledgers.ensure(name)]
+    if missing:
+        results.skip("ledger provisioning", f"the ledger API at {ledgers.url} refused to create {', '.join(missing)}")
+    return ledgers
 
 
 def _phase_auth(ctx: _Context) -> None:
@@ -102,7 +118,7 @@ def _phase_invariants(ctx: _Context) -> None:
             ctx.api.results.skip(scenario.name, f"needs the control API ({ctx.config.control_url} did not answer)")
             continue
         try:
-            scenario.run(Actions(ctx.api, ctx.control, world))
+            scenario.run(Actions(ctx.api, ctx.control, world, ctx.ledgers))
         except requests.ConnectionError:
             raise
         except Exception as exc:
@@ -117,7 +133,7 @@ def _phase_model(ctx: _Context) -> None:
     profile = ctx.config.profile
     try:
         run_model(
-            lambda: Actions(ctx.api, ctx.control, fresh_world(shared)),
+            lambda: Actions(ctx.api, ctx.control, fresh_world(shared), ctx.ledgers),
             scenarios=profile.scenarios,
             steps=profile.steps,
             seed=ctx.config.seed,
@@ -174,6 +190,7 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
         reason = f"no control API at {config.control_url}: bus events and clock moves are not possible"
         results.skip("control API", reason)
         results.skip("vars_reach_run", reason)
+    ledgers = _provision_ledgers(config, tokens, results)
     versions = config.versions
     apis = []
     try:
@@ -181,7 +198,7 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
             for version in versions:
                 api = CheckedApi(Client(load_spec(config.base_url, version=version.name), config, tokens, results))
                 apis.append(api)
-                ctx = _Context(config, api, control, listener)
+                ctx = _Context(config, api, control, listener, ledgers=ledgers)
                 for phase in config.phases:
                     # One version: the phase's own name; both: "v1 auth", "v2 auth", ...
                     label = phase if len(versions) == 1 else f"{version.name} {phase}"
@@ -191,5 +208,7 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
     finally:
         if control is not None:
             control.close()
+        if ledgers is not None:
+            ledgers.close()
     duration = time.monotonic() - started
     return Report(config=config, results=results, duration=duration, control=control is not None, deviations=deviations)

@@ -33,8 +33,10 @@ PAYOUT = {
 
 @pytest.fixture
 def api(orchestration_mock: OrchestrationMock) -> Iterator[httpx.Client]:
-    """What a frontend does: plain HTTP with a bearer token."""
+    """What a frontend does: plain HTTP with a bearer token. As on a real stack, the ledger a
+    workflow books on must exist first: the same token creates it through the ledger API."""
     headers = {"Authorization": f"Bearer {orchestration_mock.token}"}
+    httpx.post(f"{orchestration_mock.ledger_url}/v2/default", headers=headers, json={}).raise_for_status()
     with httpx.Client(base_url=orchestration_mock.base_url, headers=headers) as client:
         yield client
 

@@ -139,10 +139,15 @@ class OrchestrationMock:
 
     url: str  # the origin, e.g. http://127.0.0.1:51234 (what the official SDK takes as server_url)
     base_url: str  # the API root, ``url + "/api/orchestration"``
-    token: str  # read and write scopes
+    token: str  # read and write scopes of every service of the stack
     read_token: str  # read scope only: writes answer 403
     control: ControlClient
     settings: Settings
+
+    @property
+    def ledger_url(self) -> str:
+        """The ledger API's root, ``url + "/api/ledger"`` (create the ledgers your workflows book on)."""
+        return self.url + "/api/ledger"
 
 
 @contextmanager

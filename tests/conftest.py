@@ -7,18 +7,18 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.support import Api, RunningMock, running_mock, token_for
+from tests.support import LEDGERS, Api, RunningMock, running_mock, token_for
 
 
 @pytest.fixture(scope="session")
 def mock_server() -> Iterator[RunningMock]:
-    with running_mock("--clock", "manual", "--seed", "7") as server:
+    with running_mock("--clock", "manual", "--seed", "7", "--fixtures", str(LEDGERS)) as server:
         yield server
 
 
 @pytest.fixture(scope="session")
 def real_server() -> Iterator[RunningMock]:
-    with running_mock("--clock", "manual", "--seed", "7", "--quirks", "real") as server:
+    with running_mock("--clock", "manual", "--seed", "7", "--quirks", "real", "--fixtures", str(LEDGERS)) as server:
         yield server
 
 

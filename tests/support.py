@@ -23,6 +23,8 @@ from openapi_schema_validator import OAS30Validator
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = ROOT / "spec" / "orchestration.v1.yaml"
+# The ledgers the test servers start with (tests/data/ledgers.yaml): default, main and the internal one.
+LEDGERS = ROOT / "tests" / "data" / "ledgers.yaml"
 V2_SPEC_PATH = ROOT / "spec" / "orchestration.v2.yaml"
 CONTROL_SPEC_PATH = ROOT / "spec" / "control.v1.yaml"
 PREFIX = "/api/orchestration"

@@ -76,6 +76,8 @@ class Config:
     extra_headers: dict[str, str] = field(default_factory=dict)
     # Which API version(s) to check: "v1", "v2" (paths under <base_url>/v2) or "all" (both, in turn).
     api: str = "v1"
+    # The stack's ledger API, where the runs' ledgers are created (default: beside a gateway's /api/orchestration).
+    ledger_url: str | None = None
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_url)
@@ -109,6 +111,14 @@ class Config:
     @property
     def effective_poll_budget(self) -> float:
         return self.poll_timeout if self.poll_budget is None else self.poll_budget
+
+    @property
+    def effective_ledger_url(self) -> str | None:
+        if self.ledger_url:
+            return self.ledger_url.rstrip("/")
+        if urlsplit(self.base_url).path.endswith("/api/orchestration"):
+            return self.base_url.removesuffix("/orchestration") + "/ledger"
+        return None
 
     @property
     def control_url(self) -> str:

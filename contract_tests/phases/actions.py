@@ -17,6 +17,7 @@ from contract_tests.phases.actions_triggers import TriggerActions
 from contract_tests.phases.checking import CheckedApi
 from contract_tests.transport.client import Exchange, poll
 from contract_tests.transport.control import Control
+from contract_tests.transport.ledgers import Ledgers
 
 __all__ = ["Actions"]
 
@@ -24,15 +25,26 @@ T = TypeVar("T")
 
 
 class Actions(TriggerActions):
-    def __init__(self, api: CheckedApi, control: Control | None, world: World | None = None) -> None:
+    def __init__(
+        self, api: CheckedApi, control: Control | None, world: World | None = None, ledgers: Ledgers | None = None
+    ) -> None:
         self.api = api
         self.control = control
+        self.ledgers = ledgers
         self.world = world or World()
         self.timeout = api.config.poll_timeout
         self.interval = api.config.poll_interval
         # Names and bus-event ids unique to this run: a server may keep state from earlier runs, and the real
         # service drops a SAVED_PAYMENT whose id it has seen before.
         self.nonce = uuid.uuid4().hex[:10]
+
+    def ensure_ledger(self, name: str, scenario: str) -> bool:
+        """Create the ledger a run books on; False (and the scenario skipped) when the stack's ledger API is
+        not known or refuses: a send to a ledger nobody created retries forever on the real stack."""
+        if self.ledgers is not None and self.ledgers.ensure(name):
+            return True
+        self.api.results.skip(scenario, f"no ledger API to create ledger {name!r} for its runs")
+        return False
 
     def poll(self, read: Callable[[], T], done: Callable[[T], bool], hopeless: Callable[[T], bool], **kw: Any) -> T:
         """Re-read until `done`, until `hopeless` proves it never will be, or the timeout; within the phase's

@@ -113,6 +113,8 @@ def stage_inputs_reach_runs(a: Actions) -> None:
     """A definition read back as written; the run's history shows each stage resolved with the variables; each
     stage history shows the activities that stage schedules, with the resolved values."""
     variables = witness_variables(a.nonce)
+    if not a.ensure_ledger(variables["ledger"], "stage_inputs_reach_runs"):
+        return
     stages = _ledger_stages()
     wf = a.create_workflow({"name": f"contract-witness-{a.nonce}", "stages": stages})
     if wf is None:

@@ -21,6 +21,7 @@ __all__ = ["FORGED_TOKEN", "READ_SCOPE", "WRITE_SCOPE", "Tokens", "obtain_tokens
 
 READ_SCOPE = "orchestration:read"
 WRITE_SCOPE = "orchestration:write"
+LEDGER_SCOPE = "ledger:read ledger:write"
 # An unsigned JWT claiming the write scope: an implementation that does not verify signatures accepts it.
 FORGED_TOKEN = "eyJhbGciOiJub25lIn0.eyJzY29wZSI6Im9yY2hlc3RyYXRpb246cmVhZCBvcmNoZXN0cmF0aW9uOndyaXRlIn0."
 
@@ -31,6 +32,8 @@ class Tokens:
     read: str | None
     # Why there is no read-only token, when there is none.
     read_missing_reason: str | None = None
+    # For the stack's ledger API (creating the runs' ledgers): `ledger:write`, or the --token as given.
+    ledger: str | None = None
 
 
 def token_scopes(token: str) -> frozenset[str] | None:
@@ -75,14 +78,20 @@ def _request_token(config: Config, client: httpx.Client, scope: str) -> tuple[st
 def obtain_tokens(config: Config, client: httpx.Client) -> Tokens:
     """Get the run's tokens; raise `AuthError` when the credentials are refused."""
     if config.token:
-        return Tokens(write=config.token, read=None, read_missing_reason="only --token given (no client credentials)")
+        reason = "only --token given (no client credentials)"
+        return Tokens(write=config.token, read=None, read_missing_reason=reason, ledger=config.token)
     if not config.client_id:
         return Tokens(write=None, read=None, read_missing_reason="no credentials given")
     write, _ = _request_token(config, client, f"{READ_SCOPE} {WRITE_SCOPE}")
     try:
+        ledger: str | None = _request_token(config, client, LEDGER_SCOPE)[0]
+    except AuthError:
+        ledger = None  # a stack without the ledger's scopes: its ledgers are not the suite's to create
+    try:
         read, scopes = _request_token(config, client, READ_SCOPE)
     except AuthError as exc:
-        return Tokens(write=write, read=None, read_missing_reason=f"no read-only token: {exc}")
+        return Tokens(write=write, read=None, read_missing_reason=f"no read-only token: {exc}", ledger=ledger)
     if scopes is not None and WRITE_SCOPE in scopes:
-        return Tokens(write=write, read=None, read_missing_reason="the token endpoint does not issue read-only tokens")
-    return Tokens(write=write, read=read)
+        reason = "the token endpoint does not issue read-only tokens"
+        return Tokens(write=write, read=None, read_missing_reason=reason, ledger=ledger)
+    return Tokens(write=write, read=read, ledger=ledger)

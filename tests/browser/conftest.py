@@ -19,7 +19,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from tests.support import ROOT, RunningMock, running_mock
+from tests.support import LEDGERS, ROOT, RunningMock, running_mock
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM_FLAGS = (
@@ -67,7 +67,7 @@ def browser() -> Iterator[WebDriver]:
 
 @pytest.fixture(scope="session")
 def ui_server() -> Iterator[RunningMock]:
-    with running_mock("--clock", "manual", "--seed", "11") as server:
+    with running_mock("--clock", "manual", "--seed", "11", "--fixtures", str(LEDGERS)) as server:
         yield server
 
 
