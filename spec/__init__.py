@@ -6,5 +6,6 @@ SPEC_DIR = Path(__file__).resolve().parent
 ORCHESTRATION_SPEC = SPEC_DIR / "orchestration.v1.yaml"
 ORCHESTRATION_V2_SPEC = SPEC_DIR / "orchestration.v2.yaml"
 CONTROL_SPEC = SPEC_DIR / "control.v1.yaml"
+LEDGER_SPEC = SPEC_DIR / "ledger.v2.yaml"
 
-__all__ = ["CONTROL_SPEC", "ORCHESTRATION_SPEC", "ORCHESTRATION_V2_SPEC", "SPEC_DIR"]
+__all__ = ["CONTROL_SPEC", "LEDGER_SPEC", "ORCHESTRATION_SPEC", "ORCHESTRATION_V2_SPEC", "SPEC_DIR"]
