@@ -1147,6 +1147,66 @@ def test_the_sdk_decodes_every_error_example_with_a_ledger_code() -> None:
     assert {"VALIDATION", "NOT_FOUND", "LEDGER_NOT_FOUND", "CONFLICT", "INSUFFICIENT_FUND"} <= seen
 
 
+# ----------------------------------------------------------------------------- links and tools
+
+
+def _links() -> Iterator[tuple[str, str, str, dict[str, Any], dict[str, Any]]]:
+    for _, _, op in operations():
+        for status, response in op["responses"].items():
+            for name, link in deref(response).get("links", {}).items():
+                yield op["operationId"], status, name, link, deref(response)
+
+
+def test_links_target_existing_operations_and_parameters() -> None:
+    links = list(_links())
+    assert {source for source, *_ in links} == {
+        *("v2CreateTransaction", "v2RevertTransaction", "v2CreateExporter", "v2CreatePipeline")
+    }
+    for source, status, name, link, response in links:
+        _, template, target = operation(link["operationId"])
+        names = {p["name"] for p in parameters(template, target)}
+        path_names = {p["name"] for p in parameters(template, target) if p["in"] == "path"}
+        assert path_names <= set(link["parameters"]), f"{source}.{name} misses a path parameter"
+        for key, expression in link["parameters"].items():
+            assert key in names, f"{source}.{name}: {key}"
+            if expression.startswith("$request.path."):
+                _, source_template, _ = operation(source)
+                assert "{" + expression.removeprefix("$request.path.") + "}" in source_template
+            else:
+                pointer = expression.removeprefix("$response.body#")
+                for label, value in _media_examples(response["content"]["application/json"]):
+                    node: Any = value
+                    for part in pointer.strip("/").split("/"):
+                        node = node[part]
+                    assert node is not None, f"{source} {status} {label}"
+
+
+def test_optional_bodies_default_to_an_empty_object() -> None:
+    """Connexion refuses an absent body unless the schema has a default (as for orchestration's runWorkflow)."""
+    for method, template, op in operations():
+        body = op.get("requestBody")
+        if body and not body.get("required", False):
+            schema = deref(body["content"]["application/json"]["schema"])
+            assert schema.get("default") == {}, f"{method} {template}"
+
+
+def test_schemathesis_generates_a_request_for_every_operation() -> None:
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+
+    generated = []
+    for result in schemathesis.openapi.from_dict(yaml.safe_load(LEDGER_SPEC.read_text())).get_all_operations():
+        op = result.ok()
+
+        @given(op.as_strategy())
+        @settings(max_examples=1, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        def generate(case: Any) -> None:
+            generated.append(case.operation.label)
+
+        generate()
+    assert len(set(generated)) == 45
+
+
 # ----------------------------------------------------------------------------- descriptions
 
 
