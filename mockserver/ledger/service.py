@@ -4,7 +4,8 @@ The HTTP handlers call it, and so do the other services of the stack (orchestrat
 activities, the wallets service), as LocalStack's services call each other through the
 interface an outside caller uses: what a workflow books is exactly what the API shows. Its
 parts live beside it, one job each: transaction writes (writes.py), metadata writes
-(metadata.py), single reads (reads.py); this module adds the ledgers themselves.
+(metadata.py), single reads (reads.py), lists, counts and aggregates (lists.py); this module
+adds the ledgers themselves.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from mockserver.core.bus import EventBus
 from mockserver.core.clock import Clock
 from mockserver.ledger import presenter as present
+from mockserver.ledger.lists import ListReads
 from mockserver.ledger.metadata import MetadataWrites
 from mockserver.ledger.pipeline import Written
 from mockserver.ledger.reads import SingleReads
@@ -24,7 +26,7 @@ SERVER_NAME = "ledger"
 RELEASE = "v2.4.6"
 
 
-class LedgerService(TransactionWrites, MetadataWrites, SingleReads):
+class LedgerService(TransactionWrites, MetadataWrites, SingleReads, ListReads):
     def __init__(self, *, clock: Clock, bus: EventBus, real_quirks: bool = False) -> None:
         self.clock = clock
         self.bus = bus

@@ -1,0 +1,99 @@
+"""Handlers of the ledger's lists, counts and aggregates: the query string and body, as sent.
+
+The release reads parameters the spec does not declare (``query``, ``oot``, ``expand`` where
+it answers 500, ``use_insertion_date``) and reads every value as text, so these handlers hand
+the service the raw query string (Connexion's request scope), not Connexion's typed
+arguments; a request the gateway answers on its fast path has only declared parameters, each
+once, and its typed arguments are turned back into text. HEAD counts answer 204 with ``Count``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+from connexion import context as connexion_context
+
+from mockserver.ledger.handlers.params import Reply
+from mockserver.ledger.service import LedgerService
+
+_PYTHONIC = {
+    "page_size": "pageSize",
+    "insertion_date": "insertionDate",
+    "use_insertion_date": "useInsertionDate",
+    "include_deleted": "includeDeleted",
+    "group_by": "groupBy",
+    "end_time": "endTime",
+    "start_time": "startTime",
+}
+
+
+def query_params(operation_id: str, declared: dict[str, Any]) -> dict[str, list[str]]:
+    """The request's query parameters as text, every value of a repeated one kept."""
+    operation = connexion_context._operation.get(None)  # set by Connexion for the request it serves
+    scope = connexion_context._scope.get(None)
+    if operation is not None and scope is not None and operation.operation_id == operation_id:
+        raw = scope.get("query_string", b"").decode("utf-8", "replace")
+        return parse_qs(raw, keep_blank_values=True)
+    out: dict[str, list[str]] = {}
+    for name, value in declared.items():
+        if value is None:
+            continue
+        values = value if isinstance(value, list) else [value]
+        out[_PYTHONIC.get(name, name)] = [_text(item) for item in values]
+    return out
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class ListHandlers:
+    def __init__(self, current: Callable[[], LedgerService]) -> None:
+        self._current = current
+
+    @property
+    def _s(self) -> LedgerService:
+        return self._current()
+
+    def registry(self) -> dict[str, Callable[..., Any]]:
+        return {
+            "v2ListLedgers": self.list_ledgers,
+            "v2CountAccounts": self.count_accounts,
+            "v2ListAccounts": self.list_accounts,
+            "v2CountTransactions": self.count_transactions,
+            "v2ListTransactions": self.list_transactions,
+            "v2GetBalancesAggregated": self.get_balances_aggregated,
+            "v2GetVolumesWithBalances": self.get_volumes_with_balances,
+            "v2ListLogs": self.list_logs,
+        }
+
+    async def list_ledgers(self, body: Any = None, **declared: Any) -> Reply:
+        return self._s.list_ledgers(query_params("v2ListLedgers", declared), body), 200
+
+    async def list_accounts(self, ledger: str, body: Any = None, **declared: Any) -> Reply:
+        return self._s.list_accounts(ledger, query_params("v2ListAccounts", declared), body), 200
+
+    async def count_accounts(self, ledger: str, body: Any = None, **declared: Any) -> Reply:
+        count = self._s.count_accounts(ledger, query_params("v2CountAccounts", declared), body)
+        return None, 204, {"Count": str(count)}
+
+    async def list_transactions(self, ledger: str, body: Any = None, **declared: Any) -> Reply:
+        return self._s.list_transactions(ledger, query_params("v2ListTransactions", declared), body), 200
+
+    async def count_transactions(self, ledger: str, body: Any = None, **declared: Any) -> Reply:
+        count = self._s.count_transactions(ledger, query_params("v2CountTransactions", declared), body)
+        return None, 204, {"Count": str(count)}
+
+    async def get_balances_aggregated(self, ledger: str, body: Any = None, **declared: Any) -> Reply:
+        found = self._s.aggregate_balances(ledger, query_params("v2GetBalancesAggregated", declared), body)
+        return {"data": found}, 200
+
+    async def get_volumes_with_balances(self, ledger: str, body: Any = None, **declared: Any) -> Reply:
+        return self._s.volumes_with_balances(ledger, query_params("v2GetVolumesWithBalances", declared), body), 200
+
+    async def list_logs(self, ledger: str, body: Any = None, **declared: Any) -> Reply:
+        return self._s.list_logs(ledger, query_params("v2ListLogs", declared), body), 200
