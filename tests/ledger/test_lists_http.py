@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 from mockserver.app import create_app
 from mockserver.config import Settings
 from mockserver.ledger.errors import INTERNAL_TEXT
+from mockserver.ledger.handlers.lists import query_params
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 BASE = "/api/ledger/v2"
@@ -69,6 +70,11 @@ def test_default_orders(http: TestClient) -> None:
     assert [ledger["name"] for ledger in get(http, "").json()["cursor"]["data"]] == ["main"]
     volumes = get(http, "/main/volumes").json()["cursor"]["data"]
     assert volumes[0] == {"account": "users:1", "asset": "USD", "input": 10, "output": 0, "balance": 10}
+
+
+def test_page_size_is_clamped_at_100(http: TestClient) -> None:
+    assert get(http, "/main/transactions", pageSize="500").json()["cursor"]["pageSize"] == 100
+    assert get(http, "/main/accounts", pageSize="3").json()["cursor"]["pageSize"] == 3
 
 
 def test_filter_from_the_body_or_the_query_parameter(http: TestClient) -> None:
@@ -150,3 +156,14 @@ def test_real_quirks_answer_the_release_500(
     assert (spec.status_code, spec.json()["errorCode"]) == (400, "VALIDATION"), spec.text
     real = get(both_modes["real"], path, **params)
     assert (real.status_code, real.json()) == (500, {"errorCode": "INTERNAL", "errorMessage": INTERNAL_TEXT})
+
+
+def test_arguments_of_the_fast_path_are_read_back_as_text() -> None:
+    """Outside Connexion (the gateway's fast path) only declared parameters come, typed."""
+    declared = {"page_size": 5, "reverse": True, "expand": None, "cursor": "abc", "group_by": 2}
+    assert query_params("v2ListTransactions", declared) == {
+        "pageSize": ["5"],
+        "reverse": ["true"],
+        "cursor": ["abc"],
+        "groupBy": ["2"],
+    }

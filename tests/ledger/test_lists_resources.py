@@ -40,6 +40,7 @@ def test_volumes_in_a_window(shop: LedgerService) -> None:
         ("users:bob", "USD", 50, 20, 30),
         ("world", "USD", 0, 50, -50),
     ]
+    assert volumes(shop, {"oot": at(60), "pit": at(180)}) == volumes(shop, {"startTime": at(60), "endTime": at(180)})
     # effective dates by default (the back-dated transaction counts), insertion dates on demand
     assert volumes(shop, {"endTime": at(0)}) == [
         ("shop:main", "USD", 0, 5, -5),
@@ -259,6 +260,18 @@ def test_where_the_release_answers_500(case: str, call: Any) -> None:
         else:
             assert (caught.value.status, caught.value.code) == (400, "VALIDATION"), case
             assert caught.value.message and "Internal" not in caught.value.message
+
+
+def test_a_plain_balance_filter_fails_whatever_the_page(service: LedgerService) -> None:
+    """The release evaluates its filter on every account: one holding two assets fails it even
+    when the page asked for is full before it."""
+    send(service, ("world", "a", 1, "USD"), ("world", "a2", 1, "USD"))
+    send(service, ("world", "b", 1, "USD"), ("world", "b", 1, "EUR"))
+    with pytest.raises(LedgerError) as caught:
+        service.list_accounts("main", {"pageSize": "1"}, {"$gte": {"balance": 0}})
+    assert caught.value.status == 400 and "holds 2 assets" in caught.value.message
+    only_a = {"$and": [{"$match": {"address": "a"}}, {"$gte": {"balance": 0}}]}
+    assert ids(service.list_accounts("main", {}, only_a)) == ["a"]
 
 
 def test_sorting_by_revert_date_works_on_reverted_transactions(shop: LedgerService) -> None:

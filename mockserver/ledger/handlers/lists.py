@@ -31,11 +31,13 @@ _PYTHONIC = {
 
 def query_params(operation_id: str, declared: dict[str, Any]) -> dict[str, list[str]]:
     """The request's query parameters as text, every value of a repeated one kept."""
-    operation = connexion_context._operation.get(None)  # set by Connexion for the request it serves
-    scope = connexion_context._scope.get(None)
-    if operation is not None and scope is not None and operation.operation_id == operation_id:
-        raw = scope.get("query_string", b"").decode("utf-8", "replace")
-        return parse_qs(raw, keep_blank_values=True)
+    try:  # Connexion's context of the request it serves; unbound on the gateway's fast path
+        served = connexion_context.operation.operation_id
+        raw = connexion_context.scope.get("query_string", b"")
+    except RuntimeError:
+        served = None
+    if served == operation_id:
+        return parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True)
     out: dict[str, list[str]] = {}
     for name, value in declared.items():
         if value is None:
