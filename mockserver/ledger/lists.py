@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from mockserver.ledger import presenter as present
 from mockserver.ledger.book import LedgerBook
-from mockserver.ledger.errors import LedgerError, internal, validation
+from mockserver.ledger.errors import internal, validation
 from mockserver.ledger.pipeline import Pipeline, keeps_effective_volumes
 from mockserver.ledger.query import fields, paging, plan, request, rows, tables
 from mockserver.ledger.query.cursor import ASC, DESC, Query
@@ -27,11 +28,12 @@ from mockserver.ledger.query.predicates import Compiled, compile_tree
 from mockserver.ledger.query.request import Params, Scope
 from mockserver.ledger.query.resolvers import account_leaf, ledger_leaf, log_leaf, transaction_leaf
 
+Args = Mapping[str, Any] | None  # query parameters: text, or lists of text for a repeated one
 LIST = "building filtered dataset: "
 NO_EXPAND = {"logs": "no expand supported", "ledgers": "no expansion available", "volumes": "no expansion available"}
 
 
-def params_of(values: Mapping[str, Any] | None) -> Params:
+def params_of(values: Args) -> Params:
     """Query parameters given as text or lists of text (a repeated parameter)."""
     return Params({k: [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in (values or {}).items()})
 
@@ -63,7 +65,7 @@ class ListReads(Pipeline):
             raise (internal() if self.real else validation(exc.advice)) from None
 
     # --- transactions --------------------------------------------------------------------
-    def list_transactions(self, name: str, params: Mapping[str, Any] | None = None, body: Any = None) -> dict:
+    def list_transactions(self, name: str, params: Args = None, body: Any = None) -> dict[str, Any]:
         book = self.ledgers.book(name)
         args = params_of(params)
         with self._refusals():
@@ -73,15 +75,15 @@ class ListReads(Pipeline):
             )
             query, column = _sorting("transactions", query)
             keep = _prefixed(LIST, lambda: self._transaction_filter(book, query.builder, query.pit)).test
-            source = plan.plan(query.builder, book.tx_ids, book) if column == "id" else plan.IdList(book.tx_ids)
+            source = plan.plan(query.builder, book.tx_ids, book)  # read only when paging by id
             keyed = tables.transactions(book, column, source, query.pit)
             page = _page(query, keyed, keep)
         volumes, effective = "volumes" in query.expand, "effectiveVolumes" in query.expand
         effective = effective and keeps_effective_volumes(book)
         current = query.pit is not None and not _metadata_history(book)
-        return page.as_json(lambda tx: _transaction(tx, volumes, effective, query.pit, current))
+        return page.as_json(_shown(present.transaction, volumes, effective, query.pit, current))
 
-    def count_transactions(self, name: str, params: Mapping[str, Any] | None = None, body: Any = None) -> int:
+    def count_transactions(self, name: str, params: Args = None, body: Any = None) -> int:
         book = self.ledgers.book(name)
         with self._refusals():
             found = request.scope(params_of(params), body)
@@ -91,7 +93,7 @@ class ListReads(Pipeline):
             source = plan.plan(found.builder, book.tx_ids, book)
             return sum(1 for tx_id in source.walk(None, True, False) if keep(book.transactions[tx_id]))
 
-    def _transaction_filter(self, book: LedgerBook, builder: Node | None, pit: Any) -> Compiled:
+    def _transaction_filter(self, book: LedgerBook, builder: Node | None, pit: datetime | None) -> Compiled:
         fields.validate("transactions", builder)
         history = _metadata_history(book)
         compiled = compile_tree(builder, lambda leaf: transaction_leaf(leaf, pit, history))
@@ -101,7 +103,7 @@ class ListReads(Pipeline):
         return Compiled(lambda tx: tx.timestamp <= pit and bool(test(tx)))
 
     # --- accounts ------------------------------------------------------------------------
-    def list_accounts(self, name: str, params: Mapping[str, Any] | None = None, body: Any = None) -> dict:
+    def list_accounts(self, name: str, params: Args = None, body: Any = None) -> dict[str, Any]:
         book = self.ledgers.book(name)
         with self._refusals():
             query = request.paginated(params_of(params), body, "address", ASC, accept_null_sets=not self.real)
@@ -119,9 +121,9 @@ class ListReads(Pipeline):
                 page = _page(query, tables.accounts(book, column), keep)
         volumes, effective = "volumes" in query.expand, "effectiveVolumes" in query.expand
         current = query.pit is not None and not _metadata_history(book)
-        return page.as_json(lambda account: _account(account, volumes, effective, query.pit, current))
+        return page.as_json(_shown(present.account, volumes, effective, query.pit, current))
 
-    def count_accounts(self, name: str, params: Mapping[str, Any] | None = None, body: Any = None) -> int:
+    def count_accounts(self, name: str, params: Args = None, body: Any = None) -> int:
         book = self.ledgers.book(name)
         with self._refusals():
             found = request.scope(params_of(params), body)
@@ -130,7 +132,7 @@ class ListReads(Pipeline):
                 return len(book.accounts)
             return sum(1 for account in book.accounts.values() if keep(account))
 
-    def _account_filter(self, book: LedgerBook, builder: Node | None, pit: Any) -> Compiled:
+    def _account_filter(self, book: LedgerBook, builder: Node | None, pit: datetime | None) -> Compiled:
         fields.validate("accounts", builder)
         history, moves = _metadata_history(book), book.feature.get("MOVES_HISTORY") == "ON"
         compiled = compile_tree(builder, lambda leaf: account_leaf(leaf, pit, history, moves))
@@ -140,7 +142,7 @@ class ListReads(Pipeline):
         return Compiled(lambda account: account.first_usage <= pit and bool(test(account)))
 
     # --- logs and ledgers ----------------------------------------------------------------
-    def list_logs(self, name: str, params: Mapping[str, Any] | None = None, body: Any = None) -> dict:
+    def list_logs(self, name: str, params: Args = None, body: Any = None) -> dict[str, Any]:
         """``pit`` and ``oot`` are read (a bad one is 400) and ignored, as the release does."""
         book = self.ledgers.book(name)
         with self._refusals():
@@ -148,11 +150,11 @@ class ListReads(Pipeline):
             query, column = _sorting("logs", query)
             keep = _prefixed(LIST, lambda: _compiled("logs", query.builder, log_leaf)).test
             _no_expand("logs", query.expand)
-            source = plan.plan(query.builder, book.log_ids) if column == "id" else plan.IdList(book.log_ids)
+            source = plan.plan(query.builder, book.log_ids)  # read only when paging by id
             page = _page(query, tables.logs(book, column, source), keep)
         return page.as_json(present.log)
 
-    def list_ledgers(self, params: Mapping[str, Any] | None = None, body: Any = None) -> dict:
+    def list_ledgers(self, params: Args = None, body: Any = None) -> dict[str, Any]:
         """``GET /v2``: by id, ``includeDeleted`` adds the ledgers of deleted buckets."""
         args = params_of(params)
         include = args.flag("includeDeleted")
@@ -169,7 +171,7 @@ class ListReads(Pipeline):
         return page.as_json(lambda info: present.ledger(info, deleted_at=deleted.get(info.bucket)))
 
     # --- volumes and aggregated balances ---------------------------------------------------
-    def volumes_with_balances(self, name: str, params: Mapping[str, Any] | None = None, body: Any = None) -> dict:
+    def volumes_with_balances(self, name: str, params: Args = None, body: Any = None) -> dict[str, Any]:
         """``GET /volumes``: ``groupBy``, ``endTime`` and ``startTime`` are checked first, even
         with a cursor (which then decides); ``endTime``/``startTime`` replace ``pit``/``oot``."""
         book = self.ledgers.book(name)
@@ -188,8 +190,8 @@ class ListReads(Pipeline):
             query, _ = _sorting("volumes", query)
             keep = _prefixed(LIST, lambda: self._volume_filter(book, query)).test
             _no_expand("volumes", query.expand)
-            found = _volume_rows(book, query, keep)
-            page = paging.offset_page(query, found)
+            accounts = tables.accounts_by_address(book, query.order == DESC)
+            page = paging.offset_page(query, rows.page_rows(accounts, query, keep))
         return page.as_json(rows.VolumeRow.as_json)
 
     def _volume_filter(self, book: LedgerBook, query: Query) -> Compiled:
@@ -198,7 +200,7 @@ class ListReads(Pipeline):
             raise Invalid('missing feature "MOVES_HISTORY"')
         return compile_tree(query.builder, lambda leaf: rows.volume_leaf(leaf, query.pit, query.oot))
 
-    def aggregate_balances(self, name: str, params: Mapping[str, Any] | None = None, body: Any = None) -> dict:
+    def aggregate_balances(self, name: str, params: Args = None, body: Any = None) -> dict[str, Any]:
         """``GET /aggregate/balances``: ``useInsertionDate`` (or ``use_insertion_date``) with ``pit``
         sums by insertion date; ``oot`` is read and ignored."""
         book = self.ledgers.book(name)
@@ -218,21 +220,6 @@ class ListReads(Pipeline):
                 raise Unmapped("no expand available for aggregated balances")
             matched = filter(keep, book.accounts.values())
             return rows.aggregate(matched, found.pit, insertion=insertion)
-
-
-def _volume_rows(book: LedgerBook, query: Query, keep: Callable[[Any], Any]) -> list[Any] | Iterator[Any]:
-    accounts = tables.accounts_by_address(book, query.order == DESC)
-    opts = query.opts or {}
-    found = (
-        row
-        for row in rows.volume_rows(accounts, query.pit, query.oot, insertion=bool(opts.get("insertionDate")))
-        if keep(row)
-    )
-    level = opts.get("groupBy") or 0
-    if level > 0:
-        grouped = rows.grouped(found, level)
-        return grouped[::-1] if query.order == DESC else grouped
-    return found
 
 
 def _compiled(resource: str, builder: Node | None, leaf: Callable[..., Compiled]) -> Compiled:
@@ -301,18 +288,19 @@ def _metadata_history(book: LedgerBook) -> bool:
     return book.feature.get("ACCOUNT_METADATA_HISTORY") == "SYNC"
 
 
-def _transaction(tx: Any, volumes: bool, effective: bool, pit: Any, current_metadata: bool) -> dict[str, Any]:
-    shown = present.transaction(tx, volumes=volumes, effective=effective, pit=pit)
-    if current_metadata:
-        shown["metadata"] = dict(tx.metadata)
-    return shown
+def _shown(
+    present_one: Callable[..., dict[str, Any]], volumes: bool, effective: bool, pit: datetime | None, current: bool
+) -> Callable[[Any], dict[str, Any]]:
+    """A transaction's or an account's presenter, as of ``pit``; with ``current`` its metadata
+    stays the current one (no metadata history)."""
+
+    def show(record: Any) -> dict[str, Any]:
+        out = present_one(record, volumes=volumes, effective=effective, pit=pit)
+        if current:
+            out["metadata"] = dict(record.metadata)
+        return out
+
+    return show
 
 
-def _account(account: Any, volumes: bool, effective: bool, pit: Any, current_metadata: bool) -> dict[str, Any]:
-    shown = present.account(account, volumes=volumes, effective=effective, pit=pit)
-    if current_metadata:
-        shown["metadata"] = dict(account.metadata)
-    return shown
-
-
-__all__ = ["LedgerError", "ListReads", "params_of"]
+__all__ = ["ListReads", "params_of"]

@@ -13,12 +13,13 @@ release's left join leaves it NULL when there is none), the current one otherwis
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
 from mockserver.ledger.model import Account
 from mockserver.ledger.query.address import account_matcher
+from mockserver.ledger.query.cursor import DESC, Query
 from mockserver.ledger.query.errors import Invalid, Unmapped
 from mockserver.ledger.query.expression import Leaf
 from mockserver.ledger.query.predicates import COMPARISONS, Compiled, metadata_leaf
@@ -73,6 +74,22 @@ def volume_rows(
             seen = book.window(oot, pit, insertion=insertion)
             if seen is not None:
                 yield VolumeRow(account.address, asset, seen[0], seen[1], account)
+
+
+def page_rows(accounts: Iterable[Account], query: Query, keep: Callable[[Any], Any]) -> Iterable[VolumeRow]:
+    """The rows a volumes page reads, filtered, grouped when ``groupBy`` says so (the query's
+    options, from the request or its cursor), in the query's order of accounts."""
+    opts = query.opts or {}
+    found = (
+        row
+        for row in volume_rows(accounts, query.pit, query.oot, insertion=bool(opts.get("insertionDate")))
+        if keep(row)
+    )
+    level = opts.get("groupBy") or 0
+    if level <= 0:
+        return found
+    groups = grouped(found, level)
+    return groups[::-1] if query.order == DESC else groups
 
 
 def grouped(rows: Iterable[VolumeRow], level: int) -> list[VolumeRow]:

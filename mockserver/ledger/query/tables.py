@@ -53,7 +53,8 @@ def by_id(source: Source, lookup: Callable[[int], Any]) -> KeyedRows:
 
 
 def transactions(book: LedgerBook, column: str, source: Source, pit: datetime | None) -> KeyedRows:
-    """Transactions keyed by ``column`` (``reverted_at`` as seen at ``pit``)."""
+    """Transactions keyed by ``column`` (``reverted_at`` as seen at ``pit``); ``source``, the
+    planned ids, serves the pages by id."""
     found = book.transactions.__getitem__
     if column == "id":
         return by_id(source, found)
