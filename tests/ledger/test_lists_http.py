@@ -4,6 +4,7 @@ spec the app validates against (it marks them required; the release does not nee
 
 from __future__ import annotations
 
+import inspect
 import json
 import warnings
 from collections.abc import Iterator
@@ -167,3 +168,28 @@ def test_arguments_of_the_fast_path_are_read_back_as_text() -> None:
         "cursor": ["abc"],
         "groupBy": ["2"],
     }
+
+
+def test_handlers_take_exactly_the_declared_query_parameters() -> None:
+    """The fast path passes every declared parameter (a missing argument would be a 500); an
+    argument named after an undeclared one makes Connexion log an error per request."""
+    from connexion.decorators.parameter import pythonic
+    from orchestration_spec import LEDGER_SPEC
+
+    from mockserver.ledger.handlers.lists import ListHandlers
+    from mockserver.stack import spec
+
+    document = spec(LEDGER_SPEC)
+    registry = ListHandlers(lambda: None).registry()  # type: ignore[arg-type, return-value]
+    for item in document["paths"].values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or operation.get("operationId") not in registry:
+                continue
+            declared = set()
+            for parameter in operation.get("parameters", []):
+                while "$ref" in parameter:
+                    parameter = document["components"]["parameters"][parameter["$ref"].rsplit("/", 1)[1]]
+                if parameter["in"] == "query":
+                    declared.add(pythonic(parameter["name"]))
+            arguments = set(inspect.signature(registry[operation["operationId"]]).parameters) - {"ledger", "body"}
+            assert arguments == declared, operation["operationId"]
