@@ -10,6 +10,7 @@ puts in a cursor: ids, or dates as Unix microseconds.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
@@ -32,13 +33,6 @@ DATE_COLUMNS = {
 }
 
 
-def _mapped(rows: KeyedRows, lookup: Callable[[Any], Any]) -> KeyedRows:
-    def mapped(start: Any, inclusive: bool, descending: bool) -> Iterator[tuple[Any, Any]]:
-        return ((key, lookup(ref)) for key, ref in rows(start, inclusive, descending))
-
-    return mapped
-
-
 def _by_attribute(items: Iterable[Any], attribute: str) -> KeyedRows:
     return sorted_keyed(sorted(((micros(getattr(item, attribute)), item) for item in items), key=lambda p: p[0]))
 
@@ -59,10 +53,24 @@ def transactions(book: LedgerBook, column: str, source: Source, pit: datetime | 
     if column == "id":
         return by_id(source, found)
     if column in ("timestamp", "inserted_at"):
-        return _mapped(sorted_keyed(index.of(book).transactions_by(book, column)), found)
+        return _dated(index.of(book).transactions_by(book, column), found)
     if column == "updated_at":
         return _by_attribute(book.transactions.values(), "updated_at")
     return _reverted(list(book.transactions.values()), pit)
+
+
+def _dated(dates: index.DateIndex, lookup: Callable[[int], Any]) -> KeyedRows:
+    """Keyed rows over a date index: a bisection to the boundary, then the rows from there."""
+    keys, ids = dates.keys, dates.ids
+
+    def rows(start: Any, inclusive: bool, descending: bool) -> Iterator[tuple[Any, Any]]:
+        if not descending:
+            first = 0 if start is None else (bisect.bisect_left if inclusive else bisect.bisect_right)(keys, start)
+            return ((keys[i], lookup(ids[i])) for i in range(first, len(keys)))
+        last = len(keys) if start is None else (bisect.bisect_right if inclusive else bisect.bisect_left)(keys, start)
+        return ((keys[i], lookup(ids[i])) for i in range(last - 1, -1, -1))
+
+    return rows
 
 
 def _reverted(items: list[Transaction], pit: datetime | None) -> KeyedRows:
