@@ -4,7 +4,7 @@ returns and the state it leaves, read back through other calls of the SDK.
 Ledgers, transactions (postings and Numscript), idempotency, reverts, metadata, accounts and
 their volumes, counts, aggregates, logs and the server's info. The administrative operations
 (bulk, schemas, queries, exporters, pipelines, buckets, logs import and export, ledger info,
-metrics) are in test_official_sdk_ledger_admin.py.
+metrics) are in test_official_sdk_ledger_admin.py and test_official_sdk_ledger_exporters.py.
 """
 
 from __future__ import annotations
@@ -13,15 +13,24 @@ import base64
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 from formance_sdk_python import SDK
-from formance_sdk_python.models import ledger as models
-from formance_sdk_python.models import shared
 
+from tests.ledger_sdk import (
+    LEDGER,
+    account,
+    advance,
+    balances,
+    book,
+    ledger_sdk,
+    moves,
+    posting,
+    refused,
+    stats,
+    transaction,
+)
 from tests.support import RunningMock
 
-LEDGER = "shop"
 # A split payout, as the README's Numscript example and the demo write it.
 SPLIT = """vars {
   monetary $amount
@@ -39,52 +48,8 @@ set_tx_meta("kind", "split")
 
 @pytest.fixture
 def sdk(mock_server: RunningMock) -> Iterator[SDK]:
-    httpx.post(mock_server.url + "/_mock/reset").raise_for_status()
-    with SDK(server_url=mock_server.url, security=shared.Security(client_id="sdk", client_secret="s")) as client:
-        client.ledger.v2.create_ledger(request={"ledger": LEDGER, "v2_create_ledger_request": {}})
+    with ledger_sdk(mock_server, "sdk-ledger") as client:
         yield client
-
-
-def posting(source: str, destination: str, amount: int, asset: str) -> dict[str, Any]:
-    return {"source": source, "destination": destination, "amount": amount, "asset": asset}
-
-
-def book(sdk: SDK, *postings: tuple[str, str, int, str], ledger: str = LEDGER, **extra: Any) -> models.V2Transaction:
-    """Create one transaction of ``(source, destination, amount, asset)`` postings; return it as answered."""
-    body = {"postings": [posting(*p) for p in postings], "metadata": {}, **extra}  # the SDK requires metadata
-    reply = sdk.ledger.v2.create_transaction(request={"ledger": ledger, "v2_post_transaction": body})
-    return reply.v2_create_transaction_response.data
-
-
-def advance(mock: RunningMock, seconds: int) -> None:
-    """Move the mock's manual clock, so that what is dated now differs from what came before."""
-    httpx.post(mock.url + "/_mock/clock/advance", json={"seconds": seconds}).raise_for_status()
-
-
-def transaction(sdk: SDK, tx_id: int, **params: Any) -> models.V2Transaction:
-    reply = sdk.ledger.v2.get_transaction(request={"ledger": LEDGER, "id": tx_id, **params})
-    return reply.v2_get_transaction_response.data
-
-
-def account(sdk: SDK, address: str, **params: Any) -> models.V2Account:
-    return sdk.ledger.v2.get_account(request={"ledger": LEDGER, "address": address, **params}).v2_account_response.data
-
-
-def moves(tx: models.V2Transaction) -> list[tuple[str, str, int, str]]:
-    return [(p.source, p.destination, p.amount, p.asset) for p in tx.postings]
-
-
-def balances(volumes: dict[str, models.V2Volume]) -> dict[str, tuple[int, int, int]]:
-    return {asset: (v.input, v.output, v.balance) for asset, v in volumes.items()}
-
-
-def refused(call: Any, status: int, code: str) -> models.ErrorsV2ErrorResponseData:
-    """Run ``call``; it must raise the SDK's ledger error with this status and ``errorCode``."""
-    with pytest.raises(models.ErrorsV2ErrorResponse) as caught:
-        call()
-    assert caught.value.raw_response.status_code == status, caught.value.raw_response.text
-    assert caught.value.data.error_code.value == code, caught.value.data
-    return caught.value.data
 
 
 def test_ledgers_create_read_list_and_their_metadata(sdk: SDK) -> None:
@@ -151,8 +116,7 @@ def test_postings_and_a_numscript_split_book_and_read_back(sdk: SDK) -> None:
     refused(lambda: account(sdk, "users:nobody"), 404, "NOT_FOUND")
     refused(lambda: transaction(sdk, 3), 404, "NOT_FOUND")
 
-    stats = v2.read_stats(request={"ledger": LEDGER}).v2_stats_response.data
-    assert (stats.transactions, stats.accounts) == (2, 4)  # world, alice, the merchant and the fees
+    assert stats(sdk) == (2, 4)  # world, alice, the merchant and the fees
     counted = v2.count_transactions(request={"ledger": LEDGER, "request_body": {}})
     assert counted.status_code == 204 and counted.headers["count"] == ["2"]
     users = v2.count_accounts(request={"ledger": LEDGER, "request_body": {"$match": {"address": "users:"}}})
@@ -220,7 +184,7 @@ def test_idempotency_key_replays_the_first_answer_once_booked(sdk: SDK) -> None:
     assert "idempotency-hit" not in first.raw_response.headers
     assert again.raw_response.headers["idempotency-hit"] == "true"
     assert again.v2_create_transaction_response.data == first.v2_create_transaction_response.data
-    assert v2.read_stats(request={"ledger": LEDGER}).v2_stats_response.data.transactions == 1
+    assert stats(sdk) == (1, 2)
     assert balances(account(sdk, "users:1", expand="volumes").volumes) == {"USD/2": (100, 0, 100)}
     logs = v2.list_logs(request={"ledger": LEDGER, "request_body": {}})
     [log] = logs.raw_response.json()["cursor"]["data"]  # the SDK's V2Log leaves idempotencyKey out
@@ -260,7 +224,7 @@ def test_reverts_book_the_opposite_transaction_once(sdk: SDK, mock_server: Runni
     original = transaction(sdk, sale.id)
     assert (original.reverted, original.reverted_at, original.metadata) == (True, revert.inserted_at, {})
     assert transaction(sdk, 3).reverted is False
-    assert v2.read_stats(request={"ledger": LEDGER}).v2_stats_response.data.transactions == 3
+    assert stats(sdk) == (3, 4)
     assert balances(account(sdk, "users:1", expand="volumes").volumes) == {"USD/2": (650, 150, 500)}
     assert balances(account(sdk, "shop:main", expand="volumes").volumes) == {"USD/2": (120, 120, 0)}
     refused(lambda: v2.revert_transaction(request={"ledger": LEDGER, "id": sale.id}), 400, "ALREADY_REVERT")
@@ -293,7 +257,7 @@ def test_metadata_on_transactions_and_accounts_and_the_log_of_every_write(sdk: S
     assert account(sdk, "users:1").metadata == {}
     gold = v2.list_accounts(request={"ledger": LEDGER, "request_body": {"$match": {"metadata[tier]": "new"}}})
     assert [a.address for a in gold.v2_accounts_cursor_response.cursor.data] == ["users:2"]
-    assert v2.read_stats(request={"ledger": LEDGER}).v2_stats_response.data.accounts == 3
+    assert stats(sdk) == (1, 3)
 
     logs = v2.list_logs(request={"ledger": LEDGER, "request_body": {}}).v2_logs_cursor_response.cursor.data
     assert [(log.id, log.type.value) for log in logs] == [
@@ -330,7 +294,7 @@ def test_refused_writes_and_dry_runs_leave_nothing(sdk: SDK) -> None:
     dry = write(overdraft, force=True, dry_run=True)()
     assert moves(dry.v2_create_transaction_response.data) == [("users:1", "shop", 101, "USD/2")]
     refused(lambda: account(sdk, "shop"), 404, "NOT_FOUND")
-    assert v2.read_stats(request={"ledger": LEDGER}).v2_stats_response.data.transactions == 1
+    assert stats(sdk) == (1, 2)
     assert balances(account(sdk, "users:1", expand="volumes").volumes) == {"USD/2": (100, 0, 100)}
 
 
