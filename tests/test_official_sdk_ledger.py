@@ -110,6 +110,9 @@ def test_postings_and_a_numscript_split_book_and_read_back(sdk: SDK) -> None:
     alice = account(sdk, "users:alice", expand="volumes")
     assert alice.address == "users:alice" and balances(alice.volumes) == {"EUR/2": (5000, 1000, 4000)}
     assert account(sdk, "users:alice").volumes is None
+    both = account(sdk, "users:alice", expand="volumes,effectiveVolumes")  # one read takes the value whole
+    assert both.volumes is None and both.effective_volumes is None
+    assert transaction(sdk, 2, expand="volumes,effectiveVolumes").post_commit_volumes is None
     assert balances(account(sdk, "merchants:42", expand="effectiveVolumes").effective_volumes) == {
         "EUR/2": (800, 0, 800)
     }
