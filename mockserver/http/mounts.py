@@ -35,6 +35,9 @@ class Mount:
     # Paths (below the prefix) whose trailing slash the service's router accepts (chi's collection
     # and resource roots); any other protected path ending in a slash is an unknown route.
     slash_roots: re.Pattern[str] | None = None
+    # Media types the service reads itself (not JSON): their bodies reach the handlers as sent
+    # (the ledger's log import stream, its bulk streams). Every other body is read as JSON.
+    raw_media: frozenset[str] = frozenset()
     _patterns: list[tuple[re.Pattern[str], str, str]] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self) -> None:
