@@ -3,8 +3,8 @@
 The HTTP handlers call it, and so do the other services of the stack (orchestration's
 activities, the wallets service), as LocalStack's services call each other through the
 interface an outside caller uses: what a workflow books is exactly what the API shows. Its
-parts live beside it, one job each: transaction writes (writes.py), metadata writes
-(metadata.py), single reads (reads.py); this module adds the ledgers themselves.
+parts live beside it, one job each, and are mixed in below (transaction writes: writes.py,
+metadata writes: metadata.py, single reads: reads.py...); this module adds the ledgers themselves.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ from mockserver.core.clock import Clock
 from mockserver.ledger import presenter as present
 from mockserver.ledger.metadata import MetadataWrites
 from mockserver.ledger.pipeline import Written
+from mockserver.ledger.queries import QueryRuns, ResourceQuery
 from mockserver.ledger.reads import SingleReads
+from mockserver.ledger.schema_ops import SchemaOps
+from mockserver.ledger.schemas import AUDIT, ENFORCEMENT_MODES
 from mockserver.ledger.scripts import check_engine
 from mockserver.ledger.system import Ledgers
 from mockserver.ledger.writes import TransactionWrites
@@ -25,11 +28,26 @@ SERVER_NAME = "ledger"
 RELEASE = "v2.4.6"
 
 
-class LedgerService(TransactionWrites, MetadataWrites, SingleReads):
+class LedgerService(
+    TransactionWrites,
+    MetadataWrites,
+    SingleReads,
+    SchemaOps,
+    QueryRuns,
+):
     def __init__(
-        self, *, clock: Clock, bus: EventBus, real_quirks: bool = False, numscript_engine: str = "machine"
+        self,
+        *,
+        clock: Clock,
+        bus: EventBus,
+        real_quirks: bool = False,
+        numscript_engine: str = "machine",
+        schema_enforcement: str = AUDIT,
     ) -> None:
+        if schema_enforcement not in ENFORCEMENT_MODES:
+            raise ValueError(f"unknown schema enforcement mode {schema_enforcement!r}: expected audit or strict")
         self.numscript_engine = check_engine(numscript_engine)
+        self.schema_enforcement = schema_enforcement
         self.clock = clock
         self.bus = bus
         self.real = real_quirks
@@ -55,4 +73,4 @@ class LedgerService(TransactionWrites, MetadataWrites, SingleReads):
         self.ledgers.delete_metadata(name, key)
 
 
-__all__ = ["LedgerService", "Written"]
+__all__ = ["LedgerService", "ResourceQuery", "Written"]

@@ -27,7 +27,11 @@ class Backend:
         self.ids = ids or IdSource(settings.seed)
         self.bus = EventBus()
         self.ledger = LedgerService(
-            clock=self.clock, bus=self.bus, real_quirks=self.real_quirks, numscript_engine=settings.numscript_engine
+            clock=self.clock,
+            bus=self.bus,
+            real_quirks=self.real_quirks,
+            numscript_engine=settings.numscript_engine,
+            schema_enforcement=settings.schema_enforcement,
         )
         self.orchestration = Orchestration(clock=self.clock, ids=self.ids, quirks=settings.quirks)
         # The orchestration parts by their short names, as the control API, the inspector and the

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from mockserver.ledger.handlers.admin import AdminHandlers
 from mockserver.ledger.handlers.core import CoreHandlers
 from mockserver.ledger.handlers.pending import PendingHandlers
 from mockserver.ledger.service import LedgerService
@@ -16,7 +17,7 @@ from mockserver.ledger.service import LedgerService
 
 class LedgerApi:
     def __init__(self, current: Callable[[], LedgerService]) -> None:
-        self._parts = (PendingHandlers(current), CoreHandlers(current))
+        self._parts = (PendingHandlers(current), CoreHandlers(current), AdminHandlers(current))
 
     def registry(self) -> dict[str, Callable[..., Any]]:
         merged: dict[str, Callable[..., Any]] = {}

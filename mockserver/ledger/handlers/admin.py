@@ -1,0 +1,54 @@
+"""Handlers of the ledger's operations beyond single writes and reads: bulk, schemas, query
+templates, exporters and pipelines, buckets, logs import and export, ledger info, metrics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from mockserver.ledger.handlers.params import Reply, idempotency_key, written
+from mockserver.ledger.service import LedgerService
+
+
+class AdminHandlers:
+    def __init__(self, current: Callable[[], LedgerService]) -> None:
+        self._current = current
+
+    @property
+    def _s(self) -> LedgerService:
+        return self._current()
+
+    def registry(self) -> dict[str, Callable[..., Any]]:
+        return {
+            "v2InsertSchema": self.insert_schema,
+            "v2GetSchema": self.get_schema,
+            "v2ListSchemas": self.list_schemas,
+            "v2RunQuery": self.run_query,
+        }
+
+    async def insert_schema(
+        self, ledger: str, version: str, body: Any = None, dry_run: bool = False, schema_version: str | None = None
+    ) -> Reply:
+        done = self._s.insert_schema(
+            ledger, version, body, dry_run=dry_run, idempotency_key=idempotency_key(), schema_version=schema_version
+        )
+        return written(None, 204, done.hit)
+
+    async def get_schema(self, ledger: str, version: str) -> Reply:
+        return {"data": self._s.get_schema(ledger, version)}, 200
+
+    async def list_schemas(
+        self,
+        ledger: str,
+        cursor: str | None = None,
+        page_size: int | None = None,
+        sort: str | None = None,
+        order: str | None = None,
+    ) -> Reply:
+        page = self._s.list_schemas(ledger, page_size=page_size, cursor=cursor, sort=sort, order=order)
+        return {"cursor": page}, 200
+
+    async def run_query(
+        self, ledger: str, id_: str, body: Any = None, schema_version: str | None = None, **_: Any
+    ) -> Reply:
+        return self._s.run_query(ledger, id_, body, schema_version=schema_version), 200
