@@ -14,6 +14,7 @@ from typing import Any
 from mockserver.core.bus import EventBus
 from mockserver.core.clock import Clock
 from mockserver.ledger import presenter as present
+from mockserver.ledger.bulk import BulkAnswer, BulkWrites
 from mockserver.ledger.metadata import MetadataWrites
 from mockserver.ledger.pipeline import Written
 from mockserver.ledger.queries import QueryRuns, ResourceQuery
@@ -32,6 +33,7 @@ class LedgerService(
     TransactionWrites,
     MetadataWrites,
     SingleReads,
+    BulkWrites,
     SchemaOps,
     QueryRuns,
 ):
@@ -73,4 +75,4 @@ class LedgerService(
         self.ledgers.delete_metadata(name, key)
 
 
-__all__ = ["LedgerService", "ResourceQuery", "Written"]
+__all__ = ["BulkAnswer", "LedgerService", "ResourceQuery", "Written"]

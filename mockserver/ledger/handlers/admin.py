@@ -6,8 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from mockserver.core.requestctx import request_header
 from mockserver.ledger.handlers.params import Reply, idempotency_key, written
 from mockserver.ledger.service import LedgerService
+
+
+def _text(body: Any) -> Any:
+    """A stream body as the service (and the state file) takes it: text, not bytes."""
+    return body.decode("utf-8", "replace") if isinstance(body, bytes) else body
 
 
 class AdminHandlers:
@@ -20,11 +26,32 @@ class AdminHandlers:
 
     def registry(self) -> dict[str, Callable[..., Any]]:
         return {
+            "v2CreateBulk": self.create_bulk,
             "v2InsertSchema": self.insert_schema,
             "v2GetSchema": self.get_schema,
             "v2ListSchemas": self.list_schemas,
             "v2RunQuery": self.run_query,
         }
+
+    async def create_bulk(
+        self,
+        ledger: str,
+        body: Any = None,
+        continue_on_failure: bool = False,
+        atomic: bool = False,
+        parallel: bool = False,
+        schema_version: str | None = None,
+    ) -> Reply:
+        answer = self._s.create_bulk(
+            ledger,
+            _text(body),
+            content_type=request_header("Content-Type"),
+            continue_on_failure=continue_on_failure,
+            atomic=atomic,
+            parallel=parallel,
+            schema_version=schema_version,
+        )
+        return answer.payload, answer.status
 
     async def insert_schema(
         self, ledger: str, version: str, body: Any = None, dry_run: bool = False, schema_version: str | None = None
