@@ -23,6 +23,7 @@ from mockserver.ledger.schema_ops import SchemaOps
 from mockserver.ledger.schemas import AUDIT, ENFORCEMENT_MODES
 from mockserver.ledger.scripts import check_engine
 from mockserver.ledger.system import Ledgers
+from mockserver.ledger.transfer import LogTransfer
 from mockserver.ledger.writes import TransactionWrites
 
 SERVER_NAME = "ledger"
@@ -36,6 +37,7 @@ class LedgerService(
     BulkWrites,
     SchemaOps,
     QueryRuns,
+    LogTransfer,
 ):
     def __init__(
         self,

@@ -10,6 +10,8 @@ from mockserver.core.requestctx import request_header
 from mockserver.ledger.handlers.params import Reply, idempotency_key, written
 from mockserver.ledger.service import LedgerService
 
+OCTET_STREAM = {"Content-Type": "application/octet-stream"}
+
 
 def _text(body: Any) -> Any:
     """A stream body as the service (and the state file) takes it: text, not bytes."""
@@ -31,6 +33,8 @@ class AdminHandlers:
             "v2GetSchema": self.get_schema,
             "v2ListSchemas": self.list_schemas,
             "v2RunQuery": self.run_query,
+            "v2ImportLogs": self.import_logs,
+            "v2ExportLogs": self.export_logs,
         }
 
     async def create_bulk(
@@ -79,3 +83,10 @@ class AdminHandlers:
         self, ledger: str, id_: str, body: Any = None, schema_version: str | None = None, **_: Any
     ) -> Reply:
         return self._s.run_query(ledger, id_, body, schema_version=schema_version), 200
+
+    async def import_logs(self, ledger: str, body: Any = None) -> Reply:
+        self._s.import_logs(ledger, _text(body))
+        return None, 204
+
+    async def export_logs(self, ledger: str) -> Reply:
+        return self._s.export_logs(ledger), 200, OCTET_STREAM

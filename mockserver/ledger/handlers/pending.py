@@ -12,8 +12,6 @@ from mockserver.ledger.errors import LedgerError
 from mockserver.ledger.service import LedgerService
 
 PENDING = (
-    "v2ImportLogs",
-    "v2ExportLogs",
     "v2ListExporters",
     "v2CreateExporter",
     "v2GetExporterState",
