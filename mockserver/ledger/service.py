@@ -13,12 +13,14 @@ from typing import Any
 
 from mockserver.core.bus import EventBus
 from mockserver.core.clock import Clock
+from mockserver.core.ids import IdSource
 from mockserver.ledger import presenter as present
 from mockserver.ledger.bulk import BulkAnswer, BulkWrites
 from mockserver.ledger.metadata import MetadataWrites
 from mockserver.ledger.pipeline import Written
 from mockserver.ledger.queries import QueryRuns, ResourceQuery
 from mockserver.ledger.reads import SingleReads
+from mockserver.ledger.replication import Replication, ReplicationOps
 from mockserver.ledger.schema_ops import SchemaOps
 from mockserver.ledger.schemas import AUDIT, ENFORCEMENT_MODES
 from mockserver.ledger.scripts import check_engine
@@ -37,6 +39,7 @@ class LedgerService(
     BulkWrites,
     SchemaOps,
     QueryRuns,
+    ReplicationOps,
     LogTransfer,
 ):
     def __init__(
@@ -46,6 +49,7 @@ class LedgerService(
         bus: EventBus,
         real_quirks: bool = False,
         numscript_engine: str = "machine",
+        ids: IdSource | None = None,
         schema_enforcement: str = AUDIT,
     ) -> None:
         if schema_enforcement not in ENFORCEMENT_MODES:
@@ -54,11 +58,14 @@ class LedgerService(
         self.schema_enforcement = schema_enforcement
         self.clock = clock
         self.bus = bus
+        self.ids = ids or IdSource()
         self.real = real_quirks
         self.ledgers = Ledgers()
+        self.replication = Replication()
 
     def reset(self) -> None:
         self.ledgers = Ledgers()
+        self.replication = Replication()
 
     def server_info(self) -> dict[str, Any]:
         """``GET /_/info``: the release's server name and version, not wrapped in ``data``."""

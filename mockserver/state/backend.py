@@ -31,6 +31,7 @@ class Backend:
             bus=self.bus,
             real_quirks=self.real_quirks,
             numscript_engine=settings.numscript_engine,
+            ids=self.ids,
             schema_enforcement=settings.schema_enforcement,
         )
         self.orchestration = Orchestration(clock=self.clock, ids=self.ids, quirks=settings.quirks)

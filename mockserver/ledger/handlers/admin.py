@@ -35,6 +35,18 @@ class AdminHandlers:
             "v2RunQuery": self.run_query,
             "v2ImportLogs": self.import_logs,
             "v2ExportLogs": self.export_logs,
+            "v2ListExporters": self.list_exporters,
+            "v2CreateExporter": self.create_exporter,
+            "v2GetExporterState": self.get_exporter,
+            "v2UpdateExporter": self.update_exporter,
+            "v2DeleteExporter": self.delete_exporter,
+            "v2ListPipelines": self.list_pipelines,
+            "v2CreatePipeline": self.create_pipeline,
+            "v2GetPipelineState": self.get_pipeline,
+            "v2DeletePipeline": self.delete_pipeline,
+            "v2ResetPipeline": self.reset_pipeline,
+            "v2StartPipeline": self.start_pipeline,
+            "v2StopPipeline": self.stop_pipeline,
         }
 
     async def create_bulk(
@@ -90,3 +102,45 @@ class AdminHandlers:
 
     async def export_logs(self, ledger: str) -> Reply:
         return self._s.export_logs(ledger), 200, OCTET_STREAM
+
+    async def list_exporters(self) -> Reply:
+        return {"cursor": self._s.list_exporters()}, 200
+
+    async def create_exporter(self, body: Any = None) -> Reply:
+        return {"data": self._s.create_exporter(body)}, 201
+
+    async def get_exporter(self, exporter_id: str) -> Reply:
+        return {"data": self._s.get_exporter(exporter_id)}, 200
+
+    async def update_exporter(self, exporter_id: str, body: Any = None) -> Reply:
+        self._s.update_exporter(exporter_id, body)
+        return None, 204
+
+    async def delete_exporter(self, exporter_id: str) -> Reply:
+        self._s.delete_exporter(exporter_id)
+        return None, 204
+
+    async def list_pipelines(self, ledger: str) -> Reply:
+        return {"cursor": self._s.list_pipelines(ledger)}, 200
+
+    async def create_pipeline(self, ledger: str, body: Any = None) -> Reply:
+        return {"data": self._s.create_pipeline(ledger, body)}, 201
+
+    async def get_pipeline(self, ledger: str, pipeline_id: str) -> Reply:
+        return {"data": self._s.get_pipeline(ledger, pipeline_id)}, 200
+
+    async def delete_pipeline(self, ledger: str, pipeline_id: str) -> Reply:
+        self._s.delete_pipeline(ledger, pipeline_id)
+        return None, 204
+
+    async def reset_pipeline(self, ledger: str, pipeline_id: str) -> Reply:
+        self._s.reset_pipeline(ledger, pipeline_id)
+        return None, 202
+
+    async def start_pipeline(self, ledger: str, pipeline_id: str) -> Reply:
+        self._s.start_pipeline(ledger, pipeline_id)
+        return None, 202
+
+    async def stop_pipeline(self, ledger: str, pipeline_id: str) -> Reply:
+        self._s.stop_pipeline(ledger, pipeline_id)
+        return None, 202

@@ -12,18 +12,6 @@ from mockserver.ledger.errors import LedgerError
 from mockserver.ledger.service import LedgerService
 
 PENDING = (
-    "v2ListExporters",
-    "v2CreateExporter",
-    "v2GetExporterState",
-    "v2UpdateExporter",
-    "v2DeleteExporter",
-    "v2ListPipelines",
-    "v2CreatePipeline",
-    "v2GetPipelineState",
-    "v2DeletePipeline",
-    "v2ResetPipeline",
-    "v2StartPipeline",
-    "v2StopPipeline",
     "getMetrics",
     "v2GetLedgerInfo",
     "v2DeleteBucket",
