@@ -15,6 +15,7 @@ from mockserver.core.bus import EventBus
 from mockserver.core.clock import Clock
 from mockserver.core.ids import IdSource
 from mockserver.ledger import presenter as present
+from mockserver.ledger.administration import Administration
 from mockserver.ledger.bulk import BulkAnswer, BulkWrites
 from mockserver.ledger.metadata import MetadataWrites
 from mockserver.ledger.pipeline import Written
@@ -41,6 +42,7 @@ class LedgerService(
     QueryRuns,
     ReplicationOps,
     LogTransfer,
+    Administration,
 ):
     def __init__(
         self,

@@ -28,6 +28,8 @@ class AdminHandlers:
 
     def registry(self) -> dict[str, Callable[..., Any]]:
         return {
+            "getMetrics": self.get_metrics,
+            "v2GetLedgerInfo": self.get_ledger_info,
             "v2CreateBulk": self.create_bulk,
             "v2InsertSchema": self.insert_schema,
             "v2GetSchema": self.get_schema,
@@ -40,6 +42,8 @@ class AdminHandlers:
             "v2GetExporterState": self.get_exporter,
             "v2UpdateExporter": self.update_exporter,
             "v2DeleteExporter": self.delete_exporter,
+            "v2DeleteBucket": self.delete_bucket,
+            "v2RestoreBucket": self.restore_bucket,
             "v2ListPipelines": self.list_pipelines,
             "v2CreatePipeline": self.create_pipeline,
             "v2GetPipelineState": self.get_pipeline,
@@ -48,6 +52,12 @@ class AdminHandlers:
             "v2StartPipeline": self.start_pipeline,
             "v2StopPipeline": self.stop_pipeline,
         }
+
+    async def get_metrics(self) -> Reply:
+        return self._s.metrics(), 200
+
+    async def get_ledger_info(self, ledger: str) -> Reply:
+        return {"data": self._s.ledger_info(ledger)}, 200
 
     async def create_bulk(
         self,
@@ -118,6 +128,14 @@ class AdminHandlers:
 
     async def delete_exporter(self, exporter_id: str) -> Reply:
         self._s.delete_exporter(exporter_id)
+        return None, 204
+
+    async def delete_bucket(self, bucket: str) -> Reply:
+        self._s.delete_bucket(bucket)
+        return None, 204
+
+    async def restore_bucket(self, bucket: str) -> Reply:
+        self._s.restore_bucket(bucket)
         return None, 204
 
     async def list_pipelines(self, ledger: str) -> Reply:

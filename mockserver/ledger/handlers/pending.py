@@ -12,10 +12,6 @@ from mockserver.ledger.errors import LedgerError
 from mockserver.ledger.service import LedgerService
 
 PENDING = (
-    "getMetrics",
-    "v2GetLedgerInfo",
-    "v2DeleteBucket",
-    "v2RestoreBucket",
     "v2ListLedgers",
     "v2CountAccounts",
     "v2ListAccounts",
