@@ -68,9 +68,10 @@ class SchemaOps(Pipeline):
         now = self.clock.now()
         schema.created_at = now
         book.schemas[version] = schema
+        # The log keeps the schema as inserted (not as jsonb reorders a query's params and body):
+        # its hash is computed from these bytes again when the log is imported.
         payload = {"schema": schema.as_json(stored=False)}
-        data = {"schema": schema.as_json(stored=True)}
-        self._log(book, INSERTED_SCHEMA, payload, data, now, idempotency_key, inputs, schema_version)
+        self._log(book, INSERTED_SCHEMA, payload, payload, now, idempotency_key, inputs, schema_version)
         self._publish(INSERTED_SCHEMA, {"ledger": name, **payload})
         return Written(None)
 

@@ -15,10 +15,10 @@ STREAM = {"Content-Type": "application/octet-stream"}
 def busy_ledger(client: Ledger, name: str = "source", **features: str) -> None:
     """A ledger whose logs hold every log type, back-dating, references, keys and a schema."""
     client.create(name, features=features) if features else client.create(name)
-    client.post(
-        f"/{name}/schemas/v1",
-        json={"chart": {"world": {}, "users": {"$id": {".metadata": {"tier": {"default": "basic"}}}}, "bank": {}}},
-    )
+    # a query whose params are not in jsonb's key order: the log must keep the order it was given
+    query = {"resource": "transactions", "params": {"pageSize": 3, "sort": "id:asc"}, "body": {"$match": {"id": 1}}}
+    chart = {"world": {}, "users": {"$id": {".metadata": {"tier": {"default": "basic"}}}}, "bank": {}}
+    assert client.post(f"/{name}/schemas/v1", json={"chart": chart, "queries": {"Q": query}}).status_code == 204
     client.send(name, "users:1", 500, reference="r1", metadata={"k": "<v&>"})
     client.app.backend.clock.advance(10)
     reply = client.post(
