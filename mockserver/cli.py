@@ -124,6 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
         "(numscript v0.0.24, as --experimental-numscript-interpreter); a request picks the interpreter "
         'with "runtime": "experimental-interpreter"',
     )
+    parser.add_argument(
+        "--schema-enforcement-mode",
+        choices=("audit", "strict"),
+        default="audit",
+        help="the ledger's schema enforcement: audit (the v2.4.6 default: chart violations and a missing "
+        "schemaVersion are not errors) or strict (they are 400)",
+    )
     return parser
 
 
@@ -158,6 +165,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         tenancy=args.tenancy,
         tenant_ttl=args.tenant_ttl,
         numscript_engine=args.numscript_engine,
+        schema_enforcement=args.schema_enforcement_mode,
     )
 
 
