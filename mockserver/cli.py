@@ -200,6 +200,17 @@ def build_record_parser() -> argparse.ArgumentParser:
         help="also record terminated instances with their stage histories, and trigger occurrences",
     )
     parser.add_argument(
+        "--ledgers",
+        action="store_true",
+        help="also record every ledger of the stack (its whole log, exported and re-imported on load)",
+    )
+    parser.add_argument(
+        "--ledger-url",
+        default=None,
+        metavar="URL",
+        help="the ledger API (default: beside API_ROOT, e.g. https://STACK/api/ledger)",
+    )
+    parser.add_argument(
         "-o", "--output", type=Path, default=None, metavar="FILE", help="write the fixture to FILE (default: stdout)"
     )
     parser.add_argument(
@@ -224,6 +235,8 @@ def record_main(argv: list[str]) -> int:
             client_secret=args.client_secret,
             token_url=args.token_url,
             instances=args.instances,
+            ledgers=args.ledgers,
+            ledger_root=args.ledger_url,
             output=args.output,
             page_size=args.page_size,
             timeout=args.timeout,
