@@ -10,7 +10,6 @@ The SDK (9.x) asks a `ledger:read` token for runQuery, which the ledger checks a
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from typing import Any
 
@@ -32,14 +31,6 @@ from tests.ledger_sdk import (
     transaction,
 )
 from tests.support import LEDGERS, RunningMock, running_mock
-
-# Until the branch ledger-admin lands, these operations answer 501 (mockserver/ledger/handlers/pending.py):
-# the tests must fail then, and run for real once its handlers are here.
-pytestmark = pytest.mark.xfail(
-    importlib.util.find_spec("mockserver.ledger.handlers.admin") is None,
-    reason="the ledger's administrative operations are not served yet (branch ledger-admin)",
-    strict=True,
-)
 
 DEPOSIT = """vars {
   account $user

@@ -10,7 +10,6 @@ these operations.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 
 import pytest
@@ -19,14 +18,6 @@ from formance_sdk_python.models.errors import SDKBaseError
 
 from tests.ledger_sdk import LEDGER, book, ledger_sdk, refused
 from tests.support import LEDGERS, RunningMock, running_mock
-
-# Until the branch ledger-admin lands, these operations answer 501 (mockserver/ledger/handlers/pending.py):
-# the tests must fail then, and run for real once its handlers are here.
-pytestmark = pytest.mark.xfail(
-    importlib.util.find_spec("mockserver.ledger.handlers.admin") is None,
-    reason="the ledger's administrative operations are not served yet (branch ledger-admin)",
-    strict=True,
-)
 
 
 @pytest.fixture(scope="module")
