@@ -54,8 +54,14 @@ def test_exporters_and_the_pipelines_that_feed_them(sdk: SDK) -> None:
     assert made.status_code == 201
     pipeline = made.v2_create_pipeline_response.data
     assert (pipeline.ledger, pipeline.exporter_id, pipeline.enabled) == (LEDGER, exporter.id, True)
+    assert pipeline.last_log_id is None  # nothing pushed yet when it is created
     ids = {"ledger": LEDGER, "pipeline_id": pipeline.id}
+
+    def pushed() -> int | None:
+        return v2.get_pipeline_state(request=ids).v2_get_pipeline_state_response.data.last_log_id
+
     assert v2.get_pipeline_state(request=ids).v2_get_pipeline_state_response.data.id == pipeline.id
+    assert pushed() == 1  # then it follows the ledger's last log
     pipelines = v2.list_pipelines(request={"ledger": LEDGER}).v2_pipelines_cursor_response.cursor
     assert [p.id for p in pipelines.data] == [pipeline.id] and (pipelines.page_size, pipelines.has_more) == (0, False)
     refused(lambda: v2.create_pipeline(request=new), 400, "VALIDATION")  # one per ledger and exporter
@@ -63,8 +69,15 @@ def test_exporters_and_the_pipelines_that_feed_them(sdk: SDK) -> None:
     refused(lambda: v2.start_pipeline(request=ids), 400, "VALIDATION")  # running since its creation
     assert v2.stop_pipeline(request=ids).status_code == 202
     refused(lambda: v2.stop_pipeline(request=ids), 404, "NOT_FOUND")  # no longer running
+    book(sdk, ("world", "users:2", 10, "USD/2"))
+    assert pushed() == 1  # stopped: log 2 waits
     assert v2.start_pipeline(request=ids).status_code == 202
+    assert pushed() == 2
+    assert v2.stop_pipeline(request=ids).status_code == 202
     assert v2.reset_pipeline(request=ids).status_code == 202
+    assert pushed() is None  # from log 1 again, once started
+    assert v2.start_pipeline(request=ids).status_code == 202
+    assert pushed() == 2
     assert v2.get_pipeline_state(request=ids).v2_get_pipeline_state_response.data.enabled is True
     assert v2.delete_pipeline(request=ids).status_code == 204
     refused(lambda: v2.get_pipeline_state(request=ids), 404, "NOT_FOUND")
