@@ -90,6 +90,8 @@ class Gateway:
 
         chosen = self.tenants.use(self.tenants.default)
         headers = requestctx.use_headers(scope["headers"])
+        requestctx.use_query(scope.get("query_string", b""))  # every request sets its own, body too
+        requestctx.use_body(b"")
         try:
             await self._dispatch(scope, receive, send_recording)
         finally:
@@ -189,6 +191,7 @@ class Gateway:
                 return
             if raw:
                 scope["mock.note"]["body"] = raw
+            requestctx.use_body(raw or b"")
         backend = self.tenants.current
         backend.pump()
         try:
