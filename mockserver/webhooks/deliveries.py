@@ -139,11 +139,16 @@ class Schedule:
             heapq.heappush(self._waiting, item)
         return ready
 
-    def settle(self, delivery: Delivery, outcome: Outcome, attempt_id: str, now: datetime, *, retry: bool) -> Attempt:
-        """Record one attempt; schedule the next when it must be retried (``retry`` False: never)."""
+    def settle(
+        self, delivery: Delivery, outcome: Outcome, attempt_id: str, now: datetime, *, retry: bool, lost: bool = False
+    ) -> Attempt:
+        """Record one attempt; schedule the next when it must be retried (``retry`` False: never;
+        ``lost``: the attempt failed whatever its status, and is never retried)."""
         number = delivery.next_attempt
-        delay = self.backoff.delay(number) if retry and not 200 <= outcome.status < 300 else None
-        if 200 <= outcome.status < 300:
+        delay = self.backoff.delay(number) if retry and not lost and not 200 <= outcome.status < 300 else None
+        if lost:
+            status, next_at = FAILED, None
+        elif 200 <= outcome.status < 300:
             status, next_at = SUCCESS, None
         elif delay is None:
             status, next_at = FAILED, None

@@ -178,7 +178,7 @@ class WebhooksService:
         # The release stores no attempt and never retries when it cannot read the response
         # body (MakeAttempt fails: pkg/worker/module.go:132-136); spec mode goes by the status.
         lost = self.real and outcome.body_failed
-        attempt = self.schedule.settle(job.delivery, outcome, self._ids.uuid(), self.clock.now(), retry=not lost)
+        attempt = self.schedule.settle(job.delivery, outcome, self._ids.uuid(), self.clock.now(), retry=True, lost=lost)
         notes = list(job.notes)
         if lost:
             notes.append("the response body broke off: the release keeps no attempt and never retries")
