@@ -31,7 +31,7 @@ from tests.ledger_sdk import (
 )
 from tests.support import RunningMock
 
-# A split payout, as the README's Numscript example and the demo write it.
+# A split payout, like the README's Numscript example and the demo's transaction 3.
 SPLIT = """vars {
   monetary $amount
 }
