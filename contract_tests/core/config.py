@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from contract_tests.core.errors import ConfigError
-from contract_tests.core.versions import ApiVersion, versions_for
+from contract_tests.core.versions import ApiVersion, Service, versions_for
 
 __all__ = ["DEFAULT_MAX_EXAMPLES", "PHASES", "PROFILES", "Config", "Profile"]
 
@@ -74,7 +74,8 @@ class Config:
     # Use `<origin>/_mock` when it answers (publishing bus events, moving the clock); never required.
     use_control_api: bool = True
     extra_headers: dict[str, str] = field(default_factory=dict)
-    # Which API version(s) to check: "v1", "v2" (paths under <base_url>/v2) or "all" (both, in turn).
+    # Which API to check: orchestration "v1", "v2" (paths under <base_url>/v2) or "all" (both, in turn), or
+    # "ledger" (the ledger v2 API, `base_url` its root: `http://host/api/ledger`).
     api: str = "v1"
     # The stack's ledger API, where the runs' ledgers are created (default: beside a gateway's /api/orchestration).
     ledger_url: str | None = None
@@ -113,7 +114,14 @@ class Config:
         return self.poll_timeout if self.poll_budget is None else self.poll_budget
 
     @property
+    def service(self) -> Service:
+        """The API family under test: its scopes and first probes."""
+        return self.versions[0].service
+
+    @property
     def effective_ledger_url(self) -> str | None:
+        if self.service.name == "ledger":
+            return self.base_url
         if self.ledger_url:
             return self.ledger_url.rstrip("/")
         if urlsplit(self.base_url).path.endswith("/api/orchestration"):
