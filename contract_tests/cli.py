@@ -28,14 +28,20 @@ __all__ = ["main", "parser"]
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="orchestration-contract",
-        description="Check an implementation of the Formance orchestration API (v1, v2) against the project's specs.",
+        description="Check an implementation of the Formance orchestration API (v1, v2) or of the ledger API (v2) "
+        "against the project's specs.",
         epilog="orchestration-contract proxy --help: the validating proxy, which checks a backend's live traffic.",
     )
-    p.add_argument("--base-url", help="API root, e.g. http://127.0.0.1:55001/api/orchestration")
     p.add_argument(
-        "--api", choices=API_CHOICES, default="v1", help="API version to check: v2 paths live under <base-url>/v2"
+        "--base-url", help="API root, e.g. http://127.0.0.1:55001/api/orchestration (.../api/ledger with --api ledger)"
     )
-    p.add_argument("--token", help="a bearer token with orchestration:read and orchestration:write")
+    p.add_argument(
+        "--api",
+        choices=API_CHOICES,
+        default="v1",
+        help="API to check: orchestration v1, v2 (paths under <base-url>/v2), all (both), or the ledger v2 API",
+    )
+    p.add_argument("--token", help="a bearer token with the API's read and write scopes (ledger:read ledger:write...)")
     p.add_argument("--client-id", help="OAuth2 client id (client credentials)")
     p.add_argument("--client-secret", help="OAuth2 client secret")
     p.add_argument("--token-url", help="token endpoint (default: <origin>/api/auth/oauth/token)")

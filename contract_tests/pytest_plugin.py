@@ -23,7 +23,10 @@ __all__ = ["config_from_pytest", "orchestration_config", "orchestration_report",
 
 _OPTIONS: list[tuple[str, dict[str, Any]]] = [
     ("--orchestration-base-url", {"help": "API root of the implementation under test; enables the plugin"}),
-    ("--orchestration-api", {"default": "v1", "choices": ("v1", "v2", "all"), "help": "API version(s) to check"}),
+    (
+        "--orchestration-api",
+        {"default": "v1", "choices": ("v1", "v2", "all", "ledger"), "help": "API version(s) to check, or the ledger"},
+    ),
     ("--orchestration-token", {"help": "bearer token (read and write scopes)"}),
     ("--orchestration-client-id", {"help": "OAuth2 client id for client credentials"}),
     ("--orchestration-client-secret", {"help": "OAuth2 client secret"}),
@@ -40,7 +43,7 @@ _OPTIONS: list[tuple[str, dict[str, Any]]] = [
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("orchestration", "Formance orchestration contract suite (v1, v2)")
+    group = parser.getgroup("orchestration", "Formance contract suite (orchestration v1, v2; ledger v2)")
     for flag, options in _OPTIONS:
         group.addoption(flag, **options)
 
