@@ -15,7 +15,7 @@ from pathlib import Path
 
 from contract_tests.checks import load_all
 from contract_tests.checks.matrix import load_matrix, render_table
-from contract_tests.core.config import PHASES, PROFILES, Config
+from contract_tests.core.config import PHASES, PROFILES, Config, examples_for
 from contract_tests.core.errors import CouldNotRun
 from contract_tests.core.versions import API_CHOICES
 from contract_tests.reports.html import write_report
@@ -45,8 +45,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--client-id", help="OAuth2 client id (client credentials)")
     p.add_argument("--client-secret", help="OAuth2 client secret")
     p.add_argument("--token-url", help="token endpoint (default: <origin>/api/auth/oauth/token)")
-    p.add_argument("--max-examples", type=int, help="generated cases per operation and mode (default 20)")
-    p.add_argument("--profile", choices=sorted(PROFILES), default="default", help="a named budget: 3, 20, 100 examples")
+    p.add_argument(
+        "--max-examples", type=int, help="generated cases per operation and mode (default 20; the ledger's 8)"
+    )
+    p.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        default="default",
+        help="a named budget: 3, 20, 100 examples (the ledger: 3, 8, 40)",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed for every generator (runs are reproducible)")
     p.add_argument("--workers", type=int, default=1, help="threads for the conformance phase")
     p.add_argument("--junit-xml", type=Path, help="write a JUnit XML report here")
@@ -85,7 +92,7 @@ def _config(args: argparse.Namespace) -> Config:
         client_secret=args.client_secret,
         token_url=args.token_url,
         ledger_url=args.ledger_url,
-        max_examples=args.max_examples or PROFILES[args.profile].max_examples,
+        max_examples=args.max_examples or examples_for(args.api, args.profile),
         seed=args.seed,
         workers=args.workers,
         junit_xml=args.junit_xml,

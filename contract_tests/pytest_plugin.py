@@ -53,8 +53,9 @@ def config_from_pytest(pytest_config: pytest.Config) -> Config | None:
     base_url = pytest_config.getoption("orchestration_base_url", default=None)
     if not base_url:
         return None
-    from contract_tests.core.config import DEFAULT_MAX_EXAMPLES, Config
+    from contract_tests.core.config import Config, examples_for
 
+    api = pytest_config.getoption("orchestration_api")
     deviations = pytest_config.getoption("orchestration_allow_deviations")
     report = pytest_config.getoption("orchestration_report")
     return Config(
@@ -63,12 +64,12 @@ def config_from_pytest(pytest_config: pytest.Config) -> Config | None:
         client_id=pytest_config.getoption("orchestration_client_id"),
         client_secret=pytest_config.getoption("orchestration_client_secret"),
         token_url=pytest_config.getoption("orchestration_token_url"),
-        max_examples=pytest_config.getoption("orchestration_max_examples") or DEFAULT_MAX_EXAMPLES,
+        max_examples=pytest_config.getoption("orchestration_max_examples") or examples_for(api, "default"),
         seed=pytest_config.getoption("orchestration_seed"),
         poll_timeout=pytest_config.getoption("orchestration_poll_timeout"),
         deviations_path=Path(deviations) if deviations else None,
         report_path=Path(report) if report else None,
-        api=pytest_config.getoption("orchestration_api"),
+        api=api,
     )
 
 

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from contract_tests.core.errors import ConfigError
 from contract_tests.core.versions import ApiVersion, Service, versions_for
 
-__all__ = ["DEFAULT_MAX_EXAMPLES", "PHASES", "PROFILES", "Config", "Profile"]
+__all__ = ["DEFAULT_MAX_EXAMPLES", "LEDGER_EXAMPLES", "PHASES", "PROFILES", "Config", "Profile", "examples_for"]
 
 # Every phase, in the order the runner executes them: the semantic phases first, on a server that fuzzing has
 # not yet filled with odd data.
@@ -43,6 +43,20 @@ PROFILES: dict[str, Profile] = {
     "default": _profile(DEFAULT_MAX_EXAMPLES),
     "thorough": _profile(100),
 }
+
+# The ledger spec has 45 operations, several with large bodies (filters, bulks, schemas) that take Schemathesis
+# long to draw, so its named budgets are smaller per operation (README: timings); its model phase, where the
+# ledger's invariants are checked, gets more sequences than the knob alone would give.
+LEDGER_EXAMPLES: dict[str, int] = {"quick": 3, "default": 8, "thorough": 40}
+
+
+def _ledger_profile(max_examples: int) -> Profile:
+    return Profile(max_examples=max_examples, scenarios=max(3, max_examples), steps=max(15, min(40, 4 * max_examples)))
+
+
+def examples_for(api: str, profile: str) -> int:
+    """The `max_examples` a named profile means for an API."""
+    return LEDGER_EXAMPLES[profile] if api == "ledger" else PROFILES[profile].max_examples
 
 
 @dataclass(frozen=True)
@@ -138,7 +152,7 @@ class Config:
 
     @property
     def profile(self) -> Profile:
-        return _profile(self.max_examples)
+        return _ledger_profile(self.max_examples) if self.service.name == "ledger" else _profile(self.max_examples)
 
     def with_changes(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -16,6 +16,8 @@ from contract_tests.core.versions import APIS, VERSIONS, ApiVersion, canonical_n
 
 __all__ = ["Operation", "Spec", "load_spec", "spec_path"]
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def spec_path(version: str = "v1") -> Path:
     return APIS[version].spec_path()
@@ -55,9 +57,13 @@ class Spec:
     def __init__(self, path: Path, base_url: str, version: ApiVersion = VERSIONS["v1"]) -> None:
         self.path = path
         self.version = version
-        self.raw: dict[str, Any] = yaml.safe_load(path.read_text())
+        text = path.read_text()
+        self.raw: dict[str, Any] = yaml.load(text, Loader=_LOADER)
         # An explicit, empty config: a vendor's own schemathesis.toml must not change what the contract means.
-        self.schema: BaseSchema = schemathesis.openapi.from_path(path, config=schemathesis.Config())
+        # Parsed on its own (libyaml when present: the ledger spec takes seconds to read in pure Python).
+        self.schema: BaseSchema = schemathesis.openapi.from_dict(
+            yaml.load(text, Loader=_LOADER), config=schemathesis.Config()
+        )
         self.schema.config.update(base_url=base_url)
         self.operations: dict[str, Operation] = {}
         for result in self.schema.get_all_operations():
