@@ -54,7 +54,17 @@ def ledger_mount(current: Callable[[], Backend]) -> Mount:
         spec=spec(LEDGER_SPEC),
         handlers=LedgerApi(lambda: current().ledger).registry(),
         protected=re.compile(r"^(?!/_/(?:info|metrics)/?$)"),
+        integer_message=_ledger_integer_message,
     )
+
+
+def _ledger_integer_message(_name: str, value: str, schema: dict[str, Any]) -> str:
+    """The release parses a transaction id with strconv (ParseUint where it must be unsigned) and answers
+    400 VALIDATION with Go's error text (``internal/api/v2/controllers_transactions_*.go``)."""
+    parser = "ParseUint" if schema.get("minimum") == 0 else "ParseInt"
+    digits = value.lstrip("+-" if parser == "ParseInt" else "+")
+    reason = "value out of range" if digits.isdigit() else "invalid syntax"
+    return f'strconv.{parser}: parsing "{value}": {reason}'
 
 
 def orchestration_mounts(settings: Settings, current: Callable[[], Backend], version: str) -> list[Mount]:
@@ -67,6 +77,9 @@ def orchestration_mounts(settings: Settings, current: Callable[[], Backend], ver
         "protected": _ORCHESTRATION_PROTECTED,
         "at_root": True,
         "slash_roots": _ORCHESTRATION_ROOTS,
+        # A stage number that is no int64: the service's router has no such route (a bare 404).
+        "integer_message": lambda _name, value, _schema: f"stage number {value!r} is not an int64",
+        "integer_bare_404_in_real": True,
     }
     v1 = Mount(
         name="orchestration",

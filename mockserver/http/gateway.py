@@ -45,8 +45,6 @@ from mockserver.http.oauth import JWKS_PATHS, OPENID_PATHS, openid_configuration
 from mockserver.http.requestbody import BodyTooLarge, as_json_request, content_length, limited
 from mockserver.state.tenants import Tenants
 
-STAGE_HISTORY = re.compile(r"^(?:/api/orchestration)?(?:/v2)?/instances/[^/]+/stages/([^/]+)/history$")
-INT64 = re.compile(r"^[+-]?\d{1,19}$")
 _log = logging.getLogger("mockserver")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 # Declared by the v2 spec, but the real service's router has no such route.
@@ -168,13 +166,13 @@ class Gateway:
             scope, path, method, self.tenants.current.faults, send
         ):
             return
-        stage = STAGE_HISTORY.match(path)
-        if stage and not _is_int64(stage.group(1)):
-            # Connexion would not even route a non-integer; the spec promises 400, the service a bare 404.
-            if self.real_quirks:
+        bad = mount.bad_integer(below.rstrip("/") or "/") if mount is not None and protected else None
+        if bad is not None and mount is not None and mount.integer_message is not None:
+            # Connexion would not even route a non-integer (a 404); the spec promises 400.
+            if self.real_quirks and mount.integer_bare_404_in_real:
                 await respond(send, 404)
             else:
-                await self._fail(send, ValidationError(f"stage number {stage.group(1)!r} is not an int64"))
+                await self._fail(send, ValidationError(mount.integer_message(*bad)))
             return
         limit = self.settings.max_body_bytes
         receive = limited(receive, limit)
@@ -274,10 +272,6 @@ class Gateway:
             if note.get("dropped"):
                 entry["status"] = 0  # no answer was given
         backend.journal.record(entry)
-
-
-def _is_int64(text: str) -> bool:
-    return bool(INT64.match(text)) and -(2**63) <= int(text) < 2**63
 
 
 __all__ = ["Gateway"]

@@ -15,6 +15,7 @@ import re
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 Handler = Callable[..., Awaitable[tuple[Any, int]]]
 _METHODS = ("get", "put", "post", "delete", "patch", "head")
@@ -35,12 +36,24 @@ class Mount:
     # Paths (below the prefix) whose trailing slash the service's router accepts (chi's collection
     # and resource roots); any other protected path ending in a slash is an unknown route.
     slash_roots: re.Pattern[str] | None = None
+    # What a path parameter of integer type that is not one answers: the 400 message for (name, value, schema),
+    # and whether ``--quirks real`` answers the service's bare 404 instead (its router never matches it).
+    integer_message: Callable[[str, str, dict[str, Any]], str] | None = None
+    integer_bare_404_in_real: bool = False
     _patterns: list[tuple[re.Pattern[str], str, str]] = field(default_factory=list, compare=False, repr=False)
+    _integers: list[tuple[re.Pattern[str], dict[str, dict[str, Any]]]] = field(
+        default_factory=list, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         for template, item in self.spec["paths"].items():
             for method in _METHODS:
                 operation = item.get(method)
+                if operation is None:
+                    continue
+                integers = _integer_path_params(self.spec, item.get("parameters", []) + operation.get("parameters", []))
+                if integers:
+                    self._integers.append((_capturing_pattern(self.base + template), integers))
                 if operation is not None:
                     self._patterns.append(
                         (_path_pattern(self.base + template), method.upper(), operation["operationId"])
@@ -68,6 +81,20 @@ class Mount:
                 return operation_id
         return None
 
+    def bad_integer(self, path: str) -> tuple[str, str, dict[str, Any]] | None:
+        """(name, value, schema) of an integer path parameter of ``path`` (below the prefix) whose value is
+        not a decimal integer its schema allows; None when every one parses (or none is there)."""
+        for pattern, integers in self._integers:
+            found = pattern.match(path)
+            if found is None:
+                continue
+            for name, schema in integers.items():
+                value = unquote(found.group(_group(name)))
+                if not _fits(value, schema):
+                    return name, value, schema
+            return None
+        return None
+
     def serves(self, path: str) -> bool:
         """True when some operation of this mount has ``path`` (below the prefix)."""
         return any(pattern.match(path) for pattern, _, _ in self._patterns)
@@ -81,6 +108,44 @@ class Mount:
 
 def _path_pattern(template: str) -> re.Pattern[str]:
     return re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template)) + "$")
+
+
+def _group(name: str) -> str:
+    return "p_" + re.sub(r"\W", "_", name)
+
+
+def _capturing_pattern(template: str) -> re.Pattern[str]:
+    """The template's path, each parameter captured by a group named after it."""
+    escaped = re.escape(template)
+    return re.compile("^" + re.sub(r"\\{([^}]+)\\}", lambda m: f"(?P<{_group(m.group(1))}>[^/]+)", escaped) + "$")
+
+
+def _integer_path_params(spec: dict[str, Any], parameters: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for parameter in parameters:
+        while "$ref" in parameter:
+            target: Any = spec
+            for key in parameter["$ref"].removeprefix("#/").split("/"):
+                target = target[key]
+            parameter = target
+        schema = parameter.get("schema") or {}
+        if parameter.get("in") == "path" and schema.get("type") == "integer":
+            out[parameter["name"]] = schema
+    return out
+
+
+def _fits(value: str, schema: dict[str, Any]) -> bool:
+    """Whether Connexion would route and accept ``value``: a decimal integer within the schema's bounds
+    (an int64 unless the schema says otherwise)."""
+    if not _DECIMAL.match(value):
+        return False
+    number = int(value)
+    low = schema.get("minimum", -(2**63))
+    high = schema.get("maximum", 2**63 - 1)
+    return low <= number <= high
+
+
+_DECIMAL = re.compile(r"^[+-]?\d{1,20}$")
 
 
 class Mounts:
