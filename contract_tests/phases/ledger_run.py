@@ -2,10 +2,11 @@
 
 Generated requests (conformance, the links state machine) name ledgers, transactions and buckets at random,
 so nearly all of them would stop at 404 `LEDGER_NOT_FOUND`. `LedgerTargets` aims them instead: a positive
-case's `ledger` becomes a ledger this run created and filled, its transaction `id` one of that ledger's,
-and its `bucket` a scratch name no ledger lives in (so a generated delete never touches a bucket the run
-did not make). A case whose path parameters are the negative part keeps them, or it would stop being
-invalid. Creating a ledger keeps its generated name.
+case's `ledger` becomes a ledger this run created and filled; its transaction `id` one of that ledger's
+(not in the links state machine, where an id comes from the answer a link follows); its `bucket` a scratch
+name no ledger lives in (so a generated delete never touches a bucket the run did not make). A case whose
+path parameters are the negative part keeps them, or it would stop being invalid. Creating a ledger keeps
+its generated name.
 """
 
 from __future__ import annotations
@@ -45,7 +46,10 @@ class LedgerTargets:
             params["ledger"] = self.ledger
         if "bucket" in params:
             params["bucket"] = self.scratch_bucket
-        if self.ids and isinstance(params.get("id"), int) and case.operation.path.startswith("/v2/{ledger}/trans"):
+        # Conformance only: in the links state machine an id comes from the answer a link follows.
+        linked = case.meta is not None and str(case.meta.phase.name) == "stateful"
+        on_transaction = case.operation.path.startswith("/v2/{ledger}/transactions/")
+        if self.ids and not linked and on_transaction and isinstance(params.get("id"), int):
             params["id"] = self.ids[params["id"] % len(self.ids)]
 
 
