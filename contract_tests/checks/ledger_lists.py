@@ -60,8 +60,9 @@ def ledger_filter_applied(ex: Exchange, *, expected: set[Any], filter_: Any = No
 
 @check(kind="model")
 def ledger_list_ordered(ex: Exchange, *, descending: bool) -> None:
-    """A list walked page by page comes in its documented order (transactions and logs newest first, accounts
-    and volume rows by ascending address), with no item twice."""
+    """A list walked page by page comes in its documented order, with no item twice.
+
+    Transactions and logs newest first (`reverse=true`: oldest first), accounts by ascending address."""
     keys = _keys(ex)
     if not in_order(keys, descending=descending):
         raise Violation(
@@ -114,8 +115,9 @@ def log_chain_valid(ex: Exchange) -> None:
 
 @check(kind="model")
 def logs_match_writes(ex: Exchange, *, types: list[str], dense: bool) -> None:
-    """The log holds one entry per successful write, of its type, in order; ids from 1, dense unless a dry run
-    or failed write may have burnt one."""
+    """The log holds one entry per successful write, of its type, in order, with ids from 1.
+
+    Log ids are dense unless a dry run or a failed write may have burnt one (then only increasing)."""
     logs = _oldest_first(ex)
     shown = [log.get("type") for log in logs]
     if shown != types:

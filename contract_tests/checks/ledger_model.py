@@ -52,8 +52,10 @@ for _name, _promise in ERROR_CHECKS.items():
 
 @check(kind="model")
 def ledger_ids_dense(ex: Exchange, *, low: int, high: int, what: str = "transaction") -> None:
-    """Transaction ids are per ledger, from 1, increasing; a gap only where a known dry run or failed write may
-    have burnt ids (the real release's sequences never roll back)."""
+    """Transaction ids are per ledger, from 1, increasing, and dense but after known id-burning writes.
+
+    A dry run or a write that fails after taking its id may burn ids (the real release's sequences never
+    roll back): the next id may then be later by at most the number of such writes since the last booking."""
     data = ex.data if isinstance(ex.data, dict) else {}
     got = data.get("id")
     if isinstance(got, int) and low <= got <= high:
@@ -131,8 +133,11 @@ def balance_within_postings(ex: Exchange, *, may_go_negative: set[tuple[str, str
 
 @check(kind="model")
 def revert_marks_original(ex: Exchange, *, original: int, postings: list[dict[str, Any]]) -> None:
-    """A revert books the original's postings reversed and swapped with `com.formance.spec/state/reverts`, and
-    the original then reads `reverted: true` with `revertedAt`."""
+    """A revert is the original reversed, with the reverts metadata; the original then reads as reverted.
+
+    The revert's postings are the original's in reverse order, source and destination swapped, and its
+    metadata has `com.formance.spec/state/reverts` = the original's id; the original reads `reverted: true`
+    with `revertedAt`."""
     data = ex.data if isinstance(ex.data, dict) else {}
     if ex.operation.name == "revertTransaction":
         metadata = data.get("metadata") or {}
@@ -166,8 +171,9 @@ def _hit(ex: Exchange) -> str | None:
 
 @check(kind="model")
 def idempotent_replay(ex: Exchange, *, first: Remembered | None) -> None:
-    """A first call carries no `Idempotency-Hit`; the same key with the same input answers the first call's
-    status and body again, with `Idempotency-Hit: true`."""
+    """The same key and input replay the first answer with `Idempotency-Hit: true`; a first call has none.
+
+    A replay has the first call's status and body (the transaction as first written)."""
     if first is None:
         if _hit(ex) is not None:
             raise Violation("a first call marked as a replay", expected="no Idempotency-Hit", actual=ex.describe())
