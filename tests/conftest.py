@@ -42,6 +42,16 @@ def api(mock_server: RunningMock, write_token: str) -> Iterator[Api]:
 
 
 @pytest.fixture
+def ledger(api: Api, mock_server: RunningMock, write_token: str) -> Iterator[httpx.Client]:
+    """The ledger API (``/api/ledger``) of the mock ``api`` talks to, after its reset: it has the
+    ledgers of tests/data/ledgers.yaml; any other exists only once created there
+    (``POST /v2/{ledger}``, see ``create_ledger``) or by a fixture."""
+    headers = {"Authorization": f"Bearer {write_token}"}
+    with httpx.Client(base_url=mock_server.url + "/api/ledger", headers=headers, timeout=10) as client:
+        yield client
+
+
+@pytest.fixture
 def real_api(real_server: RunningMock) -> Iterator[Api]:
     httpx.post(real_server.url + "/_mock/reset").raise_for_status()
     client = Api(real_server.api, token_for(real_server.url))

@@ -118,6 +118,13 @@ def running_mock(*args: str, ready_timeout: float = 20.0) -> Iterator[RunningMoc
         log.close()
 
 
+def create_ledger(ledger: httpx.Client, name: str) -> None:
+    """``POST /api/ledger/v2/{name}`` on a client of the ledger API (the ``ledger`` fixture), as
+    a stack's operator creates the ledgers workflows send on (the upstream spec requires a body)."""
+    reply = ledger.post(f"/v2/{name}", json={})
+    assert reply.status_code == 204, reply.text
+
+
 def token_for(url: str, scope: str | None = None) -> str:
     data = {"grant_type": "client_credentials", "client_id": "tests", "client_secret": "secret"}
     if scope:

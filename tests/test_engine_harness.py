@@ -1,8 +1,9 @@
 """Shared set-up for the engine's domain-level tests (no HTTP, manual clock, seeded ids).
 
-The ``Harness`` wraps one engine over a fresh store and offers the few verbs the tests
-use; ``check_schema`` validates engine output against the project's spec, so spec-mode
-records are proven to be what SDKs decode. The module also holds the harness's own tests.
+The ``Harness`` wraps one engine over a fresh store and ledger service (with ``LEDGERS``
+created) and offers the few verbs the tests use; ``check_schema`` validates engine output
+against the project's spec, so spec-mode records are proven to be what SDKs decode. The
+module also holds the harness's own tests.
 """
 
 from __future__ import annotations
@@ -166,3 +167,12 @@ def test_check_schema_rejects_a_bad_record() -> None:
     except AssertionError:
         return
     raise AssertionError("check_schema accepted an invalid transaction")
+
+
+def test_harness_creates_its_ledgers_up_front() -> None:
+    h = Harness()
+    assert [h.ledger.get_ledger(name)["name"] for name in LEDGERS] == list(LEDGERS)
+    assert h.balance("default", "nobody", "EUR/2") == 0
+    h.bank.fund("default", "a", "EUR/2", 7)
+    assert (h.balance("default", "a", "EUR/2"), h.balance("default", "world", "EUR/2")) == (7, -7)
+    assert Harness(ledgers=()).ledger.ledgers.visible() == []

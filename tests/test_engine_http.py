@@ -7,13 +7,14 @@ official SDK must read every history shape without raising.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 import httpx
 import pytest
 from formance_sdk_python import SDK
 from formance_sdk_python.models import shared
 
-from tests.support import Api, RunningMock
+from tests.support import Api, RunningMock, create_ledger
 
 WALLET_A = "6a2b1c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 WALLET_B = "7b3c2d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e"
@@ -149,8 +150,8 @@ def test_every_send_combination(bank: Api, sdk: SDK, combination: str) -> None:
     read_histories_with_sdk(sdk, instance_id, 1)
 
 
-def test_send_moves_balances_in_the_simulated_ledger(bank: Api, control: httpx.Client) -> None:
-    start(
+def test_send_moves_balances_in_the_ledger(bank: Api, control: httpx.Client, ledger: httpx.Client) -> None:
+    instance_id = start(
         bank,
         {
             "send": {
@@ -164,6 +165,17 @@ def test_send_moves_balances_in_the_simulated_ledger(bank: Api, control: httpx.C
     alice = control.get("/ledgers/default/accounts/users:alice").json()["data"]
     bob = control.get("/ledgers/default/accounts/users:bob").json()["data"]
     assert alice["balances"]["EUR/2"] == 9_750 and bob["balances"]["EUR/2"] == 250
+    # The control API lists the ledger's own V2Transactions: the fixture's opening balances (1),
+    # Alice's wallet (2), then the send (3), each as GET /api/ledger/v2/default/transactions/{id}.
+    listed = control.get("/ledgers/default/transactions").json()["data"]
+    assert listed == [ledger.get(f"/v2/default/transactions/{i}").json()["data"] for i in (1, 2, 3)]
+    assert listed[2]["postings"] == [
+        {"source": "users:alice", "destination": "users:bob", "amount": 250, "asset": "EUR/2"}
+    ]
+    entry = bank.get(f"/instances/{instance_id}/stages/0/history").json()["data"][0]
+    assert entry["output"]["CreateTransaction"]["data"]["id"] == 3
+    volumes = ledger.get("/v2/default/accounts/users:bob", params={"expand": "volumes"}).json()["data"]["volumes"]
+    assert volumes == {"EUR/2": {"input": 250, "output": 0, "balance": 250}}
 
 
 def test_payment_to_payment_fails_the_stage(bank: Api) -> None:
@@ -183,7 +195,7 @@ def test_negative_amount_fails_without_retry(bank: Api) -> None:
         }
     }
     failed = instance(bank, start(bank, send))
-    assert failed["terminated"] is True and failed["error"]
+    assert failed["terminated"] is True and failed["error"] == "negative amount"
 
 
 def retrying_send(api: Api) -> str:
@@ -202,7 +214,10 @@ def test_insufficient_funds_retries_on_the_clock_until_funded(bank: Api, control
     pending = bank.get(f"/instances/{instance_id}/stages/0/history").json()["data"][-1]
     # The first attempt failed at once: the pending entry announces attempt 2.
     assert pending["terminated"] is False and pending["attempt"] == 2
-    assert "insufficient funds" in pending["lastFailure"]
+    assert pending["lastFailure"] == (
+        "unexpected error while forging log: failed to execute program: failed to execute machine: "
+        "account(s) @users:empty had/have insufficient funds"
+    )
     for _ in range(8):
         control.post("/clock/advance", json={"seconds": 200})
     attempts = bank.get(f"/instances/{instance_id}/stages/0/history").json()["data"][-1]["attempt"]
@@ -219,8 +234,6 @@ def test_insufficient_funds_retries_on_the_clock_until_funded(bank: Api, control
 
 
 def test_retry_backoff_doubles_and_caps_at_100_seconds(bank: Api, control: httpx.Client) -> None:
-    from datetime import datetime
-
     instance_id = retrying_send(bank)
     gaps = []
     for _ in range(10):
@@ -241,6 +254,107 @@ def test_abort_stops_a_retrying_instance(bank: Api, control: httpx.Client) -> No
     control.post("/ledgers/default/accounts/users:empty/fund", json={"asset": "EUR/2", "amount": 100})
     control.post("/clock/advance", json={"seconds": 500})
     assert control.get("/ledgers/default/accounts/bank").json()["data"]["balances"].get("EUR/2", 0) == 0
+
+
+def _advance_to(control: httpx.Client, entry: dict) -> None:
+    """Move the manual clock to a pending entry's next execution (the mock pumps on the way)."""
+    now = datetime.fromisoformat(control.get("/clock").json()["data"]["now"].replace("Z", "+00:00"))
+    due = datetime.fromisoformat(entry["nextExecution"].replace("Z", "+00:00"))
+    control.post("/clock/advance", json={"seconds": (due - now).total_seconds()})
+
+
+def test_a_send_to_a_ledger_never_created_retries_until_the_ledger_api_creates_it(
+    api: Api, control: httpx.Client, ledger: httpx.Client, sdk: SDK
+) -> None:
+    later = {"id": "world", "ledger": "later"}
+    send = {
+        "send": {
+            "source": {"account": later},
+            "destination": {"account": {"id": "bank", "ledger": "later"}},
+            "amount": {"amount": 100, "asset": "EUR/2"},
+        }
+    }
+    instance_id = start(api, send)
+    for attempt in (2, 3, 4, 5):
+        pending = api.get(f"/instances/{instance_id}/stages/0/history").json()["data"][-1]
+        assert pending["terminated"] is False and pending["attempt"] == attempt
+        assert pending["lastFailure"] == "not found"  # the ledger's 404 LEDGER_NOT_FOUND, retried
+        _advance_to(control, pending)
+    read_histories_with_sdk(sdk, instance_id, 1)
+    assert instance(api, instance_id)["terminated"] is False
+    # Orchestration never creates a ledger: the v2 API still does not know it.
+    missing = ledger.get("/v2/later/transactions/1")
+    assert missing.status_code == 404 and missing.json()["errorCode"] == "LEDGER_NOT_FOUND"
+    create_ledger(ledger, "later")
+    pending = api.get(f"/instances/{instance_id}/stages/0/history").json()["data"][-1]
+    assert pending["attempt"] == 6 and pending["terminated"] is False  # the next retry is not due yet
+    _advance_to(control, pending)
+    done = instance(api, instance_id)
+    assert done["terminated"] is True and "error" not in done
+    (entry,) = api.get(f"/instances/{instance_id}/stages/0/history").json()["data"]
+    assert entry["terminated"] is True and entry["attempt"] == 1 and "lastFailure" not in entry
+    booked = ledger.get("/v2/later/transactions/1", params={"expand": "volumes,effectiveVolumes"}).json()["data"]
+    assert entry["output"]["CreateTransaction"]["data"] == booked
+    assert booked["postings"] == [{"source": "world", "destination": "bank", "amount": 100, "asset": "EUR/2"}]
+
+
+def test_the_transaction_a_send_books_is_the_one_the_ledger_api_returns(bank: Api, ledger: httpx.Client) -> None:
+    send = {
+        "send": {
+            "source": ACCOUNT,
+            "destination": {"account": {"id": "users:dave", "ledger": "other"}},
+            "amount": {"amount": 120, "asset": "EUR/2"},
+            "metadata": {"order": "o-1"},
+        }
+    }
+    instance_id = start(bank, send)
+    entries = bank.get(f"/instances/{instance_id}/stages/0/history").json()["data"]
+    moved_out, moved_in = (e["output"]["CreateTransaction"]["data"] for e in entries)
+    expand = {"expand": "volumes,effectiveVolumes"}
+    # default: the fixture's opening balances (1) and Alice's wallet (2) came first; other: its opening (1).
+    assert moved_out == ledger.get("/v2/default/transactions/3", params=expand).json()["data"]
+    assert moved_in == ledger.get("/v2/other/transactions/2", params=expand).json()["data"]
+    assert moved_out["postings"] == [{"source": "users:alice", "destination": "world", "amount": 120, "asset": "EUR/2"}]
+    assert moved_out["metadata"] == {"order": "o-1", "orchestration/move-to-ledger": "other"}
+    assert moved_in["postings"] == [{"source": "world", "destination": "users:dave", "amount": 120, "asset": "EUR/2"}]
+    assert moved_in["metadata"] == {"order": "o-1", "orchestration/move-from-ledger": "default"}
+    assert moved_out["postCommitVolumes"]["users:alice"] == {
+        "EUR/2": {"input": 10_000, "output": 120, "balance": 9_880}
+    }
+
+
+def test_a_committed_transactions_event_fires_a_listening_trigger(
+    api: Api, control: httpx.Client, ledger: httpx.Client
+) -> None:
+    create_ledger(ledger, "mirror")  # default is one the test servers start with
+    mirror = {
+        "send": {
+            "source": {"account": {"id": "world", "ledger": "mirror"}},
+            "destination": {"account": {"id": "${dest}", "ledger": "mirror"}},
+            "amount": {"amount": "${amount}", "asset": "EUR/2"},
+        }
+    }
+    workflow_id = api.post("/workflows", json={"name": "mirror", "stages": [mirror]}).json()["data"]["id"]
+    first = "event.transactions[0].postings[0]"
+    body = {
+        "event": "COMMITTED_TRANSACTIONS",
+        "workflowID": workflow_id,
+        "filter": 'event.ledger == "default"',  # the run's own booking on mirror does not match
+        "vars": {"dest": f"{first}.destination", "amount": f"{first}.amount"},
+    }
+    trigger_id = api.post("/triggers", json=body).json()["data"]["id"]
+    posting = {"source": "world", "destination": "users:1", "amount": 42, "asset": "EUR/2"}
+    written = ledger.post("/v2/default/transactions", json={"postings": [posting], "metadata": {}})
+    assert written.status_code == 200 and written.json()["data"]["id"] == 1
+    (occurrence,) = api.get(f"/triggers/{trigger_id}/occurrences").json()["data"]
+    assert "error" not in occurrence
+    run = instance(api, occurrence["workflowInstanceID"])
+    assert run["workflowID"] == workflow_id and run["terminated"] is True and "error" not in run
+    history = api.get(f"/instances/{run['id']}/history").json()["data"]
+    assert history[0]["input"]["destination"]["account"]["id"] == "users:1"
+    assert history[0]["input"]["amount"] == {"amount": 42, "asset": "EUR/2"}
+    (mirrored,) = control.get("/ledgers/mirror/transactions").json()["data"]
+    assert mirrored["postings"] == [posting]
 
 
 def test_delay_until_and_duration(api: Api, control: httpx.Client) -> None:

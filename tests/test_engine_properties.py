@@ -48,13 +48,22 @@ def test_money_is_conserved_and_only_world_goes_negative(moves: list[tuple[str, 
     h.bank.load({"ledgers": {"default": {"accounts": {"users:1": {"balances": {"EUR/2": 200}}}}}})
     instances = [h.run(send(account(src), account(dst), amount=amount)) for src, dst, amount in moves]
     h.advance(30)
-    ledger = h.bank.ledger("default")
-    total = sum(acc.balance("EUR/2") for acc in ledger.accounts.values())
-    assert total == 0
-    assert all(acc.balance("EUR/2") >= 0 for addr, acc in ledger.accounts.items() if addr != "world")
+    # Every account the ledger holds, as the ledger API reads it.
+    accounts = h.ledger.ledgers.book("default").accounts
+    balances = {address: h.balance("default", address, "EUR/2") for address in accounts}
+    assert sum(balances.values()) == 0
+    assert all(balance >= 0 for address, balance in balances.items() if address != "world")
+    booked = [1]  # the fixture's opening transaction
     for instance in instances:
         activity = instance.activities[0][-1]
         # Every instance either finished or is retrying an insufficient-funds failure.
-        assert instance.terminated or (activity.last_failure and "insufficient funds" in activity.last_failure)
+        if instance.terminated:
+            assert instance.error is None and activity.output is not None
+            booked.append(activity.output["CreateTransaction"]["data"]["id"])
+        else:
+            assert activity.last_failure and "insufficient funds" in activity.last_failure
         assert activity.attempt >= 1
-    assert [tx["id"] for tx in h.bank.transactions("default")] == list(range(len(ledger.transactions)))
+    # Ids count from 1 without a gap, and each is a finished send's (a retry books nothing).
+    transactions = h.bank.transactions("default")
+    assert [tx["id"] for tx in transactions] == list(range(1, len(transactions) + 1))
+    assert sorted(booked) == [tx["id"] for tx in transactions]

@@ -1,4 +1,4 @@
-"""The send stage against the simulated bank: every combination of §5.3, retries, failures."""
+"""The send stage against the stack's ledger service: every combination of §5.3, retries, failures."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 
+from mockserver.errors import MockError
+from mockserver.ledger.errors import internal
+from mockserver.ledger.pipeline import Written
 from mockserver.orchestration.domain.model import Instance
 from tests.test_engine_harness import Harness, account, send, wallet
 
@@ -37,6 +40,17 @@ BANK = {
     ],
     "payments": [{"id": PAYMENT, "initialAmount": 700, "asset": "EUR/2", "provider": "STRIPE"}],
 }
+
+
+# The ledger's (v2.4.6) answer to an overdraft, as the activity's failure message.
+INSUFFICIENT_USERS_2 = (
+    "unexpected error while forging log: failed to execute program: failed to execute machine: "
+    "account(s) @users:2 had/have insufficient funds"
+)
+
+
+def _volume(input_: int, output: int) -> dict[str, int]:
+    return {"input": input_, "output": output, "balance": input_ - output}
 
 
 def _bank(quirks: str = "spec") -> Harness:
@@ -71,13 +85,24 @@ def test_account_to_account_same_ledger(quirks: str) -> None:
     assert (_balance(h, "default", "users:1"), _balance(h, "default", "users:2")) == (900, 100)
     entry = h.activities(instance, 0)[0]
     posting = {"amount": 100, "asset": "EUR/2", "destination": "users:2", "source": "users:1"}
+    pre = {"users:1": {"EUR/2": _volume(1000, 0)}, "users:2": {"EUR/2": _volume(0, 0)}}
+    post = {"users:1": {"EUR/2": _volume(1000, 100)}, "users:2": {"EUR/2": _volume(100, 0)}}
+    # The ledger's V2Transaction: id 3 after the fixture's opening transaction (1) and Alice's
+    # wallet balances (2); the harness's ledgers keep effective volumes (default features).
     tx = {
-        "id": 0,
-        "metadata": {"k": "v"},
         "postings": [posting],
-        "reverted": False,
+        "metadata": {"k": "v"},
         "timestamp": "2025-01-01T00:00:00Z",
+        "id": 3,
+        "insertedAt": "2025-01-01T00:00:00Z",
+        "updatedAt": "2025-01-01T00:00:00Z",
+        "postCommitVolumes": post,
+        "postCommitEffectiveVolumes": post,
+        "reverted": False,
+        "preCommitVolumes": pre,
+        "preCommitEffectiveVolumes": pre,
     }
+    assert h.ledger.get_transaction("default", 3, expand=("volumes", "effectiveVolumes")) == tx
     if quirks == "spec":
         assert entry["input"] == {
             "CreateTransaction": {
@@ -93,10 +118,11 @@ def test_account_to_account_same_ledger(quirks: str) -> None:
                 "Data": {"metadata": {"k": "v"}, "postings": [posting]},
             }
         }
-        assert entry["output"] == {"CreateTransaction": {"data": [{"id": 0, "txid": 0, **tx}]}}
+        assert entry["output"] == {"CreateTransaction": {"data": [{"txid": 3, **tx}]}}
     second = _ok(h, send(account("users:1"), account("users:2")))
-    assert second.activities[0][0].output["CreateTransaction"]["data"]  # ids keep counting
-    assert [t["id"] for t in h.bank.transactions("default")] == [0, 1]
+    shown = second.activities[0][0].output["CreateTransaction"]["data"]
+    assert (shown[0]["txid"] if quirks == "real" else shown["id"]) == 4  # ids keep counting
+    assert [t["id"] for t in h.bank.transactions("default")] == [1, 2, 3, 4]
 
 
 def test_real_mode_omits_empty_metadata_in_the_input() -> None:
@@ -139,7 +165,13 @@ def test_account_to_wallet_same_ledger() -> None:
     }
     assert "output" not in credit
     assert (_balance(h, "default", "users:1"), _wallet_balance(h, ALICE)) == (900, 400)
-    assert h.bank.transactions("default")[0]["timestamp"] == "2024-05-02T10:00:00Z"
+    # One transaction in the wallet's ledger, after the two the fixture booked, dated as asked.
+    opening, alice, credited = h.bank.transactions("default")
+    assert (opening["id"], alice["id"], credited["id"]) == (1, 2, 3)
+    assert credited["timestamp"] == "2024-05-02T10:00:00Z"
+    assert credited["postings"] == [
+        {"source": "users:1", "destination": f"wallets:{ALICE.replace('-', '')}:main", "amount": 100, "asset": "EUR/2"}
+    ]
 
 
 def test_account_to_wallet_by_name_across_ledgers() -> None:
@@ -280,7 +312,9 @@ def test_payment_is_booked_once_and_a_conflict_is_tolerated() -> None:
     _ok(h, send({"payment": {"id": PAYMENT}}, account("users:7", "orchestration-000-internal"), amount=300))
     second = _ok(h, send({"payment": {"id": PAYMENT}}, account("users:7", "orchestration-000-internal"), amount=400))
     booking = h.activities(second, 0)[1]
-    assert booking["terminated"] and "already exists" in booking["error"]
+    assert booking["terminated"] and booking["error"] == (
+        'unexpected error while forging log: failed to insert transaction: duplicate reference "payment:pay_0001"'
+    )
     assert h.names(second) == ["GetPayment", "CreateTransaction", "CreateTransaction"]
     assert _balance(h, "orchestration-000-internal", "users:7") == 700
 
@@ -327,7 +361,7 @@ def test_amount_must_be_specified_unless_the_source_is_a_payment() -> None:
 def test_negative_amount_fails_the_stage_in_spec_mode_before_any_activity() -> None:
     h = _bank()
     instance = h.run(send(account("world"), account("bank"), amount=-5))
-    assert instance.error == "invalid amount: negative amount" and h.names(instance) == []
+    assert instance.error == "negative amount" and h.names(instance) == []
 
 
 def test_insufficient_funds_retries_with_growing_backoff_then_completes() -> None:
@@ -339,9 +373,7 @@ def test_insufficient_funds_retries_with_growing_backoff_then_completes() -> Non
         entry = h.activities(instance, 0)[-1]
         pending = instance.activities[0][-1]
         assert not entry["terminated"] and "terminatedAt" not in entry
-        assert entry["lastFailure"] == (
-            "running numscript: script execution failed: account(s) @users:2 had/have insufficient funds"
-        )
+        assert entry["lastFailure"] == INSUFFICIENT_USERS_2
         seen.append((entry["attempt"], int((pending.next_execution - h.clock.now()).total_seconds())))
         assert not instance.terminated and h.engine.is_settled(instance)
         h.clock.advance((pending.next_execution - h.clock.now()).total_seconds())
@@ -355,6 +387,9 @@ def test_insufficient_funds_retries_with_growing_backoff_then_completes() -> Non
     assert entry["attempt"] == 1 and entry["terminated"]
     assert "lastFailure" not in entry and "nextExecution" not in entry
     assert len(instance.activities[0]) == 1
+    # The failed attempts booked nothing: the fund is 3, the send 4.
+    assert entry["output"]["CreateTransaction"]["data"]["id"] == 4
+    assert [t["id"] for t in h.bank.transactions("default")] == [1, 2, 3, 4]
 
 
 def test_wallet_without_funds_and_unknown_wallet_are_retried() -> None:
@@ -388,3 +423,108 @@ def test_abort_a_retrying_instance_in_real_mode_changes_nothing() -> None:
     h.bank.fund("default", "users:2", "EUR/2", 500)
     h.advance(1)
     assert instance.terminated and instance.error is None
+
+
+def _spy(h: Harness, monkeypatch: pytest.MonkeyPatch, *, lose_answers: int = 0) -> list[tuple[str, str, str]]:
+    """Record every transaction write sent to the ledger as (ledger, idempotency key, outcome):
+    the error code, ``booked`` or ``replayed``. The first ``lose_answers`` booked writes lose their
+    answer on the way back (a 500 after the commit, as a dropped connection would)."""
+    calls: list[tuple[str, str, str]] = []
+    create = h.ledger.create_transaction
+
+    def spy(name: str, body: Any, **kwargs: Any) -> Written:
+        key = kwargs.get("idempotency_key") or ""
+        try:
+            written = create(name, body, **kwargs)
+        except MockError as exc:
+            calls.append((name, key, exc.code))
+            raise
+        calls.append((name, key, "replayed" if written.hit else "booked"))
+        if written.hit or sum(outcome == "booked" for _, _, outcome in calls) > lose_answers:
+            return written
+        raise internal()
+
+    monkeypatch.setattr(h.ledger, "create_transaction", spy)
+    return calls
+
+
+@pytest.mark.parametrize("quirks", ["spec", "real"])
+def test_a_send_to_a_ledger_never_created_retries_until_it_exists(quirks: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    h = Harness(quirks)
+    calls = _spy(h, monkeypatch)
+    instance = h.run(send(account("world", "later"), account("bank", "later")))
+    for attempt in range(2, 8):
+        entry = h.activities(instance, 0)[-1]
+        assert not entry["terminated"] and entry["attempt"] == attempt
+        assert entry["lastFailure"] == "not found"  # the ledger's 404 LEDGER_NOT_FOUND errorMessage
+        assert not instance.terminated and h.engine.is_settled(instance)
+        h.advance(100)
+    key = f"{instance.id}-1"
+    assert calls == [("later", key, "LEDGER_NOT_FOUND")] * 7
+    # Orchestration never creates a ledger: it is still unknown to the ledger API.
+    with pytest.raises(MockError) as exc:
+        h.ledger.get_ledger("later")
+    assert exc.value.code == "NOT_FOUND"
+    h.ledger.create_ledger("later")
+    pending = instance.activities[0][-1]
+    h.advance((pending.next_execution - h.clock.now()).total_seconds())
+    assert instance.terminated and instance.error is None
+    assert calls[-1] == ("later", key, "booked")
+    (booked,) = h.bank.transactions("later")
+    assert booked["id"] == 1 and booked["postings"] == [
+        {"source": "world", "destination": "bank", "amount": 100, "asset": "EUR/2"}
+    ]
+    entry = h.activities(instance, 0)[-1]
+    assert entry["terminated"] and entry["attempt"] == 1 and "lastFailure" not in entry
+
+
+def test_a_get_account_creates_the_ledger_it_reads() -> None:
+    # The real GetAccount reads the ledger's v1 API, which creates an unknown ledger.
+    h = Harness(ledgers=())
+    instance = h.run(send(account("users:1", "fresh"), {"payment": {"psp": "stripe"}}))
+    assert instance.error == "expected 'formanceAccountID' metadata containing formance account ID"
+    get = h.activities(instance, 0)[0]
+    assert get["output"] == {"GetAccount": {"data": {"address": "users:1", "metadata": {}, "volumes": {}}}}
+    assert h.ledger.get_ledger("fresh")["bucket"] == "fresh"
+
+
+@pytest.mark.parametrize("quirks", ["spec", "real"])
+def test_a_retried_write_is_replayed_by_its_idempotency_key(quirks: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    h = _bank(quirks)
+    calls = _spy(h, monkeypatch, lose_answers=1)
+    instance = h.run(send(account("users:1"), account("users:2")))
+    entry = h.activities(instance, 0)[-1]
+    assert not instance.terminated and entry["attempt"] == 2
+    assert entry["lastFailure"] == "Internal error. Consult logs/traces to have more details."
+    assert _balance(h, "default", "users:2") == 100  # the ledger did book it: only the answer was lost
+    h.advance(1)
+    assert instance.terminated and instance.error is None
+    key = f"{instance.id}-1"
+    assert calls == [("default", key, "booked"), ("default", key, "replayed")]
+    # One transaction, never two: the retry's answer is the first write's transaction.
+    assert [t["id"] for t in h.bank.transactions("default")] == [1, 2, 3]
+    assert _balance(h, "default", "users:2") == 100
+    shown = instance.activities[0][0].output["CreateTransaction"]["data"]
+    booked = h.ledger.get_transaction("default", 3, expand=("volumes", "effectiveVolumes"))
+    assert shown == ([{"txid": 3, **booked}] if quirks == "real" else booked)
+    # A replay publishes the event again, as v2.4.6's ControllerWithEvents does.
+    committed = h.bus.recent(app="ledger", type_="COMMITTED_TRANSACTIONS")
+    assert [e["payload"]["transactions"] for e in committed] == [[booked], [booked]]
+
+
+def test_each_activity_has_its_own_key_so_equal_writes_are_not_replays(monkeypatch: pytest.MonkeyPatch) -> None:
+    h = _bank()
+    calls = _spy(h, monkeypatch)
+    workflow = h.workflow(send(account("users:1"), account("treasury", "other")))
+    first = h.start(workflow)
+    second = h.start(workflow)
+    assert first.terminated and second.terminated and first.error is None and second.error is None
+    assert calls == [
+        ("default", f"{first.id}-1", "booked"),
+        ("other", f"{first.id}-2", "booked"),
+        ("default", f"{second.id}-1", "booked"),
+        ("other", f"{second.id}-2", "booked"),
+    ]
+    assert [t["id"] for t in h.bank.transactions("default")] == [1, 2, 3, 4]
+    assert [t["id"] for t in h.bank.transactions("other")] == [1, 2, 3]
+    assert (_balance(h, "default", "users:1"), _balance(h, "other", "treasury")) == (800, 700)

@@ -178,6 +178,20 @@ def test_update_sets_account_metadata() -> None:
     assert "output" not in entry and entry["attempt"] == 1
 
 
+def test_update_on_a_ledger_never_created_retries_until_it_exists() -> None:
+    # AddAccountMetadata is a v2 write: an unknown ledger is 404 LEDGER_NOT_FOUND, retried.
+    h = Harness()
+    instance = h.run({"update": {"account": {"id": "users:1", "ledger": "later", "metadata": {"kyc": "ok"}}}})
+    h.advance(1)
+    entry = h.activities(instance, 0)[-1]
+    assert not entry["terminated"] and entry["attempt"] == 3 and entry["lastFailure"] == "not found"
+    h.ledger.create_ledger("later")
+    h.advance(2)
+    assert instance.terminated and instance.error is None
+    assert h.ledger.get_account("later", "users:1")["metadata"] == {"kyc": "ok"}
+    assert h.activities(instance, 0)[-1]["attempt"] == 1
+
+
 def test_update_input_uses_account_key_in_real_mode() -> None:
     h = Harness("real")
     instance = h.run({"update": {"account": {"id": "a", "ledger": "l", "metadata": {}}}})
@@ -214,7 +228,7 @@ def test_first_failing_stage_stops_the_run() -> None:
     h = Harness("real")
     instance = h.run(send(account("a"), account("b"), amount=-1), {"noop": {}})
     assert len(instance.status) == 1 and instance.status[0].error == instance.error
-    assert instance.error == "invalid amount: negative amount"
+    assert instance.error == "negative amount"  # the ledger's VALIDATION, not retried
     assert h.history(instance)[0]["error"] == "activity error"
     assert h.activities(instance, 0)[0]["error"] == instance.error
 
@@ -290,12 +304,17 @@ def test_same_seed_and_clock_give_identical_records() -> None:
     assert _scenario(3) != _scenario(4)
 
 
-def test_reset_forgets_everything() -> None:
+def test_reset_forgets_everything_but_the_stacks_ledger() -> None:
     h = Harness()
     instance = h.run({"delay": {"duration": "1h"}})
+    h.bank.load({"wallets": [{"name": "w", "ledger": "default", "balances": {"main": {"EUR/2": 1}}}]})
     h.bank.fund("default", "a", "EUR/2", 5)
     h.engine.reset()
     assert h.engine.next_wakeup() is None and len(h.engine.events) == 0
+    assert h.bank.wallets() == [] and h.bank.payments() == []
+    # The ledger service belongs to the stack: its owner resets it, not the engine.
+    assert [t["id"] for t in h.bank.transactions("default")] == [1, 2]
+    h.ledger.reset()
     assert h.bank.transactions("default") == []
     h.advance(7200)
     assert not instance.terminated

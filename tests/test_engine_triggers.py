@@ -7,8 +7,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from mockserver.core.bus import EventBus
+from mockserver.core.clock import ManualClock
+from mockserver.core.ids import IdSource
+from mockserver.ledger.service import LedgerService
 from mockserver.orchestration.domain.model import Workflow
 from mockserver.orchestration.engine.triggers import infer_app
+from mockserver.orchestration.service import Orchestration
 from tests.test_engine_harness import Harness, account, send
 
 PAYMENT = {
@@ -184,4 +189,47 @@ def test_explicit_app_and_date_and_app_inference() -> None:
         "payments",
         "ledger",
         "mock",
+    ]
+
+
+def test_a_ledger_write_fires_a_listening_trigger_at_the_next_pump() -> None:
+    # The orchestration service hears the stack's bus, as the real trigger listener does.
+    clock, bus = ManualClock(), EventBus()
+    ledger = LedgerService(clock=clock, bus=bus)
+    service = Orchestration(clock=clock, ids=IdSource(7), quirks="spec", ledger=ledger, bus=bus)
+    for name in ("default", "mirror"):
+        ledger.create_ledger(name)
+    mirror = send(account("world", "mirror"), account("${dest}", "mirror"), amount="${amount}")
+    workflow = service.workflows.create({"stages": [mirror]})
+    first = "event.transactions[0].postings[0]"
+    trigger = service.triggers.create(
+        {
+            "event": "COMMITTED_TRANSACTIONS",
+            "workflowID": workflow.id,
+            "filter": 'event.ledger == "default"',
+            "vars": {"dest": f"{first}.destination", "amount": f"{first}.amount"},
+        }
+    )
+    ledger.load({"default": {"accounts": {"users:0": {"balances": {"EUR/2": 5}}}}})  # a fixture: no event
+    posting = {"source": "world", "destination": "users:1", "amount": 42, "asset": "EUR/2"}
+    written = ledger.create_transaction("default", {"postings": [posting], "metadata": {}})
+    assert service.triggers.occurrences(trigger.id) == []  # never inside the publisher's write
+    service.engine.pump()
+    (occurrence,) = service.triggers.occurrences(trigger.id)
+    assert occurrence.error is None
+    assert occurrence.event == {
+        "date": "2025-01-01T00:00:00Z",
+        "app": "ledger",
+        "version": "v2",
+        "type": "COMMITTED_TRANSACTIONS",
+        "payload": {"ledger": "default", "transactions": [written.payload], "accountMetadata": {}},
+    }
+    instance = service.store.instances[occurrence.workflow_instance_id]
+    assert instance.variables == {"dest": "users:1", "amount": "42"}
+    assert instance.terminated and instance.error is None
+    # The run's own booking on "mirror" is an event too, which the filter leaves out.
+    service.engine.pump()
+    assert service.triggers.occurrences(trigger.id) == [occurrence]
+    assert [tx["postings"] for tx in ledger.all_transactions("mirror")] == [
+        [{"source": "world", "destination": "users:1", "amount": 42, "asset": "EUR/2"}]
     ]

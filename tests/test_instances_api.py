@@ -139,6 +139,7 @@ def test_stage_history(api: Api) -> None:
     entries = api.get(f"/instances/{started['id']}/stages/0/history").json()["data"]
     assert [e["name"] for e in entries] == ["CreateTransaction"]
     assert entries[0]["attempt"] == 1 and entries[0]["terminated"] is True
+    assert entries[0]["output"]["CreateTransaction"]["data"]["id"] == 1  # the ledger's first transaction
     assert api.get(f"/instances/{started['id']}/stages/1/history").status_code == 404
     assert api.get(f"/instances/{started['id']}/stages/-1/history").status_code == 404
     bad = api.get(f"/instances/{started['id']}/stages/abc/history")

@@ -144,11 +144,16 @@ def test_14_event_to_a_terminated_instance_is_rejected(api: Api) -> None:
     assert api.post(f"/instances/{started['id']}/events", json={"name": "go"}).status_code >= 400
 
 
-def test_15_stage_history_beyond_started_is_404_and_world_to_bank_is_one_transaction(api: Api) -> None:
+def test_15_stage_history_beyond_started_is_404_and_world_to_bank_is_one_transaction(
+    api: Api, ledger: httpx.Client
+) -> None:
     started = run(api, workflow(api, SEND_WORLD_BANK))
     assert api.get(f"/instances/{started['id']}/stages/1/history").status_code == 404
     entries = api.get(f"/instances/{started['id']}/stages/0/history").json()["data"]
     assert [(e["name"], e["attempt"], e["terminated"]) for e in entries] == [("CreateTransaction", 1, True)]
+    assert ledger.get("/v2/default/stats").json()["data"]["transactions"] == 1
+    booked = ledger.get("/v2/default/transactions/1", params={"expand": "volumes,effectiveVolumes"}).json()["data"]
+    assert entries[0]["output"]["CreateTransaction"]["data"] == booked
 
 
 def test_16_stage_history_attempts_and_pending_fields(api: Api, control: httpx.Client) -> None:

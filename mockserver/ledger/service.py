@@ -4,7 +4,8 @@ The HTTP handlers call it, and so do the other services of the stack (orchestrat
 activities, the wallets service), as LocalStack's services call each other through the
 interface an outside caller uses: what a workflow books is exactly what the API shows. Its
 parts live beside it, one job each: transaction writes (writes.py), metadata writes
-(metadata.py), single reads (reads.py); this module adds the ledgers themselves.
+(metadata.py), single reads (reads.py), lists, counts and aggregates (lists.py); this module
+adds the ledgers themselves.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from mockserver.core.bus import EventBus
 from mockserver.core.clock import Clock
 from mockserver.ledger import presenter as present
 from mockserver.ledger.fixtures import LedgerFixtures
+from mockserver.ledger.lists import ListReads
 from mockserver.ledger.metadata import MetadataWrites
 from mockserver.ledger.pipeline import Written
 from mockserver.ledger.reads import SingleReads
@@ -26,7 +28,7 @@ SERVER_NAME = "ledger"
 RELEASE = "v2.4.6"
 
 
-class LedgerService(TransactionWrites, MetadataWrites, SingleReads, LedgerFixtures):
+class LedgerService(TransactionWrites, MetadataWrites, SingleReads, ListReads, LedgerFixtures):
     def __init__(
         self, *, clock: Clock, bus: EventBus, real_quirks: bool = False, numscript_engine: str = "machine"
     ) -> None:

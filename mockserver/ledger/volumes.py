@@ -106,6 +106,11 @@ class VolumeBook:
         high = bisect.bisect_right(moves, until, key=when) if until is not None else len(moves)
         if low >= high:
             return None
-        received = sum(m.amount for m in moves[low:high] if m.is_input)
-        sent = sum(m.amount for m in moves[low:high] if not m.is_input)
-        return received, sent
+        # Each move carries the running totals up to it, in this order: a window is a difference.
+        last = moves[high - 1]
+        got, sent = (last.input, last.output) if insertion else (last.eff_input, last.eff_output)
+        if low:
+            before = moves[low - 1]
+            got -= before.input if insertion else before.eff_input
+            sent -= before.output if insertion else before.eff_output
+        return got, sent

@@ -10,13 +10,14 @@ from collections.abc import Callable
 from typing import Any
 
 from mockserver.ledger.handlers.core import CoreHandlers
+from mockserver.ledger.handlers.lists import ListHandlers
 from mockserver.ledger.handlers.pending import PendingHandlers
 from mockserver.ledger.service import LedgerService
 
 
 class LedgerApi:
     def __init__(self, current: Callable[[], LedgerService]) -> None:
-        self._parts = (PendingHandlers(current), CoreHandlers(current))
+        self._parts = (PendingHandlers(current), CoreHandlers(current), ListHandlers(current))
 
     def registry(self) -> dict[str, Callable[..., Any]]:
         merged: dict[str, Callable[..., Any]] = {}

@@ -16,8 +16,9 @@ from mockserver.core.ids import IdSource
 from mockserver.core.timefmt import parse_rfc3339
 from mockserver.errors import MockError, ValidationError
 from mockserver.ledger.model import WORLD
-from mockserver.ledger.postings import ASSET
+from mockserver.ledger.postings import ADDRESS, ASSET
 from mockserver.ledger.service import LedgerService
+from mockserver.ledger.system import check_name
 from mockserver.orchestration.engine.payments import Payments, normalize_payment
 from mockserver.orchestration.engine.wallets import DEFAULT_WALLETS_LEDGER, MAIN, Wallet, Wallets
 
@@ -89,7 +90,7 @@ class Bank:
             seen.add(wallet.id)
         now = self._clock.now()
         payments = [normalize_payment(p, now, f"payments[{i}]") for i, p in enumerate(_section(doc, "payments", list))]
-        if doc.get("ledgers"):
+        if doc.get("ledgers") is not None:  # an empty or malformed section is the ledger's to refuse
             self.ledger.load(doc["ledgers"])
         for wallet, balances in wallets:
             self.wallet_book.add(wallet)
@@ -107,6 +108,10 @@ class Bank:
         ledger = doc.get("ledger") or DEFAULT_WALLETS_LEDGER
         if not isinstance(wallet_id, str) or not isinstance(ledger, str):
             raise ValidationError(f"{where}: id and ledger must be strings")
+        try:  # checked here, not when the balances are booked, so a bad one changes nothing
+            check_name(ledger)
+        except MockError as exc:
+            raise ValidationError(f"{where}.ledger: {exc.message}") from None
         created = self._clock.now()
         if doc.get("createdAt"):
             created = _date(doc["createdAt"], f"{where}.createdAt")
@@ -115,6 +120,9 @@ class Bank:
             raise ValidationError(f"{where}.balances: expected an object")
         checked = {str(b): _check_assets(a, f"{where}.balances.{b}") for b, a in balances.items()}
         wallet = Wallet(wallet_id, name, ledger, created, _string_map(doc.get("metadata"), f"{where}.metadata"), [MAIN])
+        for balance in checked:
+            if not ADDRESS.match(wallet.account(balance)):
+                raise ValidationError(f"{where}.balances.{balance}: invalid ledger account '{wallet.account(balance)}'")
         return wallet, checked
 
 
