@@ -23,7 +23,9 @@ def ledger_baseline(mock_server: RunningMock, proxy: RunningProxy) -> Report:
     reset(mock_server)
     proxy.use(None)
     report = run_suite(proxy.ledger_api, api="ledger", phases=PHASES)
-    assert report.exit_code == 0, report.summary()  # the mock conforms: every finding below is the fault's
+    # The mock's ledger model conforms: every finding of the fault runs below is the fault's. (Whether every
+    # operation conforms is test_ledger_against_mock's business; a finding there is in the baseline too.)
+    assert [f for f in report.results.failures.values() if f.phase != "auth"] == [], report.summary()
     return report
 
 
