@@ -17,7 +17,7 @@ import httpx
 
 from tests.robustness.fuzzing import Fuzzer, judge
 from tests.robustness.hostile import HostileRequest, Targets
-from tests.robustness.ledger_operations import LEDGER_API, REAL_500
+from tests.robustness.ledger_operations import LEDGER_API, REAL_500, routed
 from tests.robustness.rawhttp import Reply
 
 __all__ = ["LedgerFuzzer", "judge_real", "judge_spec"]
@@ -38,11 +38,13 @@ def judge_spec(request: HostileRequest, reply: Reply, *, oauth: bool = False) ->
 
 
 def judge_real(request: HostileRequest, reply: Reply, *, oauth: bool = False) -> str | None:
-    """None when `--quirks real` may answer this, else what is wrong with it."""
-    if reply.status == 500 and request.op in REAL_500:
+    """None when `--quirks real` may answer this, else what is wrong with it. A request sent with
+    another method than its operation's (a 405 probe) is judged as the operation it reaches."""
+    reached = routed(request.method, request.target) or request.op
+    if reply.status == 500 and reached in REAL_500:
         return None  # a 500 the spec says the release answers here
     if reply.status >= 500:
-        return f"{reply.status} {reply.body[:200]!r} (the spec names no 500 of v2.4.6 for {request.op})"
+        return f"{reply.status} {reply.body[:200]!r} (the spec names no 500 of v2.4.6 for {reached})"
     return None
 
 

@@ -18,7 +18,7 @@ import yaml
 from tests.robustness.operations import Operation
 from tests.support import ROOT
 
-__all__ = ["LEDGER", "LEDGER_API", "REAL_500", "example_bodies"]
+__all__ = ["LEDGER", "LEDGER_API", "REAL_500", "example_bodies", "routed"]
 
 LEDGER_API = "/api/ledger"
 SPEC = ROOT / "spec" / "ledger.v2.yaml"
@@ -76,3 +76,14 @@ def example_bodies(operation_id: str) -> list[Any]:
                 examples = [e.get("value") for e in (media.get("examples") or {}).values() if isinstance(e, dict)]
                 return examples or ([media["example"]] if "example" in media else [{}])
     raise KeyError(operation_id)
+
+
+def routed(method: str, target: str) -> str | None:
+    """The ledger operation ``method target`` reaches (None: none of the spec's)."""
+    path = target.split("?", 1)[0].removeprefix(LEDGER_API)
+    for op in LEDGER:
+        template = op.path.removeprefix(LEDGER_API)
+        pattern = "^" + "[^/]+".join(re.escape(part) for part in re.split(r"{\w+}", template)) + "/?$"
+        if op.method == method and re.match(pattern, path):
+            return op.name
+    return None
