@@ -99,8 +99,8 @@ class ReplicationOps(Pipeline):
 
     def _one_page(self, items: list[dict[str, Any]]) -> dict[str, Any]:
         """A cursor holding everything. The release's has no ``pageSize`` (its paginator's 0,
-        left out by omitempty), which the SDK refuses to decode without: spec mode writes that 0,
-        as the spec requires (``V2ExportersCursorResponse``, ``V2PipelinesCursorResponse``)."""
+        left out by omitempty), which the SDK refuses to decode without: the spec requires it with
+        the release's own value, 0 (these lists have no page size), and spec mode sends it."""
         if self.real:
             return {"hasMore": False, "data": items}
         return {"pageSize": 0, "hasMore": False, "data": items}
