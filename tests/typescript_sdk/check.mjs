@@ -1,15 +1,17 @@
-// Drives the mock's orchestration v2 through the official @formance/formance-sdk 7.x, unchanged.
+// Drives the mock through the official @formance/formance-sdk 7.x, unchanged.
 // Usage: node check.mjs <mock root URL> [scenario]   (or MOCK_URL=<mock root URL> node check.mjs)
-// Scenarios: "main" (the default: the round trip below) and "trigger-test-nulls" (testTrigger
-// answers whose `filter` / `variables` are null). Prints one line per check; exits 1 with a
-// message at the first mismatch, 2 on bad usage.
+// Scenarios: "main" (the default: an orchestration v2 round trip), "trigger-test-nulls" (testTrigger
+// answers whose `filter` / `variables` are null) and "ledger" (ledger v2: a ledger, transactions
+// with postings and with Numscript, a cursor page, an account's volumes, a revert). Prints one
+// line per check; exits 1 with a message at the first mismatch, 2 on bad usage.
 import { SDK } from "@formance/formance-sdk";
+import { ErrorsV2ErrorResponse } from "@formance/formance-sdk/sdk/models/ledger/index.js";
 import { V2Error } from "@formance/formance-sdk/sdk/models/orchestration/index.js";
 
 const base = (process.argv[2] ?? process.env.MOCK_URL ?? "").replace(/\/+$/, "");
 const scenario = process.argv[3] ?? "main";
 if (!base) {
-  console.error("usage: node check.mjs <mock URL> [main|trigger-test-nulls] (or set MOCK_URL)");
+  console.error("usage: node check.mjs <mock URL> [main|trigger-test-nulls|ledger] (or set MOCK_URL)");
   process.exit(2);
 }
 
@@ -167,7 +169,110 @@ async function triggerTestNulls() {
   check(failed?.filter?.match === false && failed.filter.error, "testTrigger with a failing filter", failed);
 }
 
-const scenarios = { main, "trigger-test-nulls": triggerTestNulls };
+async function ledgerFlow() {
+  const ledger = sdk.ledger.v2;
+  const name = "ts-shop";
+  const created = await ledger.createLedger({ ledger: name, v2CreateLedgerRequest: { metadata: { team: "ts" } } });
+  check(created.statusCode === 204, "createLedger answers 204", created.statusCode);
+  const read = (await ledger.getLedger({ ledger: name })).v2GetLedgerResponse?.data;
+  check(read?.name === name && read.bucket === "_default" && read.metadata.team === "ts", "getLedger reads it", read);
+
+  const post = async (body) => (await ledger.createTransaction({ ledger: name, v2PostTransaction: body }))
+    .v2CreateTransactionResponse?.data;
+  const deposit = await post({
+    postings: [{ source: "world", destination: "users:alice", amount: 5000n, asset: "EUR/2" }],
+    reference: "dep-1",
+    metadata: { order: "o-1" },
+  });
+  check(
+    deposit?.id === 1n && deposit.reference === "dep-1" && deposit.postings[0].amount === 5000n,
+    "createTransaction with postings gives transaction 1",
+    deposit,
+  );
+  const split = await post({
+    script: {
+      plain: [
+        "vars {",
+        "  monetary $amount",
+        "}",
+        "send $amount (",
+        "  source = @users:alice",
+        "  destination = {",
+        "    80% to @merchants:42",
+        "    remaining to @platform:fees",
+        "  }",
+        ")",
+      ].join("\n"),
+      vars: { amount: "EUR/2 1000" },
+    },
+    metadata: { kind: "split" },
+  });
+  const legs = split?.postings.map((p) => `${p.source}>${p.destination}:${p.amount}`).join();
+  check(
+    split?.id === 2n && legs === "users:alice>merchants:42:800,users:alice>platform:fees:200",
+    "createTransaction with a Numscript split books 80% and the rest",
+    split,
+  );
+  for (let n = 1; n <= 3; n += 1) {
+    const credit = { source: "world", destination: `users:${n}`, amount: BigInt(n), asset: "EUR/2" };
+    await post({ postings: [credit], metadata: {} });
+  }
+
+  const first = (await ledger.listTransactions({ ledger: name, pageSize: 2 })).v2TransactionsCursorResponse?.cursor;
+  check(
+    first?.data.map((t) => t.id).join() === "5,4" && first.hasMore === true && typeof first.next === "string",
+    "listTransactions gives the newest first, a page of 2 with a next cursor",
+    first,
+  );
+  const seen = [...first.data.map((t) => t.id)];
+  let page = first;
+  while (page.hasMore) {
+    page = (await ledger.listTransactions({ ledger: name, cursor: page.next })).v2TransactionsCursorResponse.cursor;
+    seen.push(...page.data.map((t) => t.id));
+  }
+  check(seen.join() === "5,4,3,2,1", "following next visits every transaction once", seen);
+
+  const account = async () => (await ledger.getAccount({ ledger: name, address: "users:alice", expand: "volumes" }))
+    .v2AccountResponse?.data;
+  const alice = await account();
+  const eur = alice?.volumes?.["EUR/2"];
+  check(
+    eur?.input === 5000n && eur.output === 1000n && eur.balance === 4000n,
+    "getAccount with expand=volumes gives its input, output and balance",
+    alice,
+  );
+
+  const reverted = await ledger.revertTransaction({ ledger: name, id: 2n });
+  const revert = reverted.v2CreateTransactionResponse?.data;
+  check(
+    reverted.statusCode === 201 && revert?.id === 6n &&
+      revert.metadata["com.formance.spec/state/reverts"] === "2" &&
+      revert.postings.map((p) => `${p.source}>${p.destination}:${p.amount}`).join() ===
+        "platform:fees>users:alice:200,merchants:42>users:alice:800",
+    "revertTransaction books the opposite postings as transaction 6",
+    revert,
+  );
+  const original = (await ledger.getTransaction({ ledger: name, id: 2n })).v2GetTransactionResponse?.data;
+  check(
+    original?.reverted === true && original.revertedAt instanceof Date,
+    "the original is marked reverted",
+    original,
+  );
+  const restored = (await account())?.volumes?.["EUR/2"];
+  check(restored?.balance === 5000n && restored.output === 1000n, "the revert gives alice her 1000 back", restored);
+  try {
+    await ledger.revertTransaction({ ledger: name, id: 2n });
+    fail("a second revert did not throw");
+  } catch (error) {
+    check(
+      error instanceof ErrorsV2ErrorResponse && error.statusCode === 400 && error.errorCode === "ALREADY_REVERT",
+      "a second revert throws 400 ALREADY_REVERT",
+      String(error),
+    );
+  }
+}
+
+const scenarios = { main, "trigger-test-nulls": triggerTestNulls, ledger: ledgerFlow };
 if (!(scenario in scenarios)) {
   console.error(`unknown scenario ${scenario}; known: ${Object.keys(scenarios).join(", ")}`);
   process.exit(2);
