@@ -76,6 +76,7 @@ class ControlApi:
             body["payload"],
             app=body.get("app"),
             date=datetime.fromisoformat(date.replace("Z", "+00:00")) if date else None,
+            version=body.get("version"),
         )
         self._b.pump()
         shown = [present.occurrence(o, self._b.store.instances) for o in occurrences]

@@ -79,7 +79,6 @@ class Engine:
             events=self.events,
             bank=self.bank,
             run=self.run,
-            real=self.real,
             resolver=link_resolver,
         )
 
@@ -180,9 +179,11 @@ class Engine:
         *,
         app: str | None = None,
         date: datetime | None = None,
+        version: str | None = None,
     ) -> list[Occurrence]:
-        """Feed one bus event to the triggers (§7.2); returns the occurrences it recorded."""
-        occurrences = self.triggers.publish(event_type, payload, app=app, date=date)
+        """Feed one bus event to the triggers (§7.2); returns the occurrences it recorded.
+        ``version`` is the envelope's (None: the publishing service's release version)."""
+        occurrences = self.triggers.publish(event_type, payload, app=app, date=date, version=version)
         self.pump()
         return occurrences
 
