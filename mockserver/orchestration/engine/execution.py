@@ -214,7 +214,9 @@ class Execution:
     def _attempt(self, activity: Activity, call: Call) -> Any:
         kind = ACTIVITY_TYPES[call.name]
         now = self.rt.clock.now()
-        context = ActivityContext(self.rt.bank, now, self.rt.ids, f"{self.instance.id}-{self._activities}")
+        position = len(self.instance.activities.get(self._number) or [])  # this activity's, from 1
+        reference = f"{self.instance.id}-{self._number}{position}"
+        context = ActivityContext(self.rt.bank, now, self.rt.ids, f"{self.instance.id}-{self._activities}", reference)
         try:
             response = _as_activity_error(kind.execute, context, call.request)
         except ActivityError as exc:
