@@ -182,10 +182,11 @@ class Actions(TriggerActions):
         expected = model.send_event(name)
         ex = self.api.call("sendEvent", path={"instanceID": model.id}, body={"name": name})
         if expected == 400:
-            why = "event for a terminated instance" if prediction.terminated else "event while no wait_event stage runs"
-            self.api.apply("event_to_finished_rejected", ex, expected=400, why=why)
+            self.api.apply("event_to_finished_rejected", ex, expected=400, why="event for a terminated instance")
         elif expected == 204:
-            self._accepted(ex, "deliver an event to a waiting instance")
+            waiting = prediction.waiting_for is not None
+            why = "deliver an event to a waiting instance" if waiting else "an event a running stage drops"
+            self._accepted(ex, why)
 
     def abort(self, model: InstanceModel) -> None:
         model.abort()
