@@ -124,6 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
         "(numscript v0.0.24, as --experimental-numscript-interpreter); a request picks the interpreter "
         'with "runtime": "experimental-interpreter"',
     )
+    parser.add_argument(
+        "--schema-enforcement-mode",
+        choices=("audit", "strict"),
+        default="audit",
+        help="the ledger's schema enforcement: audit (the v2.4.6 default: chart violations and a missing "
+        "schemaVersion are not errors) or strict (they are 400)",
+    )
     return parser
 
 
@@ -158,6 +165,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         tenancy=args.tenancy,
         tenant_ttl=args.tenant_ttl,
         numscript_engine=args.numscript_engine,
+        schema_enforcement=args.schema_enforcement_mode,
     )
 
 
@@ -192,6 +200,17 @@ def build_record_parser() -> argparse.ArgumentParser:
         help="also record terminated instances with their stage histories, and trigger occurrences",
     )
     parser.add_argument(
+        "--ledgers",
+        action="store_true",
+        help="also record every ledger of the stack (its whole log, exported and re-imported on load)",
+    )
+    parser.add_argument(
+        "--ledger-url",
+        default=None,
+        metavar="URL",
+        help="the ledger API (default: beside API_ROOT, e.g. https://STACK/api/ledger)",
+    )
+    parser.add_argument(
         "-o", "--output", type=Path, default=None, metavar="FILE", help="write the fixture to FILE (default: stdout)"
     )
     parser.add_argument(
@@ -216,6 +235,8 @@ def record_main(argv: list[str]) -> int:
             client_secret=args.client_secret,
             token_url=args.token_url,
             instances=args.instances,
+            ledgers=args.ledgers,
+            ledger_root=args.ledger_url,
             output=args.output,
             page_size=args.page_size,
             timeout=args.timeout,

@@ -42,6 +42,9 @@ class Settings:
     tenant_ttl: float = 3600.0
     # The ledger's default Numscript engine: "machine" (ledger v2.4.6's default) or "interpreter".
     numscript_engine: str = "machine"
+    # The ledger's --schema-enforcement-mode: "audit" (v2.4.6's default: chart violations and a
+    # missing schemaVersion are not errors) or "strict" (they are, as in the release's e2e tests).
+    schema_enforcement: str = "audit"
 
     def __post_init__(self) -> None:
         if self.quirks not in ("spec", "real"):
@@ -58,6 +61,8 @@ class Settings:
             raise ValueError("the tenant TTL must be a positive number of seconds")
         if self.numscript_engine not in ("machine", "interpreter"):
             raise ValueError(f"unknown Numscript engine {self.numscript_engine!r}: expected 'machine' or 'interpreter'")
+        if self.schema_enforcement not in ("audit", "strict"):
+            raise ValueError(f"unknown schema enforcement mode {self.schema_enforcement!r}: expected audit or strict")
         if self.latency_ms is not None and not 0 <= self.latency_ms[0] <= self.latency_ms[1] <= 60_000:
             raise ValueError("--latency must be MS or MIN..MAX with 0 <= MIN <= MAX <= 60000")
 

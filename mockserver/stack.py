@@ -28,6 +28,15 @@ from mockserver.state.backend import Backend
 _ORCHESTRATION_PROTECTED = re.compile(r"^(?:/v2)?/(?:workflows|instances|triggers)(?:/|$)")
 _ORCHESTRATION_ROOTS = re.compile(r"^(?:/v2)?/(?:workflows|instances|triggers)(?:/[^/]+)?$")
 LEDGER_PREFIX = "/api/ledger"
+# Bodies the ledger parses itself: the log import stream (application/octet-stream) and the two
+# bulk streams of formancehq/ledger v2.4.6 (``internal/api/v2/routes.go``).
+LEDGER_STREAMS = frozenset(
+    {
+        "application/octet-stream",
+        "application/vnd.formance.ledger.api.v2.bulk+json-stream",
+        "application/vnd.formance.ledger.api.v2.bulk+script-stream",
+    }
+)
 # The services whose scopes a token asked without ``scope`` carries.
 SERVICES = ("orchestration", "ledger")
 
@@ -55,6 +64,7 @@ def ledger_mount(current: Callable[[], Backend]) -> Mount:
         handlers=LedgerApi(lambda: current().ledger).registry(),
         protected=re.compile(r"^(?!/_/(?:info|metrics)/?$)"),
         integer_message=_ledger_integer_message,
+        raw_media=LEDGER_STREAMS,
     )
 
 

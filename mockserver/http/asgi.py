@@ -82,7 +82,11 @@ async def respond_payload(send: Send, status: int, payload: Any, headers: dict[s
     all, with the handler's own headers (``Count``, ``Idempotency-Hit``) when it gives some."""
     head = JSON_HEADERS
     if headers:
-        head = [*JSON_HEADERS, *((k.lower().encode(), v.encode("latin-1")) for k, v in headers.items())]
+        own = [(k.lower().encode(), v.encode("latin-1")) for k, v in headers.items()]
+        head = [*(h for h in JSON_HEADERS if h[0] not in {k for k, _ in own}), *own]
+    if isinstance(payload, bytes):  # a raw body in the handler's own content type (a log export)
+        await respond(send, status, payload, head)
+        return
     if payload is None:
         await send({"type": "http.response.start", "status": status, "headers": head})
         await send({"type": "http.response.body", "body": b""})

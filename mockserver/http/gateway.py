@@ -179,7 +179,8 @@ class Gateway:
         raw: bytes | None = None
         if method in BODY_METHODS and (protected or path.startswith(CONTROL_PREFIX)):
             try:
-                scope, receive, raw = await as_json_request(scope, receive, path)
+                raw_media = mount.raw_media if mount is not None else frozenset()
+                scope, receive, raw = await as_json_request(scope, receive, path, raw_media)
             except BodyTooLarge:
                 await self._fail(send, PayloadTooLarge(f"request body exceeds {limit} bytes"))
                 return

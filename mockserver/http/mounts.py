@@ -40,6 +40,9 @@ class Mount:
     # and whether ``--quirks real`` answers the service's bare 404 instead (its router never matches it).
     integer_message: Callable[[str, str, dict[str, Any]], str] | None = None
     integer_bare_404_in_real: bool = False
+    # Media types the service reads itself (not JSON): their bodies reach the handlers as sent
+    # (the ledger's log import stream, its bulk streams). Every other body is read as JSON.
+    raw_media: frozenset[str] = frozenset()
     _patterns: list[tuple[re.Pattern[str], str, str]] = field(default_factory=list, compare=False, repr=False)
     _integers: list[tuple[re.Pattern[str], dict[str, dict[str, Any]]]] = field(
         default_factory=list, compare=False, repr=False

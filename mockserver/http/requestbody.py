@@ -31,16 +31,21 @@ def content_length(scope: Scope) -> int | None:
         return None
 
 
-async def as_json_request(scope: Scope, receive: Receive, path: str) -> tuple[Scope, Receive, bytes | None]:
+async def as_json_request(
+    scope: Scope, receive: Receive, path: str, raw_media: frozenset[str] = frozenset()
+) -> tuple[Scope, Receive, bytes | None]:
     """Read every body as JSON whatever its declared type, as the real service does.
 
     The one exception is also the real service's: ``POST /workflows`` with exactly
     ``text/vnd.yaml`` is YAML, converted here so that Connexion validates it like JSON.
-    The control API's fixture loader keeps its YAML types. Also returns the JSON body read,
+    The control API's fixture loader keeps its YAML types, and a mount's ``raw_media`` types
+    (streams its service parses itself) are passed on untouched. Also returns the JSON body read,
     if any.
     """
     ctype = (header(scope, b"content-type") or "").strip()
     media = ctype.split(";")[0].strip()
+    if media.lower() in raw_media:  # a type the service parses itself: passed on as sent
+        return await _read(scope, receive)
     if media.lower() in JSON_TYPES:
         if media in JSON_TYPES:
             return await _depth_checked(scope, receive)
@@ -69,12 +74,16 @@ async def as_json_request(scope: Scope, receive: Receive, path: str) -> tuple[Sc
 
 
 async def _depth_checked(scope: Scope, receive: Receive) -> tuple[Scope, Receive, bytes]:
-    """Read the JSON body once and refuse nesting the mock could not present back (see limits).
-
-    The body's real length is declared downstream: Connexion takes a request without
-    Content-Length (a chunked upload) for one without a body."""
-    raw = await read_body(receive)
+    """Read the JSON body once and refuse nesting the mock could not present back (see limits)."""
+    scope, receive, raw = await _read(scope, receive)
     check_json_depth(raw)
+    return scope, receive, raw
+
+
+async def _read(scope: Scope, receive: Receive) -> tuple[Scope, Receive, bytes]:
+    """Read the body once and hand it on. Its real length is declared downstream: Connexion
+    takes a request without Content-Length (a chunked upload) for one without a body."""
+    raw = await read_body(receive)
     headers = [(k, v) for k, v in scope["headers"] if k not in (b"content-length", b"transfer-encoding")]
     headers.append((b"content-length", str(len(raw)).encode()))
     return {**scope, "headers": headers}, _replay(raw, then=receive), raw

@@ -169,7 +169,7 @@ def _triggers(state: dict[str, Any]) -> str:
 
 
 def _bank(state: dict[str, Any]) -> str:
-    parts = ["<h2>Simulated bank</h2>"]
+    parts = ["<h2>Ledgers, wallets and payments</h2>"]
     for ledger in state["ledgers"]:
         rows = [
             "<tr>" + _cells(_code(a["address"]), esc(a["balances"]), esc(a["metadata"] or "")) + "</tr>"
@@ -177,6 +177,12 @@ def _bank(state: dict[str, Any]) -> str:
         ]
         title = f"ledger {ledger['name']} ({ledger['transactions']} transactions)"
         parts.append(f"<h3>{esc(title)}</h3>" + _table(["account", "balances", "metadata"], rows, "no account"))
+        recent = [
+            "<tr>" + _cells(str(t["id"]), esc("; ".join(t["postings"])), "reverted" if t["reverted"] else "") + "</tr>"
+            for t in ledger.get("recent", [])
+        ]
+        if recent:
+            parts.append(_table(["latest transactions", "postings", ""], recent, ""))
     if not state["ledgers"]:
         parts.append('<p class="empty">no ledger yet</p>')
     wallets = [

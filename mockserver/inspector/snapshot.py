@@ -23,6 +23,9 @@ LATEST_REQUESTS = 50
 LATEST_OCCURRENCES = 10
 
 
+RECENT_TRANSACTIONS = 5  # per ledger, newest first
+
+
 def snapshot(backend: Backend, tenancy: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything the inspector shows, as of ``backend.clock.now()``; with ``--tenancy client``,
     also which tenant it is and which others exist."""
@@ -94,5 +97,15 @@ def _ledgers(backend: Backend) -> list[dict[str, Any]]:
             }
             for a in book.accounts.values()
         ]
-        out.append({"name": book.info.name, "accounts": accounts, "transactions": len(book.transactions)})
+        recent = [
+            {
+                "id": tx.id,
+                "postings": [f"{p.source} -> {p.destination} {p.amount} {p.asset}" for p in tx.postings],
+                "reverted": tx.reverted_at is not None,
+            }
+            for tx in (book.transactions[i] for i in reversed(book.tx_ids[-RECENT_TRANSACTIONS:]))
+        ]
+        out.append(
+            {"name": book.info.name, "accounts": accounts, "transactions": len(book.transactions), "recent": recent}
+        )
     return out

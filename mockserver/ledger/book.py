@@ -8,6 +8,7 @@ transactions touching each account, so reads by id, by reference and by account 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,8 @@ from mockserver.ledger.model import EMPTY, Account, LedgerInfo, Log, Posting, Tr
 from mockserver.ledger.volumes import Move
 
 HASHED = "SYNC"
+# The metadata a chart of accounts gives an account when it is created (schemas.py).
+Defaults = Callable[[str], dict[str, str]]
 
 
 class LedgerBook:
@@ -29,6 +32,8 @@ class LedgerBook:
         self.log_ids: list[int] = []
         self.idempotency: dict[str, Log] = {}
         self.by_account: dict[str, list[int]] = {}  # address -> ids of the transactions touching it
+        # version -> schemas.Schema (which imports this module), in insertion (creation) order
+        self.schemas: dict[str, Any] = {}
         self.next_tx_id = 1
         self.next_log_id = 1
         self._seq = 0
@@ -54,15 +59,18 @@ class LedgerBook:
         *,
         first_usage: datetime | None = None,
         metadata: dict[str, str] | None = None,
+        defaults: Defaults | None = None,
     ) -> Account:
         """Upsert as the release does: a new account dates itself ``when`` (first usage: the
-        transaction's timestamp); an existing one takes an earlier first usage and merges
-        metadata, its ``updatedAt`` moving only when one of the two changed."""
+        transaction's timestamp) and takes the chart's ``defaults`` under the given metadata;
+        an existing one takes an earlier first usage and merges metadata, its ``updatedAt``
+        moving only when one of the two changed (``internal/storage/ledger/accounts.go``)."""
         account = self.accounts.get(address)
         if account is None:
             account = self.accounts[address] = Account(address, when, first_usage)
-            if metadata:
-                account.metadata = dict(metadata)
+            seeded = {**defaults(address), **(metadata or {})} if defaults is not None else metadata
+            if seeded:
+                account.metadata = dict(seeded)
             return account
         if first_usage is not None and first_usage < account.first_usage:
             account.first_usage = first_usage
@@ -81,16 +89,19 @@ class LedgerBook:
         reference: str | None,
         account_metadata: dict[str, dict[str, str]] | None = None,
         tx_id: int | None = None,
+        defaults: Defaults | None = None,
+        template: str | None = None,
     ) -> Transaction:
         """Book the postings (funds already checked) and upsert every account they touch."""
         tx = Transaction(
             tx_id or self.next_tx_id, postings, dict(metadata) if metadata else EMPTY, timestamp, inserted_at, reference
         )
+        tx.template = template
         self.next_tx_id = max(self.next_tx_id, tx.id + 1)
         moves = []
         for posting in postings:
             for address, is_input in ((posting.source, False), (posting.destination, True)):
-                account = self.touch_account(address, inserted_at, first_usage=timestamp)
+                account = self.touch_account(address, inserted_at, first_usage=timestamp, defaults=defaults)
                 self._seq += 1
                 move = Move(tx, posting.amount, is_input, self._seq)
                 account.book(posting.asset).add(move)
@@ -100,7 +111,7 @@ class LedgerBook:
                     touched.append(tx.id)
         tx.moves = tuple(moves)
         for address, values in (account_metadata or {}).items():
-            self.touch_account(address, inserted_at, metadata=values)
+            self.touch_account(address, inserted_at, metadata=values, defaults=defaults)
         self.transactions[tx.id] = tx
         self.tx_ids.append(tx.id)
         if reference:
@@ -117,8 +128,10 @@ class LedgerBook:
         idempotency_key: str = "",
         idempotency_hash: str = "",
         log_id: int | None = None,
+        schema_version: str | None = None,
     ) -> Log:
-        """Write a log; its hash chains on the previous one when the ledger hashes logs."""
+        """Write a log; its hash chains on the previous one when the ledger hashes logs (the
+        schema version a write ran under is kept but never hashed: migration 37's trigger)."""
         digest = None
         if self.info.features.get("HASH_LOGS", HASHED) == HASHED:
             digest = logs.chain_hash(self._last_hash, type_, memento, date, idempotency_key)
@@ -126,6 +139,7 @@ class LedgerBook:
         log = Log(
             log_id or self.next_log_id, type_, gojson.dumps(data), date, idempotency_key, idempotency_hash, digest
         )
+        log.schema_version = schema_version or None
         self.next_log_id = max(self.next_log_id, log.id + 1)
         self.logs[log.id] = log
         self.log_ids.append(log.id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 _HTML = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -38,3 +38,21 @@ def dumps(value: Any) -> bytes:
 def encoder_line(value: Any) -> bytes:
     """What ``json.NewEncoder(w).Encode(value)`` writes: the JSON and a newline."""
     return dumps(value) + b"\n"
+
+
+def stream(text: str) -> Iterator[Any]:
+    """The values of a JSON stream as ``json.NewDecoder(r).Decode`` reads them one by one:
+    whitespace between them, nothing else. A value that does not parse raises ValueError
+    once the values before it have been handed out."""
+    decoder = json.JSONDecoder()
+    at = 0
+    while True:
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if at >= len(text):
+            return
+        try:
+            value, at = decoder.raw_decode(text, at)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{exc.msg} at offset {exc.pos}") from None
+        yield value

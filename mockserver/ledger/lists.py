@@ -167,8 +167,7 @@ class ListReads(Pipeline):
             shown = self.ledgers.visible(bool((query.opts or {}).get("IncludeDeleted")))
             keyed = paging.sorted_keyed([(book.info.id, book.info) for book in shown])
             page = _page(query, keyed, keep)
-        deleted = self.ledgers.deleted_buckets
-        return page.as_json(lambda info: present.ledger(info, deleted_at=deleted.get(info.bucket)))
+        return page.as_json(lambda info: present.ledger(info, deleted_at=self.ledgers.deleted_at(info.name)))
 
     # --- volumes and aggregated balances ---------------------------------------------------
     def volumes_with_balances(self, name: str, params: Args = None, body: Any = None) -> dict[str, Any]:

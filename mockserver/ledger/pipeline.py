@@ -3,7 +3,8 @@
 Each write follows formancehq/ledger v2.4.6's pipeline (``internal/controller/ledger/
 log_process.go``): resolve the ledger, look the ``Idempotency-Key`` up (a replay answers the
 stored result, another input with the same key is 400 VALIDATION), check, apply, write one log,
-publish one event (``controller_with_events.go``), so a refused write changes nothing.
+publish one event (``controller_with_events.go``), so a refused write changes nothing. A write
+naming a ``schemaVersion`` runs under that schema (``_schema_guard``, schemas.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from mockserver.ledger import presenter as present
 from mockserver.ledger.book import LedgerBook
 from mockserver.ledger.errors import internal, validation
 from mockserver.ledger.model import Log, Transaction
+from mockserver.ledger.schemas import STRICT, SchemaGuard
 from mockserver.ledger.system import Ledgers
 
 APP, VERSION = "ledger", "v2"
@@ -40,6 +42,12 @@ class Pipeline:
     bus: EventBus
     real: bool
     ledgers: Ledgers
+    schema_enforcement: str  # "audit" (the release's default) or "strict", see schemas.py
+
+    def _schema_guard(self, book: LedgerBook, version: str | None) -> SchemaGuard:
+        """The schema a write runs under: resolved after the idempotency lookup, before the
+        write's own checks (``log_process.go`` ``runLog``)."""
+        return SchemaGuard.open(book, version, strict=self.schema_enforcement == STRICT)
 
     def _replay(
         self, book: LedgerBook, key: str | None, digest: str, *, internal_on_mismatch: bool = False
@@ -69,9 +77,16 @@ class Pipeline:
         now: datetime,
         key: str | None,
         inputs: dict[str, Any],
+        schema_version: str | None = None,
     ) -> None:
         book.append_log(
-            type_, memento, data, now, idempotency_key=key or "", idempotency_hash=logs.idempotency_hash(inputs)
+            type_,
+            memento,
+            data,
+            now,
+            idempotency_key=key or "",
+            idempotency_hash=logs.idempotency_hash(inputs),
+            schema_version=schema_version,
         )
 
     def _shown(self, book: LedgerBook, tx: Transaction) -> dict[str, Any]:

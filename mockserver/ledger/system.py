@@ -5,6 +5,10 @@ reserved; a name is unique across buckets; the bucket defaults to ``_default``; 
 from one sequence from 1 (``internal/ledger.go``, ``internal/controller/system/controller.go``).
 Features take their defaults and only the known values: the mock runs as a release started with
 its experimental features on, so a non-default feature set is accepted.
+
+Deleting a bucket soft-deletes the ledgers it holds at that moment (``deleted_at``, per ledger,
+as ``internal/storage/system/store.go`` ``DeleteBucket``): a ledger created in the bucket later
+is live, and restoring the bucket brings its deleted ledgers back.
 """
 
 from __future__ import annotations
@@ -68,7 +72,8 @@ class Ledgers:
 
     def __init__(self) -> None:
         self.books: dict[str, LedgerBook] = {}
-        self.deleted_buckets: dict[str, datetime] = {}
+        self.deleted_buckets: dict[str, datetime] = {}  # bucket -> when it was last deleted
+        self.deleted: dict[str, datetime] = {}  # ledger name -> its deleted_at
         self._next_id = 1
 
     def create(self, name: str, body: Any, now: datetime) -> LedgerBook:
@@ -95,20 +100,41 @@ class Ledgers:
         """The ledger behind ``/v2/{ledger}/...``: 404 LEDGER_NOT_FOUND when unknown or in a
         deleted bucket (the release's resolver middleware)."""
         found = self.books.get(name)
-        if found is None or found.info.bucket in self.deleted_buckets:
+        if found is None or name in self.deleted:
             raise ledger_not_found()
         return found
 
     def info(self, name: str) -> LedgerInfo:
         """``GET /v2/{ledger}``: 404 NOT_FOUND (not LEDGER_NOT_FOUND) when unknown."""
         found = self.books.get(name)
-        if found is None or found.info.bucket in self.deleted_buckets:
+        if found is None or name in self.deleted:
             raise not_found()
         return found.info
 
     def visible(self, include_deleted: bool = False) -> list[LedgerBook]:
         """Ledgers in id order; those of deleted buckets only when asked."""
-        return [b for b in self.books.values() if include_deleted or b.info.bucket not in self.deleted_buckets]
+        return [b for b in self.books.values() if include_deleted or b.info.name not in self.deleted]
+
+    def deleted_at(self, name: str) -> datetime | None:
+        """When the ledger's bucket was deleted (None: live), for ``deletedAt``."""
+        return self.deleted.get(name)
+
+    def delete_bucket(self, bucket: str, now: datetime) -> bool:
+        """Soft-delete the bucket's live ledgers; False when no ledger ever lived in it."""
+        names = [b.info.name for b in self.books.values() if b.info.bucket == bucket]
+        for name in names:
+            self.deleted.setdefault(name, now)
+        if names:
+            self.deleted_buckets[bucket] = now
+        return bool(names)
+
+    def restore_bucket(self, bucket: str) -> bool:
+        """Bring the bucket's deleted ledgers back; False when no ledger ever lived in it."""
+        names = [b.info.name for b in self.books.values() if b.info.bucket == bucket]
+        for name in names:
+            self.deleted.pop(name, None)
+        self.deleted_buckets.pop(bucket, None)
+        return bool(names)
 
     def update_metadata(self, name: str, metadata: Any) -> None:
         """Merge into the ledger's metadata; an unknown ledger is a no-op (the release's UPDATE

@@ -73,6 +73,28 @@ class VolumeBook:
             self._settle(index, before)
             before = ordered[index]
 
+    def truncate(self, count: int) -> None:
+        """Take back every move added after the first ``count`` (a rolled-back atomic bulk, see
+        savepoint.py). The effective order is settled again from the first place a removed move
+        held, so every later move's effective volumes are what they were before it came."""
+        removed = self.moves[count:]
+        if not removed:
+            return
+        del self.moves[count:]
+        first = len(self.by_effective)
+        for move in removed:
+            at = bisect.bisect_left(self.by_effective, _effective_key(move), key=_effective_key)
+            del self.by_effective[at]  # the sequence is unique: ``at`` holds this very move
+            first = min(first, at)
+            if move.is_input:
+                self.input -= move.amount
+            else:
+                self.output -= move.amount
+        before = self.by_effective[first - 1] if first else None
+        for index in range(first, len(self.by_effective)):
+            self._settle(index, before)
+            before = self.by_effective[index]
+
     def _settle(self, index: int, before: Move | None) -> None:
         move = self.by_effective[index]
         base_in, base_out = (before.eff_input, before.eff_output) if before is not None else (0, 0)

@@ -5,6 +5,10 @@ Create: postings (or a script's postings) are checked against the funds rule, a 
 postings swapped and in reverse order, booked now (or at the original's timestamp with
 ``atEffectiveDate``), with the ``com.formance.spec/state/reverts`` metadata on the new
 transaction; without ``force`` the original's destinations must not end below zero.
+
+Schemas: both run under the ``schemaVersion`` they name (``guard``, schemas.py), which may put
+a transaction template's script in place of the request's, check the postings against the
+chart of accounts, and give accounts they create the chart's default metadata.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ class TransactionWrites(Pipeline):
         dry_run: bool = False,
         force: bool = False,
         idempotency_key: str | None = None,
+        schema_version: str | None = None,
     ) -> Written:
         """``POST /v2/{ledger}/transactions``: postings or a script, checked and booked."""
         book = self.ledgers.book(name)
@@ -59,6 +64,8 @@ class TransactionWrites(Pipeline):
             shown = orjson.loads(replay.data)["transaction"]
             self._publish("COMMITTED_TRANSACTIONS", {"ledger": name, "transactions": [shown], "accountMetadata": {}})
             return Written(shown, hit=True)
+        guard = self._schema_guard(book, schema_version)
+        request = guard.resolve_template(request)
         if request.postings is not None:
             postings, tx_meta, account_meta = request.postings, request.metadata, request.account_metadata
             check_funds(postings, book.balance, force=request.force)
@@ -71,9 +78,11 @@ class TransactionWrites(Pipeline):
             if self.real:
                 book.burn_transaction_id()  # the release's id sequence never rolls back
             raise conflict(f'{WRAP}failed to insert transaction: duplicate reference "{request.reference}"')
+        guard.check_postings(postings)
         timestamp = request.timestamp or now
         if dry_run:
             preview = _preview(book, postings, tx_meta, timestamp, now, request.reference)
+            preview.template = guard.template
             if self.real:
                 book.burn_transaction_id()
             return Written(self._shown(book, preview))
@@ -84,12 +93,14 @@ class TransactionWrites(Pipeline):
             inserted_at=now,
             reference=request.reference,
             account_metadata=account_meta,
+            defaults=guard.defaults,
+            template=guard.template,
         )
         shown = self._shown(book, tx)
         accounts = sorted_accounts(account_meta)
         memento = logs.new_transaction_memento(tx, account_meta)
         data = {"transaction": shown, "accountMetadata": accounts}
-        self._log(book, logs.NEW_TRANSACTION, memento, data, now, idempotency_key, inputs)
+        self._log(book, logs.NEW_TRANSACTION, memento, data, now, idempotency_key, inputs, guard.version)
         self._publish("COMMITTED_TRANSACTIONS", {"ledger": name, "transactions": [shown], "accountMetadata": accounts})
         return Written(shown)
 
@@ -103,6 +114,7 @@ class TransactionWrites(Pipeline):
         at_effective_date: bool = False,
         dry_run: bool = False,
         idempotency_key: str | None = None,
+        schema_version: str | None = None,
     ) -> Written:
         """``POST /v2/{ledger}/transactions/{id}/revert``."""
         book = self.ledgers.book(name)
@@ -118,6 +130,7 @@ class TransactionWrites(Pipeline):
         replay = self._replay(book, idempotency_key, logs.idempotency_hash(inputs), internal_on_mismatch=self.real)
         if replay is not None:
             return Written(orjson.loads(replay.data)["transaction"], hit=True)
+        guard = self._schema_guard(book, schema_version)  # a revert is never checked against the chart
         original = book.transaction(tx_id)
         if original is None:
             raise not_found(f"{WRAP}not found")
@@ -141,7 +154,7 @@ class TransactionWrites(Pipeline):
         reverted = present.transaction(original, volumes=True)
         memento = logs.reverted_transaction_memento(tx_id, revert)
         data = {"revertedTransaction": reverted, "transaction": shown}
-        self._log(book, logs.REVERTED_TRANSACTION, memento, data, now, idempotency_key, inputs)
+        self._log(book, logs.REVERTED_TRANSACTION, memento, data, now, idempotency_key, inputs, guard.version)
         self._publish(
             "REVERTED_TRANSACTION", {"ledger": name, "revertedTransaction": reverted, "revertTransaction": shown}
         )

@@ -27,7 +27,12 @@ class Backend:
         self.ids = ids or IdSource(settings.seed)
         self.bus = EventBus()
         self.ledger = LedgerService(
-            clock=self.clock, bus=self.bus, real_quirks=self.real_quirks, numscript_engine=settings.numscript_engine
+            clock=self.clock,
+            bus=self.bus,
+            real_quirks=self.real_quirks,
+            numscript_engine=settings.numscript_engine,
+            ids=self.ids,
+            schema_enforcement=settings.schema_enforcement,
         )
         self.orchestration = Orchestration(
             clock=self.clock, ids=self.ids, quirks=settings.quirks, ledger=self.ledger, bus=self.bus

@@ -214,7 +214,7 @@ def test_ledgers_list_and_filters() -> None:
 
 def test_ledgers_of_deleted_buckets(shop: LedgerService) -> None:
     shop.create_ledger("gone", {"bucket": "old"})
-    shop.ledgers.deleted_buckets["old"] = shop.clock.now()
+    shop.delete_bucket("old")
     listed = shop.list_ledgers({})["cursor"]
     assert [row["name"] for row in listed["data"]] == ["main"]
     everything = shop.list_ledgers({"includeDeleted": "TRUE"})["cursor"]["data"]

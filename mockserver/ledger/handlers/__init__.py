@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from mockserver.ledger.handlers.admin import AdminHandlers
 from mockserver.ledger.handlers.core import CoreHandlers
 from mockserver.ledger.handlers.lists import ListHandlers
-from mockserver.ledger.handlers.pending import PendingHandlers
 from mockserver.ledger.service import LedgerService
 
 
 class LedgerApi:
     def __init__(self, current: Callable[[], LedgerService]) -> None:
-        self._parts = (PendingHandlers(current), CoreHandlers(current), ListHandlers(current))
+        self._parts = (CoreHandlers(current), ListHandlers(current), AdminHandlers(current))
 
     def registry(self) -> dict[str, Callable[..., Any]]:
         merged: dict[str, Callable[..., Any]] = {}

@@ -60,32 +60,51 @@ class CoreHandlers:
         return {"data": self._s.get_account(ledger, address, expand=expansions(expand), pit=instant(pit))}, 200
 
     async def add_metadata_to_account(
-        self, ledger: str, address: str, body: Any = None, dry_run: bool = False
+        self, ledger: str, address: str, body: Any = None, dry_run: bool = False, schema_version: str | None = None
     ) -> Reply:
-        done = self._s.add_account_metadata(ledger, address, body, dry_run=dry_run, idempotency_key=idempotency_key())
+        done = self._s.add_account_metadata(
+            ledger, address, body, dry_run=dry_run, idempotency_key=idempotency_key(), schema_version=schema_version
+        )
         return written(None, 204, done.hit)
 
-    async def delete_account_metadata(self, ledger: str, address: str, key: str, dry_run: bool = False) -> Reply:
-        done = self._s.delete_account_metadata(ledger, address, key, dry_run=dry_run, idempotency_key=idempotency_key())
+    async def delete_account_metadata(
+        self, ledger: str, address: str, key: str, dry_run: bool = False, schema_version: str | None = None
+    ) -> Reply:
+        done = self._s.delete_account_metadata(
+            ledger, address, key, dry_run=dry_run, idempotency_key=idempotency_key(), schema_version=schema_version
+        )
         return written(None, 204, done.hit)
 
     async def create_transaction(
-        self, ledger: str, body: Any = None, dry_run: bool = False, force: bool = False
+        self,
+        ledger: str,
+        body: Any = None,
+        dry_run: bool = False,
+        force: bool = False,
+        schema_version: str | None = None,
     ) -> Reply:
-        done = self._s.create_transaction(ledger, body, dry_run=dry_run, force=force, idempotency_key=idempotency_key())
+        done = self._s.create_transaction(
+            ledger, body, dry_run=dry_run, force=force, idempotency_key=idempotency_key(), schema_version=schema_version
+        )
         return written({"data": done.payload}, 200, done.hit)
 
     async def get_transaction(self, ledger: str, id_: int, expand: Any = None, pit: str | None = None) -> Reply:
         return {"data": self._s.get_transaction(ledger, id_, expand=expansions(expand), pit=instant(pit))}, 200
 
     async def add_metadata_on_transaction(
-        self, ledger: str, id_: int, body: Any = None, dry_run: bool = False
+        self, ledger: str, id_: int, body: Any = None, dry_run: bool = False, schema_version: str | None = None
     ) -> Reply:
-        done = self._s.add_transaction_metadata(ledger, id_, body, dry_run=dry_run, idempotency_key=idempotency_key())
+        done = self._s.add_transaction_metadata(
+            ledger, id_, body, dry_run=dry_run, idempotency_key=idempotency_key(), schema_version=schema_version
+        )
         return written(None, 204, done.hit)
 
-    async def delete_transaction_metadata(self, ledger: str, id_: int, key: str, dry_run: bool = False) -> Reply:
-        done = self._s.delete_transaction_metadata(ledger, id_, key, dry_run=dry_run, idempotency_key=idempotency_key())
+    async def delete_transaction_metadata(
+        self, ledger: str, id_: int, key: str, dry_run: bool = False, schema_version: str | None = None
+    ) -> Reply:
+        done = self._s.delete_transaction_metadata(
+            ledger, id_, key, dry_run=dry_run, idempotency_key=idempotency_key(), schema_version=schema_version
+        )
         return written(None, 204, done.hit)
 
     async def revert_transaction(
@@ -96,6 +115,7 @@ class CoreHandlers:
         force: bool = False,
         at_effective_date: bool = False,
         dry_run: bool = False,
+        schema_version: str | None = None,
     ) -> Reply:
         done = self._s.revert_transaction(
             ledger,
@@ -105,5 +125,6 @@ class CoreHandlers:
             at_effective_date=at_effective_date,
             dry_run=dry_run,
             idempotency_key=idempotency_key(),
+            schema_version=schema_version,
         )
         return written({"data": done.payload}, 201, done.hit)
