@@ -147,3 +147,19 @@ def test_control_events_carry_a_version_that_triggers_match(api: Api, control: h
     assert [o["triggerID"] for o in explicit.json()["data"]["occurrences"]] == [ids["v4"]]
     shown = api.get(f"/triggers/{ids['v4']}/occurrences").json()["data"]
     assert [o["event"]["version"] for o in shown] == ["v4"]
+
+
+def test_fixtures_put_back_a_trigger_version(api: Api, control: httpx.Client) -> None:
+    document = {
+        "workflows": [{"name": "w", "stages": [{"noop": {}}]}],
+        "triggers": [
+            {"event": "SAVED_PAYMENT", "workflow": "w", "version": "v3", "name": "payments"},
+            {"event": "SAVED_PAYMENT", "workflow": "w", "version": None, "name": "any"},
+            {"event": "SAVED_PAYMENT", "workflow": "w", "version": "v1", "createdAt": "2024-05-02T10:00:00Z"},
+        ],
+    }
+    assert control.post("/fixtures", json=document).status_code == 201
+    shown = {t.get("name"): t for t in api.get("/triggers").json()["data"]}
+    assert shown["payments"]["version"] == "v3" and "version" not in shown["any"] and shown[""]["version"] == "v1"
+    refused = control.post("/fixtures", json={**document, "triggers": [{**document["triggers"][0], "version": 3}]})
+    assert refused.status_code == 400 and "version" in refused.json()["errorMessage"]
