@@ -7,6 +7,7 @@ is exactly that string. Duplicate suppression runs before, testTrigger never loo
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,7 +18,7 @@ from mockserver.core.clock import ManualClock
 from mockserver.core.ids import IdSource
 from mockserver.ledger.service import LedgerService
 from mockserver.orchestration.service import Orchestration
-from tests.support import Api
+from tests.support import Api, running_mock, token_for
 from tests.test_engine_harness import Harness
 
 PAYLOAD = {"id": "pay_1", "amount": 10}
@@ -163,3 +164,20 @@ def test_fixtures_put_back_a_trigger_version(api: Api, control: httpx.Client) ->
     assert shown["payments"]["version"] == "v3" and "version" not in shown["any"] and shown[""]["version"] == "v1"
     refused = control.post("/fixtures", json={**document, "triggers": [{**document["triggers"][0], "version": 3}]})
     assert refused.status_code == 400 and "version" in refused.json()["errorMessage"]
+
+
+def test_a_state_file_keeps_versions_and_what_they_fired(tmp_path: Path) -> None:
+    args = ("--clock", "manual", "--seed", "3", "--state-file", str(tmp_path / "state.jsonl"))
+    with running_mock(*args) as first:
+        api = Api(first.api, token_for(first.url))
+        wf = api.post("/workflows", json={"stages": [{"noop": {}}]}).json()["data"]["id"]
+        trigger = api.post("/triggers", json={"event": "CUSTOM", "workflowID": wf, "version": "v7"}).json()["data"]
+        for version in ("v6", "v7"):
+            body = {"type": "CUSTOM", "payload": {"n": version}, "version": version}
+            httpx.post(first.url + "/_mock/events", json=body).raise_for_status()
+        before = api.get(f"/triggers/{trigger['id']}/occurrences").json()["data"]
+    with running_mock(*args) as second:
+        api = Api(second.api, token_for(second.url))
+        assert api.get(f"/triggers/{trigger['id']}").json()["data"]["version"] == "v7"
+        after = api.get(f"/triggers/{trigger['id']}/occurrences").json()["data"]
+    assert [o["event"]["version"] for o in after] == ["v7"] and after == before
