@@ -46,6 +46,7 @@ class ControlApi:
             "list_transactions": self.list_transactions,
             "list_wallets": self.list_wallets,
             "list_payments": self.list_payments,
+            "list_transfer_initiations": self.list_transfer_initiations,
             "get_state": self.get_state,
             "list_faults": self.list_faults,
             "add_fault": self.add_fault,
@@ -137,6 +138,9 @@ class ControlApi:
 
     async def list_payments(self) -> Reply:
         return present.envelope(self._b.engine.bank.payments()), 200
+
+    async def list_transfer_initiations(self) -> Reply:
+        return present.envelope(list(self._b.engine.bank.payment_book.transfer_initiations.items)), 200
 
     async def get_state(self) -> Reply:
         return present.envelope(self._b.store.counts()), 200
