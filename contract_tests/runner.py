@@ -20,7 +20,13 @@ from contract_tests.core.results import PhaseStats, Results
 from contract_tests.core.spec import load_spec
 from contract_tests.generation.hermetic import hermetic_generation
 from contract_tests.oracle.model import World
-from contract_tests.phases import invariants_inputs, invariants_lookalikes, invariants_triggers, invariants_v2  # noqa: F401  (register their scenarios)
+from contract_tests.phases import (  # noqa: F401  (register their scenarios)
+    invariants_inputs,
+    invariants_lookalikes,
+    invariants_send,
+    invariants_triggers,
+    invariants_v2,
+)
 from contract_tests.phases.actions import Actions
 from contract_tests.phases.auth import run_auth
 from contract_tests.phases.checking import PHASE, CheckedApi
