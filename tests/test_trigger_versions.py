@@ -18,7 +18,8 @@ from mockserver.core.clock import ManualClock
 from mockserver.core.ids import IdSource
 from mockserver.ledger.service import LedgerService
 from mockserver.orchestration.service import Orchestration
-from tests.support import Api, running_mock, token_for
+from mockserver.testing import ControlClient
+from tests.support import Api, RunningMock, running_mock, token_for
 from tests.test_engine_harness import Harness
 
 PAYLOAD = {"id": "pay_1", "amount": 10}
@@ -181,3 +182,12 @@ def test_a_state_file_keeps_versions_and_what_they_fired(tmp_path: Path) -> None
         assert api.get(f"/triggers/{trigger['id']}").json()["data"]["version"] == "v7"
         after = api.get(f"/triggers/{trigger['id']}/occurrences").json()["data"]
     assert [o["event"]["version"] for o in after] == ["v7"] and after == before
+
+
+def test_the_pytest_control_client_publishes_with_a_version(api: Api, mock_server: RunningMock) -> None:
+    wf = _workflow(api)
+    trigger = api.post("/triggers", json={"event": "CUSTOM", "workflowID": wf, "version": "v5"}).json()["data"]
+    control = ControlClient(mock_server.url)
+    assert control.publish("CUSTOM", {"n": 1}, version="v4")["occurrences"] == []
+    (fired,) = control.publish("CUSTOM", {"n": 2}, app="billing", version="v5")["occurrences"]
+    assert fired["triggerID"] == trigger["id"] and fired["event"]["app"] == "billing"
