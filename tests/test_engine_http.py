@@ -79,11 +79,15 @@ COMBINATIONS = {
         {"wallet": {"id": WALLET_OTHER_LEDGER}},
         ["GetWallet", "GetWallet", "DebitWallet", "CreditWallet"],
     ),
-    "account-payment": (ACCOUNT, {"payment": {"psp": "stripe"}}, ["GetAccount", "StripeTransfer", "CreateTransaction"]),
+    "account-payment": (
+        ACCOUNT,
+        {"payment": {"psp": "stripe"}},
+        ["GetAccount", "CreateTransaction", "CreateTransferInitiation"],
+    ),
     "wallet-payment": (
         {"wallet": {"id": WALLET_A}},
         {"payment": {"psp": "stripe"}},
-        ["GetWallet", "StripeTransfer", "DebitWallet"],
+        ["GetWallet", "DebitWallet", "CreateTransferInitiation"],
     ),
     "payment-account": (
         {"payment": {"id": "pay-1"}},

@@ -80,3 +80,10 @@ def test_typescript_sdk_ledger_transactions_cursor_account_volumes_revert(
     done = run_check(node_project, mock_server, "ledger")
     assert done.returncode == 0, f"check.mjs ledger failed:\n{done.stdout}\n{done.stderr}"
     assert done.stdout.rstrip().endswith("all checks passed"), done.stdout
+
+
+def test_typescript_sdk_reads_and_writes_what_flows_v260_adds(node_project: str, mock_server: RunningMock) -> None:
+    """Trigger versions, the workflow an instance embeds, the send shapes and CreateTransferInitiation."""
+    done = run_check(node_project, mock_server, "v260")
+    assert done.returncode == 0, f"check.mjs v260 failed:\n{done.stdout}\n{done.stderr}"
+    assert done.stdout.rstrip().endswith("all checks passed"), done.stdout
