@@ -50,6 +50,7 @@ NOT_RUN = {
     "st --config-file docs/schemathesis.toml run": "tests/contract/test_plain_schemathesis.py runs it, bounded",
     "orchestration-mock record --from https://STACK": "needs a live stack; tests/test_record.py records a mock",
     "orchestration-contract proxy --upstream": "serves until signalled (test_validating_proxy.py drives it)",
+    "orchestration-mock webhooks listen --port 4000": "serves until interrupted; tests/webhooks drive it",
 }
 
 # Blocks run by the tests below, identified the same way.
@@ -61,6 +62,10 @@ RUN = {
     "# A split payout on the demo's ledger": "test_the_numscript_block",
     'pytest_plugins = ["mockserver.testing"]': "test_the_pytest_fixture_block",
     "-H 'Prefer: code=404'": "test_the_faults_block",
+    "http://127.0.0.1:55001/api/webhooks/configs": "test_the_webhooks_curl_block",
+    "def verify(headers: dict[str, str], body: bytes, secret: str)": "test_the_signature_block",
+    "def test_payment_webhook(orchestration_mock, webhook_receiver)": "test_the_webhook_receiver_block",
+    "/_mock/webhooks/faults": "test_the_delivery_faults_block",
 }
 
 
@@ -126,10 +131,13 @@ def test_the_faults_block(mock: RunningMock) -> None:
         env={**os.environ, "TOKEN": token_for(mock.url)},
     )
     assert done.returncode == 0, done.stderr
-    forced, first_rule, second_rule, listed = (json.loads(line) for line in done.stdout.splitlines() if line)
+    lines = [json.loads(line) for line in done.stdout.splitlines() if line]
+    forced, first_rule, second_rule, third_rule, listed = lines
     assert forced["errorCode"] == "NOT_FOUND"
     assert first_rule["data"]["status"] == 503 and second_rule["data"]["delayMs"] == 1500
-    assert [r["id"] for r in listed["data"]] == [first_rule["data"]["id"], second_rule["data"]["id"]]
+    assert third_rule["data"]["reset"] is True
+    rules = [first_rule, second_rule, third_rule]
+    assert [r["id"] for r in listed["data"]] == [r["data"]["id"] for r in rules]
     assert httpx.get(mock.url + "/_mock/faults").json() == {"data": []}  # the block ends by removing them
 
 
@@ -212,3 +220,48 @@ def test_the_numscript_block(mock: RunningMock) -> None:
     assert [(p["source"], p["amount"]) for p in interpreter["postings"]] == [("world", 100)]
     transactions = httpx.get(mock.url + "/_mock/ledgers/default/transactions").json()["data"]
     assert [tx["id"] for tx in transactions][-1] == split["id"] == 7  # the dry runs booked nothing
+
+
+def test_the_webhooks_curl_block(mock: RunningMock) -> None:
+    created, attempts = (json.loads(line) for line in run_sh(find_block("/api/webhooks/configs"), mock))
+    config = created["data"]
+    assert config["endpoint"] == "http://127.0.0.1:4000/webhooks" and config["active"] is True and config["secret"]
+    assert config["eventTypes"] == ["ledger.committed_transactions"]
+    assert attempts["data"] == []  # nothing published yet, nothing delivered
+
+
+def test_the_signature_block() -> None:
+    namespace: dict[str, object] = {}
+    exec(compile(find_block("def verify(headers").code, "README.md", "exec"), namespace)
+    verify = namespace["verify"]
+    headers = {  # the release's own test vector (formancehq/webhooks pkg/security tests)
+        "formance-webhook-id": "msg_1",
+        "formance-webhook-timestamp": "1700000000",
+        "formance-webhook-signature": "v1,HjH/yID4QAfs43xBlRyhWP+ohE2Zd5x/Vqtls4QpYsw=",
+    }
+    secret = "V0bivxRWveaoz08afqjU6Ko/jwO0Cb+3"
+    assert verify(headers, b'{"data":"test"}', secret) is True  # type: ignore[operator]
+    assert verify(headers, b'{"data":"tost"}', secret) is False  # type: ignore[operator]
+
+
+def test_the_webhook_receiver_block(tmp_path: Path) -> None:
+    code = find_block("def test_payment_webhook(").code
+    (tmp_path / "conftest.py").write_text('pytest_plugins = ["mockserver.testing"]\n')
+    (tmp_path / "test_webhook.py").write_text(code)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "1 passed" in done.stdout
+
+
+def test_the_delivery_faults_block(mock: RunningMock) -> None:
+    created, listed = (json.loads(line) for line in run_sh(find_block("/_mock/webhooks/faults"), mock))
+    rule = created["data"]
+    assert rule["eventType"] == "ledger.committed_transactions" and rule["drop"] is True and rule["times"] == 1
+    assert [r["id"] for r in listed["data"]] == [rule["id"]]
+    assert httpx.get(mock.url + "/_mock/webhooks/faults").json() == {"data": []}  # the block ends by removing them
