@@ -17,9 +17,10 @@ script does the same for the ledger only and writes benchmarks/results/ledger.js
   `next` cursors page by page (at most WALK_PAGES pages or WALK_SECONDS).
 - Memory: a child process books `--memory-count` two-posting transactions through the service's own
   write (`LedgerService.create_transaction`, each body decoded from JSON bytes as a request's is);
-  tracemalloc gives the bytes still held per transaction (the event bus's last events, a bounded
-  ring of EventBus.DEFAULT_CAPACITY, are cleared before and after). The scale step adds the mock
-  server's RSS growth per transaction.
+  tracemalloc gives the bytes still held per transaction (two bounded structures that do not grow
+  with the store are emptied before and after: the event bus's last events, a ring of
+  EventBus.DEFAULT_CAPACITY, and the cache of rendered instants, timefmt.timestamp's 65,536 at
+  most). The scale step adds the mock server's RSS growth per transaction.
 """
 
 from __future__ import annotations
@@ -367,6 +368,7 @@ sys.path.insert(0, {bench!r})
 from ledger import stored_body
 from mockserver.core.bus import EventBus
 from mockserver.core.clock import SystemClock
+from mockserver.core.timefmt import timestamp
 from mockserver.ledger.service import LedgerService
 
 count = {count}
@@ -376,6 +378,7 @@ bodies = [orjson.dumps(stored_body(n)) for n in range(count)]
 for raw in bodies[:1000]:  # every account exists: what is measured is what one more transaction adds
     service.create_transaction("bench", orjson.loads(raw))
 service.bus.clear()
+timestamp.cache_clear()
 gc.collect()
 tracemalloc.start()
 before = tracemalloc.get_traced_memory()[0]
@@ -384,6 +387,7 @@ for raw in bodies:
     service.create_transaction("bench", orjson.loads(raw))  # decoded here, as a request body is
 elapsed = time.perf_counter() - started
 service.bus.clear()  # a bounded ring of the last events, not the store
+timestamp.cache_clear()  # a bounded cache of rendered instants (65,536 at most), not the store
 gc.collect()
 after = tracemalloc.get_traced_memory()[0]
 top = [

@@ -403,8 +403,9 @@ def _ledger_md(results: dict[str, Any]) -> list[str]:
             "body decoded from JSON bytes, as a request's), in a process of their own under tracemalloc: "
             f"**{memory['bytes_per_transaction']:,.0f} bytes** held per transaction (target <= "
             f"{memory['target_bytes']:,}): the transaction, its postings, moves and volumes, its log (payload "
-            "and hash) and the indexes. The event bus's last events (a ring of bounded size) are cleared before "
-            f"and after. Where it goes, per transaction: {top}.",
+            "and hash) and the indexes. Two bounded structures that do not grow with the store are emptied "
+            "before and after: the event bus's last events (a ring of 10,000) and the cache of rendered instants "
+            f"(65,536 at most). Where it goes, per transaction: {top}.",
             "",
         ]
     return lines
