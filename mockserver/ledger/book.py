@@ -99,11 +99,14 @@ class LedgerBook:
         tx.template = template
         self.next_tx_id = max(self.next_tx_id, tx.id + 1)
         moves = []
+        # One insertion sequence number for all the transaction's moves (one int object, not one a
+        # move): two of its moves on one account and asset keep their order as list order.
+        self._seq += 1
+        seq = self._seq
         for posting in postings:
             for address, is_input in ((posting.source, False), (posting.destination, True)):
                 account = self.touch_account(address, inserted_at, first_usage=timestamp, defaults=defaults)
-                self._seq += 1
-                move = Move(tx, posting.amount, is_input, self._seq)
+                move = Move(tx, posting.amount, is_input, seq)
                 account.book(posting.asset).add(move)
                 moves.append(move)
                 touched = self.by_account.setdefault(address, [])
