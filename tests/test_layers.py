@@ -26,9 +26,12 @@ MOCKSERVER_LAYERS: dict[str, set[str]] = {
     "orchestration.engine": {"orchestration.domain", "orchestration.expr", "ledger", "core", "errors", "config"},
     "orchestration": {"orchestration.engine", "orchestration.domain", "ledger", "core", "errors", "config"},
     "orchestration.api": {"orchestration", "orchestration.engine", "orchestration.domain", "core", "errors", "config"},
+    # Webhooks hears the bus; it calls no other service.
+    "webhooks": {"core", "errors", "config"},
     # The shared state of a tenant: it composes the services.
     "state": {
         "ledger",
+        "webhooks",
         "orchestration",
         "orchestration.engine",
         "orchestration.domain",
@@ -40,6 +43,7 @@ MOCKSERVER_LAYERS: dict[str, set[str]] = {
     "http": {"state", "core", "errors", "config"},
     "control": {
         "state",
+        "webhooks",
         "orchestration.api",
         "orchestration.engine",
         "orchestration.domain",
@@ -51,6 +55,7 @@ MOCKSERVER_LAYERS: dict[str, set[str]] = {
         "http",
         "control",
         "state",
+        "webhooks",
         "orchestration.api",
         "orchestration.engine",
         "orchestration.domain",

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from mockserver.control.webhooks import WebhooksControl, announce
 from mockserver.core.timefmt import timestamp
 from mockserver.errors import ValidationError
 from mockserver.orchestration.api import presenter as present
@@ -24,6 +25,7 @@ MAX_ADVANCE_SECONDS = 100 * 365 * 24 * 3600
 class ControlApi:
     def __init__(self, tenants: Tenants) -> None:
         self._tenants = tenants
+        self._webhooks = WebhooksControl(tenants)
 
     @property
     def _b(self) -> Backend:
@@ -44,11 +46,13 @@ class ControlApi:
             "list_transactions": self.list_transactions,
             "list_wallets": self.list_wallets,
             "list_payments": self.list_payments,
+            "list_transfer_initiations": self.list_transfer_initiations,
             "get_state": self.get_state,
             "list_faults": self.list_faults,
             "add_fault": self.add_fault,
             "clear_faults": self.clear_faults,
             "remove_fault": self.remove_fault,
+            **self._webhooks.registry(),
         }
 
     async def list_faults(self) -> Reply:
@@ -71,11 +75,12 @@ class ControlApi:
 
     async def publish_event(self, body: dict[str, Any]) -> Reply:
         date = body.get("date")
+        when = datetime.fromisoformat(date.replace("Z", "+00:00")) if date else None
+        version = body.get("version")
+        # The webhooks hear it first
+        announce(self._b, body["type"], body["payload"], body.get("app"), when, version=version)
         occurrences = self._b.engine.publish_bus_event(
-            body["type"],
-            body["payload"],
-            app=body.get("app"),
-            date=datetime.fromisoformat(date.replace("Z", "+00:00")) if date else None,
+            body["type"], body["payload"], app=body.get("app"), date=when, version=version
         )
         self._b.pump()
         shown = [present.occurrence(o, self._b.store.instances) for o in occurrences]
@@ -133,6 +138,9 @@ class ControlApi:
 
     async def list_payments(self) -> Reply:
         return present.envelope(self._b.engine.bank.payments()), 200
+
+    async def list_transfer_initiations(self) -> Reply:
+        return present.envelope(list(self._b.engine.bank.payment_book.transfer_initiations.items)), 200
 
     async def get_state(self) -> Reply:
         return present.envelope(self._b.store.counts()), 200

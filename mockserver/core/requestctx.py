@@ -1,11 +1,12 @@
-"""The current request's headers, for the few handlers whose operation reads one, and the raw
-query string of a request the gateway's fast path answers.
+"""The current request's headers, query string and body, for the few handlers that read them raw.
 
 Connexion passes path, query and body parameters to a handler, never headers, and the fast path
-passes what Connexion would. The gateway sets the request's raw ASGI headers here (a context
-variable, so concurrent requests never see each other's); a handler reads one by name. Handlers
-that read the query string as sent (the ledger's lists) find it in Connexion's request context,
-or, on the fast path, here (``fast_query``), with the operation it was routed to.
+passes what Connexion would. The gateway sets the request's raw ASGI headers and query string
+here (context variables, so concurrent requests never see each other's); a handler reads one
+header by name. A service that decodes its bodies itself, as the release does (webhooks'
+``decodeJSONBody``), reads the body as it was sent: the gateway sets it once it has read it.
+Handlers that read the query string as sent for one operation only (the ledger's lists) also find
+here, on the fast path, the operation it was routed to (``fast_query``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import contextvars
 from collections.abc import Iterable
 
 _HEADERS: contextvars.ContextVar[Iterable[tuple[bytes, bytes]]] = contextvars.ContextVar("mock_headers", default=())
-_QUERY: contextvars.ContextVar[tuple[str, bytes] | None] = contextvars.ContextVar("mock_fast_query", default=None)
+_QUERY: contextvars.ContextVar[bytes] = contextvars.ContextVar("mock_query", default=b"")
+_BODY: contextvars.ContextVar[bytes] = contextvars.ContextVar("mock_body", default=b"")
+_FAST: contextvars.ContextVar[tuple[str, bytes] | None] = contextvars.ContextVar("mock_fast_query", default=None)
 
 
 def use_headers(headers: Iterable[tuple[bytes, bytes]]) -> contextvars.Token[Iterable[tuple[bytes, bytes]]]:
@@ -23,6 +26,14 @@ def use_headers(headers: Iterable[tuple[bytes, bytes]]) -> contextvars.Token[Ite
 
 def release(token: contextvars.Token[Iterable[tuple[bytes, bytes]]]) -> None:
     _HEADERS.reset(token)
+
+
+def use_query(query: bytes) -> contextvars.Token[bytes]:
+    return _QUERY.set(query)
+
+
+def use_body(body: bytes) -> contextvars.Token[bytes]:
+    return _BODY.set(body)
 
 
 def request_header(name: str) -> str | None:
@@ -34,15 +45,25 @@ def request_header(name: str) -> str | None:
     return None
 
 
-def use_query(operation_id: str, raw: bytes) -> contextvars.Token[tuple[str, bytes] | None]:
+def use_fast_query(operation_id: str, raw: bytes) -> contextvars.Token[tuple[str, bytes] | None]:
     """The fast path's request: the operation it answers and its raw query string."""
-    return _QUERY.set((operation_id, raw))
+    return _FAST.set((operation_id, raw))
 
 
-def release_query(token: contextvars.Token[tuple[str, bytes] | None]) -> None:
-    _QUERY.reset(token)
+def release_fast_query(token: contextvars.Token[tuple[str, bytes] | None]) -> None:
+    _FAST.reset(token)
 
 
 def fast_query() -> tuple[str, bytes] | None:
     """(operationId, raw query string) of the request the fast path is answering, else None."""
+    return _FAST.get()
+
+
+def request_query() -> bytes:
+    """The raw query string of the request being served (without ``?``)."""
     return _QUERY.get()
+
+
+def request_body() -> bytes:
+    """The body of the request being served as it was sent (empty until the gateway read it)."""
+    return _BODY.get()

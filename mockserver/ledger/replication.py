@@ -99,11 +99,11 @@ class ReplicationOps(Pipeline):
 
     def _one_page(self, items: list[dict[str, Any]]) -> dict[str, Any]:
         """A cursor holding everything. The release's has no ``pageSize`` (its paginator's 0,
-        left out by omitempty), which the spec requires (1..1000) and the SDK refuses to decode
-        without: spec mode gives the page's own size."""
+        left out by omitempty), which the SDK refuses to decode without: the spec requires it with
+        the release's own value, 0 (these lists have no page size), and spec mode sends it."""
         if self.real:
             return {"hasMore": False, "data": items}
-        return {"pageSize": min(max(len(items), 1), 1000), "hasMore": False, "data": items}
+        return {"pageSize": 0, "hasMore": False, "data": items}
 
     def create_exporter(self, body: Any) -> dict[str, Any]:
         driver, config = _config(body)
@@ -167,7 +167,9 @@ class ReplicationOps(Pipeline):
             raise validation(f"pipeline '{name}/{exporter_id}' already exists")
         pipeline = ExportPipeline(name, exporter_id, self.clock.now(), self.ids.uuid())
         self.replication.pipelines[pipeline.id] = pipeline
-        return self._pipeline_json(pipeline)
+        created = self._pipeline_json(pipeline)
+        created.pop("lastLogID", None)  # the release answers the pipeline as stored, before its first push
+        return created
 
     def get_pipeline(self, name: str, pipeline_id: str) -> dict[str, Any]:
         self.ledgers.book(name)

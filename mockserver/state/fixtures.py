@@ -125,6 +125,8 @@ FIXTURE_SCHEMA: dict[str, Any] = {
                 workflow=_NON_EMPTY,
                 filter=_TEXT,
                 vars=_STRING_MAP,
+                # The bus envelope version it fires on (flows v2.6.0); absent or null: every version.
+                version={"type": ["string", "null"]},
                 createdAt=_INSTANT,
                 # As listTriggersOccurrences shows them, in its order; ``triggerID`` is this trigger.
                 occurrences={
@@ -150,6 +152,18 @@ FIXTURE_SCHEMA: dict[str, Any] = {
         "wallets": {"type": "array", "items": _OBJECT},
         "payments": {"type": "array", "items": _OBJECT},
         "links": {"type": "object", "additionalProperties": _OBJECT},
+        # Webhooks configs, as insertConfig takes them (plus an optional id and ``active``).
+        "webhooks": {
+            "type": "array",
+            "items": _strict(
+                ["endpoint", "eventTypes"],
+                id=_NON_EMPTY,
+                endpoint={"type": "string"},
+                secret={"type": "string"},
+                eventTypes={"type": "array", "items": {"type": "string"}},
+                active={"type": "boolean"},
+            ),
+        },
         # Where a recording came from (``orchestration-mock record``): kept for people, unused.
         "recorded": _OBJECT,
     },
@@ -242,6 +256,8 @@ def load_fixture(backend: Backend, doc: Any) -> dict[str, int]:
             for name in spec.get("events", []):
                 backend.engine.send_event(instance, name)
                 backend.engine.pump()
+        if doc.get("webhooks"):  # last: the runs above deliver nothing to the configs seeded here
+            backend.webhooks.configs.load(doc["webhooks"])
     except MockError as exc:
         raise ValidationError(f"invalid fixture: {exc.message}") from exc
     return {
