@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import ledger
 import proxy_latency
 from servers import BENCH
 
@@ -99,8 +100,49 @@ def _v2_page_targets(scale: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+def _ledger_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ledger's rows against Prism, its reads flat from the smallest store to the largest, its bytes."""
+    found = ledger.targets(results.get("scenarios", []))
+    scale = results.get("ledger_scale")
+    if scale:
+        v = scale["verdict"]
+        for name, growth in v["growth"].items():
+            worst = max(growth.values())
+            each = ", ".join(f"{k} {x:.2f}x" for k, x in growth.items())
+            found.append(
+                _verdict(
+                    f"ledger {LEDGER_PROBES.get(name, name)} at {v['large']:,} stored transactions",
+                    f"{worst:.2f}x the figure at {v['small']:,} ({each})",
+                    f"<= {ledger.FLAT_GROWTH:g}x (flat)",
+                    worst <= ledger.FLAT_GROWTH,
+                    f"{worst / ledger.FLAT_GROWTH:.2f}x over the bound",
+                )
+            )
+    memory = results.get("ledger_memory")
+    if memory:
+        size = memory["bytes_per_transaction"]
+        found.append(
+            _verdict(
+                "ledger memory per stored two-posting transaction",
+                f"{size:,.0f} bytes (tracemalloc, {memory['count']:,} transactions)",
+                f"<= {memory['target_bytes']:,} bytes",
+                size <= memory["target_bytes"],
+                f"{size - memory['target_bytes']:,.0f} bytes over",
+            )
+        )
+    return found
+
+
+LEDGER_PROBES = {
+    "by_id": "GET transaction by id",
+    "filtered_first_page": "filtered first page (body filter on one account)",
+    "filtered_deep_page": "filtered page by its cursor (after 3 pages)",
+    "cursor_walk": "cursor walk, per page",
+}
+
+
 def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
-    found = _throughput_targets(results.get("scenarios", []))
+    found = _throughput_targets(results.get("scenarios", [])) + _ledger_targets(results)
     memory = results.get("memory")
     if memory:
         idle, prism_idle = memory["mock"]["idle_mib"], memory["prism"]["idle_mib"]
@@ -227,12 +269,11 @@ def _memory_md(results: dict[str, Any]) -> list[str]:
             f"| {name} | {_n(m['idle_mib'], 1)} | {_n(m['peak_mib'], 1)} | {m['processes']} "
             f"| {_n(s['best_s'], 3)} | {', '.join(f'{t:.3f}' for t in s['tries_s'])} |"
         )
-    if "prism_v2" in memory:
-        m = memory["prism_v2"]
-        # Start-up is timed on the v1 spec only: the second Prism is there to answer the v2 scenarios.
-        lines.append(
-            f"| prism (v2 spec) | {_n(m['idle_mib'], 1)} | {_n(m['peak_mib'], 1)} | {m['processes']} | - | - |"
-        )
+    for key, label in (("prism_v2", "prism (v2 spec)"), ("prism_ledger", "prism (ledger spec)")):
+        if key in memory:
+            m = memory[key]
+            # Start-up is timed on the v1 spec only: the other Prisms answer the v2 and ledger scenarios.
+            lines.append(f"| {label} | {_n(m['idle_mib'], 1)} | {_n(m['peak_mib'], 1)} | {m['processes']} | - | - |")
     lines += [
         "",
         f"Mock / Prism: idle {_n(memory['ratio']['idle'])}x, peak {_n(memory['ratio']['peak'])}x. Peak is "
@@ -303,6 +344,71 @@ def _scale_md(scale: dict[str, Any] | None) -> list[str]:
         ]
         lines += [f"| {name} | {g['p50_x']} | {g['p99_x']} |" for name, g in pages["probes"].items()]
     return [*lines, ""]
+
+
+def _ledger_md(results: dict[str, Any]) -> list[str]:
+    scale, memory = results.get("ledger_scale"), results.get("ledger_memory")
+    lines: list[str] = []
+    if scale:
+        lines += [
+            "## Ledger: reads as the ledger grows (mock alone)",
+            "",
+            f"One ledger filled through `POST /api/ledger/v2/{{ledger}}/_bulk` ({ledger.BULK_CHUNK} transactions a "
+            f"request); every {scale['probe_every']}th transaction pays the account `{ledger.PROBE_ACCOUNT}`. wrk "
+            f"({scale['probe_wrk']}) {scale['probe_duration_s']:g} s per probe and size, in rounds of 1 s with the "
+            "probes taking turns (latencies from the median round); p50 / p99 in ms. `by id`: "
+            "`GET .../transactions/1`; `filtered page`: `GET .../transactions?pageSize=15` with the body "
+            f'`{{"$match": {{"account": "{ledger.PROBE_ACCOUNT}"}}}}`; `cursor page`: the page the `next` cursor of '
+            "the third filtered page points to, by `cursor` alone; `cursor walk`: one client following `next` from "
+            f"the filtered first page, one request at a time (at most {ledger.WALK_PAGES} pages), mean ms per page.",
+            "",
+            "| stored transactions | RSS MiB | load s | by id | filtered page (15) | cursor page (15) "
+            "| cursor walk ms/page (pages) | other load |",
+            "| ---: | ---: | ---: | --- | --- | --- | --- | ---: |",
+        ]
+        for step in scale["steps"]:
+            p = step["probes"]
+            cells = " | ".join(
+                f"{p[name]['p50_ms']:.2f} / {p[name]['p99_ms']:.2f}" if name in p else "-"
+                for name in ("by_id", "filtered_first_page", "filtered_deep_page")
+            )
+            walk = p["cursor_walk"]
+            other = max(p[name]["other_load_cores"] for name in ("by_id", "filtered_first_page") if name in p)
+            lines.append(
+                f"| {step['size']:,} | {_n(step['rss_mib'], 1)} | {_n(step['load_s'], 1)} | {cells} "
+                f"| {walk['mean_ms']:.2f} ({walk['pages']}) | {_n(other)} |"
+            )
+        v = scale["verdict"]
+        growth = "; ".join(
+            f"{LEDGER_PROBES.get(name, name)} {', '.join(f'{k} {x:.2f}x' for k, x in g.items())}"
+            for name, g in v["growth"].items()
+        )
+        lines += [
+            "",
+            f"Flat from {v['small']:,} to {v['large']:,} stored transactions (each figure within "
+            f"{ledger.FLAT_GROWTH:g}x): **{'yes' if v['flat'] else 'NO'}** ({growth}).",
+        ]
+        if scale.get("rss_bytes_per_transaction") is not None:
+            lines.append(
+                f"The server's RSS grew by {scale['rss_bytes_per_transaction']:,} bytes per transaction stored "
+                "between the smallest and the largest step (logs, indexes and allocator slack included)."
+            )
+        lines.append("")
+    if memory:
+        top = "; ".join(f"`{t['where']}` {t['bytes_per_tx']:.0f} B" for t in memory["top"][:8])
+        lines += [
+            "## Ledger: memory per stored transaction",
+            "",
+            f"{memory['count']:,} two-posting transactions booked through `LedgerService.create_transaction` (each "
+            "body decoded from JSON bytes, as a request's), in a process of their own under tracemalloc: "
+            f"**{memory['bytes_per_transaction']:,.0f} bytes** held per transaction (target <= "
+            f"{memory['target_bytes']:,}): the transaction, its postings, moves and volumes, its log (payload "
+            "and hash) and the indexes. Two bounded structures that do not grow with the store are emptied "
+            "before and after: the event bus's last events (a ring of 10,000) and the cache of rendered instants "
+            f"(65,536 at most). Where it goes, per transaction: {top}.",
+            "",
+        ]
+    return lines
 
 
 def _profile_md(profile: dict[str, Any] | None) -> list[str]:
@@ -379,6 +485,7 @@ def write_markdown(results: dict[str, Any]) -> None:
         f"- run: {meta['date']}, {meta['machine']}, Python {meta['python']}, total {meta.get('total_s', '-')} s",
         f"- Prism {meta['prism_version']} on `{meta['prism_spec']}`"
         + (f" and, for the v2 scenarios, on `{meta['prism_v2_spec']}`" if meta.get("prism_v2_spec") else "")
+        + (f", for the ledger ones on `{meta['prism_ledger_spec']}`" if meta.get("prism_ledger_spec") else "")
         + f" (`--verboseLevel {meta['prism_log_level']}`); the mock with `--quiet --auth on`",
         f"- wrk {meta['wrk']}, loopback; each load: a {meta['warmup_s']:g} s warm-up, then "
         f"{meta.get('rounds', 1)} rounds of {meta.get('round_s', meta['duration_s']):g} s alternating mock and Prism "
@@ -388,7 +495,7 @@ def write_markdown(results: dict[str, Any]) -> None:
         "",
     ]
     lines += _targets_md(results) + _scenarios_md(results) + _memory_md(results)
-    lines += _scale_md(results.get("scale")) + _profile_md(results.get("profile"))
+    lines += _scale_md(results.get("scale")) + _ledger_md(results) + _profile_md(results.get("profile"))
     lines += _contract_md(results.get("contract")) + _proxy_md(results.get("proxy"))
     MARKDOWN.write_text("\n".join(lines).rstrip("\n") + "\n")
 

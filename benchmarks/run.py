@@ -1,7 +1,7 @@
 """Side-by-side benchmark of the mock and Stoplight Prism, plus scale, profile and contract-suite figures.
 
     .venv/bin/python benchmarks/run.py [--quick] [--duration S] [--skip-scale] [--skip-profile] [--skip-contract]
-                                       [--skip-proxy]
+                                       [--skip-proxy] [--skip-ledger]
 
 Writes benchmarks/results/latest.json and benchmarks/RESULTS.md. See benchmarks/README.md.
 """
@@ -23,6 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import ledger
 import procs
 import report
 import servers
@@ -67,6 +68,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip-profile", action="store_true")
     parser.add_argument("--skip-contract", action="store_true")
     parser.add_argument("--skip-proxy", action="store_true", help="skip the validating proxy's added latency")
+    parser.add_argument(
+        "--skip-ledger",
+        action="store_true",
+        help="skip the ledger's scale and memory steps (not its head-to-head rows)",
+    )
     args = parser.parse_args(argv)
     if args.duration is None:
         args.duration = 3.0 if args.quick else 10.0
@@ -115,7 +121,7 @@ class Load:
 
 def prepare(server: Server, scenario: Scenario, token: str, args: argparse.Namespace) -> Load:
     """One probe request (its status and size go in the table), then the unmeasured warm-up."""
-    url = server.url(scenario.mock_path if server.name == "mock" else scenario.prism_path)
+    url = scenario.mock_url(server) if server.name == "mock" else server.url(scenario.prism_path)
     status, size = probe(url, scenario.method, scenario.body, token)
     if args.warmup > 0:
         wrkrun.run_wrk(url, duration=args.warmup, method=scenario.method, body=scenario.body, auth=f"Bearer {token}")
@@ -191,12 +197,13 @@ def peak_rss(server: Server, sampler: procs.RssSampler) -> float:
 
 
 # Where each server's memory figures go: "prism" is the v1 Prism, the one the RSS target compares.
-MEMORY_KEYS = {"v1": "prism", "v2": "prism_v2"}
+MEMORY_KEYS = {"v1": "prism", "v2": "prism_v2", "ledger": "prism_ledger"}
+PRISM_APIS = (*servers.API_VERSIONS, "ledger")
 
 
 def head_to_head(args: argparse.Namespace) -> dict[str, Any]:
     mock = servers.start_mock("bench")
-    prisms = {version: servers.start_prism("bench", args.prism_log_level, version) for version in servers.API_VERSIONS}
+    prisms = {api: servers.start_prism("bench", args.prism_log_level, api) for api in PRISM_APIS}
     by_key = {"mock": mock, **{MEMORY_KEYS[version]: prism for version, prism in prisms.items()}}
     try:
         memory: dict[str, Any] = {key: {"idle_mib": idle_rss(server)} for key, server in by_key.items()}
@@ -205,6 +212,7 @@ def head_to_head(args: argparse.Namespace) -> dict[str, Any]:
         try:
             started = time.perf_counter()
             ids = seed_mock(client)
+            ledger.seed_ledger(mock, token)
             log(f"seeded the mock in {time.perf_counter() - started:.1f} s: {client.state()}")
         finally:
             client.close()
@@ -213,7 +221,7 @@ def head_to_head(args: argparse.Namespace) -> dict[str, Any]:
         with contextlib.ExitStack() as sampling:
             for sampler in samplers.values():
                 sampling.enter_context(sampler.running())
-            for scenario in scenarios(ids):
+            for scenario in [*scenarios(ids), *ledger.scenarios()]:
                 row: dict[str, Any] = {
                     "key": scenario.key,
                     "label": scenario.label,
@@ -249,6 +257,7 @@ def meta(args: argparse.Namespace) -> dict[str, Any]:
         "prism_version": servers.prism_version(),
         "prism_spec": str(servers.prism_spec()),
         "prism_v2_spec": str(servers.prism_spec("v2")),
+        "prism_ledger_spec": str(servers.prism_spec("ledger").relative_to(servers.ROOT)),
         "prism_log_level": args.prism_log_level,
         "duration_s": args.duration,
         "warmup_s": args.warmup,
@@ -299,6 +308,11 @@ def main(argv: list[str] | None = None) -> int:
             import scale
 
             results["scale"] = scale.run_scale(duration=2.0 if args.quick else 3.0)
+            save(results)
+        if not args.skip_ledger:
+            results["ledger_scale"] = ledger.run_ledger_scale(duration=2.0 if args.quick else 3.0)
+            save(results)
+            results["ledger_memory"] = ledger.measure_memory()
             save(results)
         if not args.skip_contract:
             import contract_speed

@@ -46,8 +46,15 @@ class Scenario:
     expect: int
     # The acceptance criteria name some scenarios; the others are reported for information.
     target: bool
-    # Which API version's Prism answers the scenario (the mock serves both).
+    # Which API version's Prism answers the scenario (the mock serves both), or "ledger".
     api: str = "v1"
+    # The mock's gateway prefix for this scenario when it is not orchestration's (the ledger's).
+    mock_prefix: str | None = None
+
+    def mock_url(self, server: Server) -> str:
+        if self.mock_prefix is None:
+            return server.url(self.mock_path)
+        return f"{server.origin}{self.mock_prefix}{self.mock_path}"
 
 
 class MockClient:

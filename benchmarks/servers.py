@@ -27,12 +27,14 @@ RESULTS = BENCH / "results"
 LOGS = RESULTS / "logs"
 PRISM_PACKAGE = "@stoplight/prism-cli@5"
 API_VERSIONS = ("v1", "v2")
+# The ledger's Prism serves the project's own ledger spec, the one the mock validates against.
+LEDGER_SPEC = ROOT / "spec" / "ledger.v2.yaml"
 UPSTREAM_SPECS = {
     v: ROOT.parent / "shared" / "reference" / f"upstream-orchestration-{v}.openapi.yaml" for v in API_VERSIONS
 }
 PROJECT_SPECS = {v: ROOT / "spec" / f"orchestration.{v}.yaml" for v in API_VERSIONS}
 # The path polled until a server answers: v2's spec has no /_info, only /v2/_info.
-INFO_PATHS = {"v1": "/_info", "v2": "/v2/_info"}
+INFO_PATHS = {"v1": "/_info", "v2": "/v2/_info", "ledger": "/_/info"}
 MOCK_PREFIX = "/api/orchestration"
 HOST = "127.0.0.1"
 
@@ -120,6 +122,8 @@ def prism_version() -> str:
 
 
 def prism_spec(version: str = "v1") -> Path:
+    if version == "ledger":
+        return LEDGER_SPEC
     upstream = UPSTREAM_SPECS[version]
     return upstream if upstream.exists() else PROJECT_SPECS[version]
 

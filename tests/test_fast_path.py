@@ -63,6 +63,8 @@ def scenario(send: Callable[..., httpx.Response]) -> list[tuple[int, list[tuple[
     for instance in instances:
         call("GET", f"/instances/{instance}")
         call("GET", f"/instances/{instance}/history")
+        for number in ("0", "1", "7", "00", "-1"):
+            call("GET", f"/instances/{instance}/stages/{number}/history")
         for event in request_examples("sendEvent"):
             call("POST", f"/instances/{instance}/events", json=event)
         call("PUT", f"/instances/{instance}/abort")
@@ -125,13 +127,17 @@ def _routes(handler: Any) -> FastRoutes:
 
 
 def test_fast_routes_take_exactly_the_operations_connexion_cannot_tell_apart() -> None:
-    """Operations with a typed path parameter or a required query stay with Connexion."""
+    """Operations with a required query, or another typed path parameter, stay with Connexion; an
+    integer path parameter is read on the fast path in its plain decimal spelling only."""
 
     async def handler(**_: Any) -> tuple[Any, int]:
         return None, 204
 
     routes = _routes(handler)
-    assert routes.match("GET", "/instances/abc/stages/1/history") is None
+    found = routes.match("GET", "/instances/abc/stages/1/history")
+    assert found is not None and found[1] == {"instance_id": "abc", "number": 1}
+    for number in ("01", "-1", "+1", "1.0", "x", "99999999999999999999"):
+        assert routes.match("GET", f"/instances/abc/stages/{number}/history") is None, number
     assert routes.match("GET", "/instances//history") is None
     assert routes.match("PATCH", "/workflows/abc") is None
     operation, arguments = routes.match("POST", "/workflows/abc/instances") or (None, None)
@@ -230,16 +236,17 @@ def test_valid_requests_do_not_reach_connexion_and_the_rest_do() -> None:
             assert (await client.delete(f"/workflows/{flow}")).status_code == 204
             assert (await client.get(f"/workflows/{flow}")).status_code == 404
             assert (await client.get("/instances", params={"workflowID": flow, "running": "true"})).status_code == 200
+            assert (await client.get(f"/instances/{run}/stages/0/history")).status_code == 200
             assert reached == []
             await client.get("/instances", params={"running": "yes"})
             await client.get("/workflows", params={"x": "1"})
             await client.post("/workflows", json={"stages": "no"})
-            await client.get(f"/instances/{run}/stages/0/history")
+            await client.get(f"/instances/{run}/stages/00/history")
             assert reached == [
                 "GET /instances?running=yes",
                 "GET /workflows?x=1",
                 "POST /workflows?",
-                f"GET /instances/{run}/stages/0/history?",
+                f"GET /instances/{run}/stages/00/history?",
             ]
 
     asyncio.run(play())

@@ -5,6 +5,8 @@ passes what Connexion would. The gateway sets the request's raw ASGI headers and
 here (context variables, so concurrent requests never see each other's); a handler reads one
 header by name. A service that decodes its bodies itself, as the release does (webhooks'
 ``decodeJSONBody``), reads the body as it was sent: the gateway sets it once it has read it.
+Handlers that read the query string as sent for one operation only (the ledger's lists) also find
+here, on the fast path, the operation it was routed to (``fast_query``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Iterable
 _HEADERS: contextvars.ContextVar[Iterable[tuple[bytes, bytes]]] = contextvars.ContextVar("mock_headers", default=())
 _QUERY: contextvars.ContextVar[bytes] = contextvars.ContextVar("mock_query", default=b"")
 _BODY: contextvars.ContextVar[bytes] = contextvars.ContextVar("mock_body", default=b"")
+_FAST: contextvars.ContextVar[tuple[str, bytes] | None] = contextvars.ContextVar("mock_fast_query", default=None)
 
 
 def use_headers(headers: Iterable[tuple[bytes, bytes]]) -> contextvars.Token[Iterable[tuple[bytes, bytes]]]:
@@ -40,6 +43,20 @@ def request_header(name: str) -> str | None:
         if key == wanted:
             return value.decode("latin-1")
     return None
+
+
+def use_fast_query(operation_id: str, raw: bytes) -> contextvars.Token[tuple[str, bytes] | None]:
+    """The fast path's request: the operation it answers and its raw query string."""
+    return _FAST.set((operation_id, raw))
+
+
+def release_fast_query(token: contextvars.Token[tuple[str, bytes] | None]) -> None:
+    _FAST.reset(token)
+
+
+def fast_query() -> tuple[str, bytes] | None:
+    """(operationId, raw query string) of the request the fast path is answering, else None."""
+    return _FAST.get()
 
 
 def request_query() -> bytes:

@@ -3,17 +3,22 @@
 Connexion routes a request once per middleware, wraps the handler in parameter and
 response decorators and serialises through Starlette: about 0.3-0.5 ms of CPU a request,
 more than the mock's own work. The gateway skips all that only for requests it can prove
-valid with the same rules Connexion applies: a path of string parameters, declared query
-parameters of plain string or boolean type or of bounded integer type (in its plain decimal
-spelling, and filled with its default when left out), and, for an operation with a body, a JSON
-document that the operation's schema (compiled once, as in ``validation``) accepts.
-Anything else (an undeclared or repeated query parameter, an empty or invalid body, an
-integer path parameter, an unknown route) goes through Connexion, which also answers
-every validation error. tests/test_fast_path.py compares both paths byte for byte.
+valid with the same rules Connexion applies: a path of string parameters (or integer ones in
+their plain decimal spelling), declared query parameters of plain string or boolean type (a
+string's ``pattern`` checked as Connexion's checker does), or of bounded integer type (in its
+plain decimal spelling), each filled with its default when left out, no constrained header
+parameter (the ledger's ``Idempotency-Key``: Connexion checks its length), and, for an operation
+with a body, a JSON document that the operation's schema (compiled once, as in ``validation``)
+accepts, or no body at all on a read whose body is optional (the ledger's list filters), which
+the handler gets as Connexion gives it. Anything else (an undeclared or repeated query
+parameter, an empty or invalid body, an integer in another spelling, an unknown route) goes
+through Connexion, which also answers every validation error. tests/test_fast_path.py,
+tests/test_v2_fast_path.py and tests/ledger/test_fast_path.py compare both paths byte for byte.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -35,6 +40,10 @@ _QUERY_VALUES: dict[str, Callable[[str], Any]] = {
 }
 
 
+class Declined(Exception):
+    """The request fits this operation, but only Connexion may answer it (a path parameter's spelling)."""
+
+
 @dataclass(frozen=True, slots=True)
 class FastOperation:
     handler: Handler
@@ -43,15 +52,31 @@ class FastOperation:
     body: Any | None  # the compiled body validator; None when the operation takes no body
     query: dict[str, tuple[str, Callable[[str], Any]]]  # name -> (handler argument, conversion)
     defaults: dict[str, Any]  # handler argument -> the value Connexion passes when it is left out
+    operation_id: str = ""
+    # How each path parameter is read (None: as the text it is), in order.
+    conversions: tuple[Callable[[str], Any] | None, ...] = ()
+    # Header parameters Connexion checks (a length, a pattern): a request carrying one goes there.
+    checked_headers: frozenset[bytes] = frozenset()
+    # For a read whose body is optional, the body argument Connexion passes when none is sent
+    # (``absent_body()``); None when such a request must go through Connexion.
+    absent_body: Callable[[], Any] | None = None
 
-    def path_arguments(self, parts: list[str]) -> dict[str, str] | None:
-        """The handler's path arguments when ``parts`` fits this operation's path, else None."""
+    def path_arguments(self, parts: list[str]) -> dict[str, Any] | None:
+        """The handler's path arguments when ``parts`` fits this operation's path, else None;
+        raises Declined when it fits but a parameter is not spelt as the fast path reads it."""
         values = []
         for literal, part in zip(self.segments, parts, strict=True):
             if literal is None:
                 values.append(part)
             elif literal != part:
                 return None
+        if self.conversions:
+            try:
+                values = [
+                    part if read is None else read(part) for read, part in zip(self.conversions, values, strict=True)
+                ]
+            except ValueError:
+                raise Declined from None
         return dict(zip(self.arguments, values, strict=True))
 
     def query_arguments(self, raw: bytes) -> dict[str, Any] | None:
@@ -93,12 +118,15 @@ class FastRoutes:
                 if fast is not None:
                     self._routes.setdefault((method.upper(), len(fast.segments)), []).append(fast)
 
-    def match(self, method: str, path: str) -> tuple[FastOperation, dict[str, str]] | None:
+    def match(self, method: str, path: str) -> tuple[FastOperation, dict[str, Any]] | None:
         parts = path[1:].split("/")
         if not all(parts):
             return None
         for operation in self._routes.get((method, len(parts)), ()):
-            arguments = operation.path_arguments(parts)
+            try:
+                arguments = operation.path_arguments(parts)
+            except Declined:
+                return None
             if arguments is not None:
                 return operation, arguments
         return None
@@ -106,7 +134,8 @@ class FastRoutes:
 
 # Path parameter schemas Connexion passes through unchanged. Its OpenAPI 3.0 checker is Draft 4's,
 # which has no `uuid` format check, so `format: uuid` (flowId) is an annotation for generators only.
-_PLAIN_PATH_STRINGS = ({"type": "string"}, {"type": "string", "format": "uuid"})
+# A matched segment is never empty, so `minLength: 1` (the ledger's name) always holds.
+_PLAIN_PATH_STRINGS = ({"type": "string"}, {"type": "string", "format": "uuid"}, {"type": "string", "minLength": 1})
 
 
 def _eligible(
@@ -121,13 +150,23 @@ def _eligible(
     path_params = {p["name"]: p for p in parameters if p.get("in") == "path"}
     if any(p.get("in") != "path" and p.get("required") for p in parameters):
         return None  # when it is left out, Connexion would refuse the request
-    if any(resolve_ref(spec, p.get("schema", {})) not in _PLAIN_PATH_STRINGS for p in path_params.values()):
-        return None  # a typed or constrained path parameter is Connexion's to convert and check
+    path_reads: dict[str, Callable[[str], Any] | None] = {}
+    for name, parameter in path_params.items():
+        schema = resolve_ref(spec, parameter.get("schema", {}))
+        if schema in _PLAIN_PATH_STRINGS:
+            path_reads[name] = None
+        elif schema.get("type") == "integer" and (read := _conversion(schema)) is not None and "default" not in schema:
+            path_reads[name] = read  # Connexion's int() of the same plain decimal
+        else:
+            return None  # a typed or constrained path parameter is Connexion's to convert and check
     query = {}
     defaults = {}
+    checked_headers = set()
     for parameter in parameters:
         if parameter.get("in") == "path":
             continue
+        if parameter.get("in") == "header" and resolve_ref(spec, parameter.get("schema", {})) != {"type": "string"}:
+            checked_headers.add(parameter["name"].lower().encode("latin-1"))
         schema = resolve_ref(spec, parameter.get("schema", {}))
         conversion = _conversion(schema) if parameter.get("in") == "query" else None
         if conversion is None:
@@ -139,26 +178,61 @@ def _eligible(
             defaults[pythonic(parameter["name"])] = schema["default"]
     segments: list[str | None] = []
     arguments: list[str] = []
+    conversions: list[Callable[[str], Any] | None] = []
     for segment in template[1:].split("/"):
         if segment.startswith("{") and segment.endswith("}"):
             segments.append(None)
             arguments.append(pythonic(segment[1:-1]))
+            conversions.append(path_reads.get(segment[1:-1]))
         else:
             segments.append(segment)
-    body = None
+    body = absent_body = None
     request_body = operation.get("requestBody")
     if request_body is not None:
-        content = resolve_ref(spec, request_body).get("content", {})
+        request_body = resolve_ref(spec, request_body)
+        content = request_body.get("content", {})
         if list(content) != [_JSON]:
             return None
-        body = compile_schema(_inline(spec, content[_JSON].get("schema", {})))
-    return FastOperation(handlers[operation["operationId"]], tuple(segments), tuple(arguments), body, query, defaults)
+        schema = _inline(spec, content[_JSON].get("schema", {}))
+        body = compile_schema(schema)
+        if not request_body.get("required"):
+            absent_body = _absent_body(schema)
+    return FastOperation(
+        handlers[operation["operationId"]],
+        tuple(segments),
+        tuple(arguments),
+        body,
+        query,
+        defaults,
+        operation["operationId"],
+        tuple(conversions) if any(read is not None for read in conversions) else (),
+        frozenset(checked_headers),
+        absent_body,
+    )
+
+
+def _absent_body(schema: dict[str, Any]) -> Callable[[], Any]:
+    """What Connexion hands the handler for an optional body not sent (``_get_body_argument_json``):
+    None for a nullable schema, else a copy of the schema's default (``{}`` without one)."""
+    if schema.get("nullable"):
+        return lambda: None
+    default = schema.get("default", {})
+    return lambda: copy.deepcopy(default)
 
 
 def _conversion(schema: dict[str, Any]) -> Callable[[str], Any] | None:
     """How a query value of this schema is read, when the fast path reads it as Connexion would."""
-    if list(schema) == ["type"] and schema["type"] in _QUERY_VALUES:
+    if set(schema) <= {"type", "default"} and schema.get("type") in _QUERY_VALUES:
         return _QUERY_VALUES[schema["type"]]
+    if set(schema) <= {"type", "pattern", "default"} and schema.get("type") == "string" and "pattern" in schema:
+        pattern = re.compile(schema["pattern"])
+
+        def text(value: str) -> str:
+            if pattern.search(value) is None:  # as the checker's `pattern` keyword reads it
+                raise ValueError(value)
+            return value
+
+        return text
     if schema.get("type") == "integer" and set(schema) <= {"type", "format", "minimum", "maximum", "default"}:
         low, high = schema.get("minimum", -(2**63)), schema.get("maximum", 2**63 - 1)
 

@@ -219,10 +219,16 @@ class Gateway:
         if query is None:
             return False
         arguments.update(query)
+        if operation.checked_headers and any(name in operation.checked_headers for name, _ in scope["headers"]):
+            return False  # a header parameter Connexion checks (its length, its pattern)
+        # No body at all: none read above, none still streaming (a read's body is not read above).
+        bodiless = not raw and (raw is not None or not (declared or header(scope, b"transfer-encoding") is not None))
         if operation.body is None:
             # A body on an operation without one (read above, or still streaming): Connexion decides.
-            if raw or (raw is None and (declared or header(scope, b"transfer-encoding") is not None)):
+            if not bodiless:
                 return False
+        elif bodiless and operation.absent_body is not None and scope["method"] not in BODY_METHODS:
+            arguments["body"] = operation.absent_body()  # an optional filter left out, as Connexion passes it
         else:
             if not raw or header(scope, b"content-type") != "application/json":
                 return False
@@ -233,6 +239,7 @@ class Gateway:
             if body is None or not operation.body.is_valid(body):
                 return False
             arguments["body"] = body
+        query_token = requestctx.use_fast_query(operation.operation_id, scope.get("query_string", b""))
         try:
             payload, status, *extra = await operation.handler(**arguments)
         except MockError as exc:
@@ -242,6 +249,8 @@ class Gateway:
             _log.exception("unexpected error", exc_info=exc)
             await self._fail(send, MockError(f"internal error: {type(exc).__name__}"))
             return True
+        finally:
+            requestctx.release_fast_query(query_token)
         await respond_payload(send, status, payload, extra[0] if extra else None)  # only a 204 has no payload
         return True
 

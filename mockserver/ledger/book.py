@@ -99,11 +99,14 @@ class LedgerBook:
         tx.template = template
         self.next_tx_id = max(self.next_tx_id, tx.id + 1)
         moves = []
+        # One insertion sequence number for all the transaction's moves (one int object, not one a
+        # move): two of its moves on one account and asset keep their order as list order.
+        self._seq += 1
+        seq = self._seq
         for posting in postings:
             for address, is_input in ((posting.source, False), (posting.destination, True)):
                 account = self.touch_account(address, inserted_at, first_usage=timestamp, defaults=defaults)
-                self._seq += 1
-                move = Move(tx, posting.amount, is_input, self._seq)
+                move = Move(tx, posting.amount, is_input, seq)
                 account.book(posting.asset).add(move)
                 moves.append(move)
                 touched = self.by_account.setdefault(address, [])
@@ -129,16 +132,17 @@ class LedgerBook:
         idempotency_hash: str = "",
         log_id: int | None = None,
         schema_version: str | None = None,
+        records: bool = False,
     ) -> Log:
         """Write a log; its hash chains on the previous one when the ledger hashes logs (the
-        schema version a write ran under is kept but never hashed: migration 37's trigger)."""
+        schema version a write ran under is kept but never hashed: migration 37's trigger).
+        ``records``: memento and data hold no float (see ``gojson.dumps_records``)."""
         digest = None
         if self.info.features.get("HASH_LOGS", HASHED) == HASHED:
-            digest = logs.chain_hash(self._last_hash, type_, memento, date, idempotency_key)
+            digest = logs.chain_hash(self._last_hash, type_, memento, date, idempotency_key, records=records)
             self._last_hash = digest
-        log = Log(
-            log_id or self.next_log_id, type_, gojson.dumps(data), date, idempotency_key, idempotency_hash, digest
-        )
+        payload = gojson.dumps_records(data) if records else gojson.dumps(data)
+        log = Log(log_id or self.next_log_id, type_, payload, date, idempotency_key, idempotency_hash, digest)
         log.schema_version = schema_version or None
         self.next_log_id = max(self.next_log_id, log.id + 1)
         self.logs[log.id] = log

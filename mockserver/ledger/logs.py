@@ -63,15 +63,22 @@ def delete_metadata_payload(target_type: str, target_id: int | str, key: str) ->
 
 
 def chain_hash(
-    previous: bytes | None, type_: str, memento: dict[str, Any], date: datetime, idempotency_key: str
+    previous: bytes | None,
+    type_: str,
+    memento: dict[str, Any],
+    date: datetime,
+    idempotency_key: str,
+    *,
+    records: bool = False,
 ) -> bytes:
-    """The log hash of the release's trigger, chained on ``previous``."""
+    """The log hash of the release's trigger, chained on ``previous`` (``records``: the memento
+    holds no float, see ``gojson.dumps_records``)."""
     head = b'"' + base64.b64encode(previous) + b'"\n' if previous is not None else b""
     body = (
         b'{"type":"'
         + type_.encode()
         + b'","data":'
-        + gojson.dumps(memento)
+        + (gojson.dumps_records(memento) if records else gojson.dumps(memento))
         + b',"date":"'
         + rfc3339(date).encode()
         + b'","idempotencyKey":"'
@@ -81,6 +88,8 @@ def chain_hash(
     return hashlib.sha256(head + body).digest()
 
 
-def idempotency_hash(inputs: dict[str, Any]) -> str:
-    """``ComputeIdempotencyHash``: SHA-256 of the input's Go encoding, URL-safe base64."""
-    return base64.urlsafe_b64encode(hashlib.sha256(gojson.encoder_line(inputs)).digest()).decode()
+def idempotency_hash(inputs: dict[str, Any], *, records: bool = False) -> str:
+    """``ComputeIdempotencyHash``: SHA-256 of the input's Go encoding, URL-safe base64 (``records``:
+    the input holds no float, see ``gojson.dumps_records``)."""
+    digest = hashlib.sha256(gojson.encoder_line(inputs, records=records)).digest()
+    return base64.urlsafe_b64encode(digest).decode()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from mockserver.ledger import packing
 from mockserver.ledger.volumes import Move, VolumeBook
 
 WORLD = "world"
@@ -133,9 +134,10 @@ class Account:
 
 
 class Log:
-    """One log entry. ``data`` is the payload's JSON as stored when the log was written."""
+    """One log entry. ``data`` is the payload's JSON as stored when the log was written, kept
+    deflated (packing.py: a transaction's payload is most of what a stored transaction weighs)."""
 
-    __slots__ = ("data", "date", "hash", "id", "idempotency_hash", "idempotency_key", "schema_version", "type")
+    __slots__ = ("date", "hash", "id", "idempotency_hash", "idempotency_key", "packed", "schema_version", "type")
 
     def __init__(
         self,
@@ -149,12 +151,16 @@ class Log:
     ) -> None:
         self.id = id
         self.type = type
-        self.data = data
+        self.packed = packing.pack(data)
         self.date = date
         self.idempotency_key = idempotency_key
         self.idempotency_hash = idempotency_hash
         self.hash = hash
         self.schema_version: str | None = None
+
+    @property
+    def data(self) -> bytes:
+        return packing.unpack(self.packed)
 
 
 @dataclass(slots=True)

@@ -78,15 +78,21 @@ class Pipeline:
         key: str | None,
         inputs: dict[str, Any],
         schema_version: str | None = None,
+        *,
+        digest: str | None = None,
+        records: bool = False,
     ) -> None:
+        """``digest``: the inputs' idempotency hash when the write computed it already; ``records``:
+        memento and data are the ledger's records, with no float (``gojson.dumps_records``)."""
         book.append_log(
             type_,
             memento,
             data,
             now,
             idempotency_key=key or "",
-            idempotency_hash=logs.idempotency_hash(inputs),
+            idempotency_hash=digest if digest is not None else logs.idempotency_hash(inputs),
             schema_version=schema_version,
+            records=records,
         )
 
     def _shown(self, book: LedgerBook, tx: Transaction) -> dict[str, Any]:

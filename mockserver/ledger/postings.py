@@ -12,6 +12,7 @@ idempotency hash is computed over.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -44,7 +45,8 @@ def parse_postings(raw: Any) -> tuple[Posting, ...]:
             raise validation("invalid destination address")
         if not isinstance(asset, str) or not ASSET.match(asset):
             raise validation("invalid asset")
-        out.append(Posting(source, destination, amount, asset))
+        # Interned: a ledger holds the same few addresses and assets in every posting.
+        out.append(Posting(sys.intern(source), sys.intern(destination), amount, sys.intern(asset)))
     return tuple(out)
 
 

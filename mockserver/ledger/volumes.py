@@ -35,7 +35,10 @@ class Move:
         self.tx = tx
         self.amount = amount
         self.is_input = is_input
-        self.seq = seq  # ledger-wide insertion sequence
+        # The ledger-wide insertion sequence of its transaction, shared by the transaction's moves:
+        # (timestamp, seq) orders moves as insertion does, and moves with one key are kept in the
+        # order they came (bisect_right), so two moves of one transaction on one book stay in order.
+        self.seq = seq
         self.input = self.output = 0  # post-commit volumes (insertion order)
         self.eff_input = self.eff_output = 0  # post-commit effective volumes
 
@@ -84,7 +87,9 @@ class VolumeBook:
         first = len(self.by_effective)
         for move in removed:
             at = bisect.bisect_left(self.by_effective, _effective_key(move), key=_effective_key)
-            del self.by_effective[at]  # the sequence is unique: ``at`` holds this very move
+            # ``at`` holds this move or another of its transaction on this book, which goes too:
+            # a truncation takes back whole transactions, so every move with this key is removed.
+            del self.by_effective[at]
             first = min(first, at)
             if move.is_input:
                 self.input -= move.amount
@@ -98,8 +103,14 @@ class VolumeBook:
     def _settle(self, index: int, before: Move | None) -> None:
         move = self.by_effective[index]
         base_in, base_out = (before.eff_input, before.eff_output) if before is not None else (0, 0)
-        move.eff_input = base_in + (move.amount if move.is_input else 0)
-        move.eff_output = base_out + (0 if move.is_input else move.amount)
+        if move.is_input:
+            got, sent = base_in + move.amount, base_out
+        else:
+            got, sent = base_in, base_out + move.amount
+        # Unless a back-dated move came in between, the effective volumes are the insertion ones:
+        # the same int objects then, not two more a move.
+        move.eff_input = move.input if got == move.input else got
+        move.eff_output = move.output if sent == move.output else sent
 
     def at_insertion(self, pit: datetime) -> tuple[int, int] | None:
         """(input, output) after every move inserted at or before ``pit``; None if none was."""

@@ -61,7 +61,9 @@ class TransactionWrites(Pipeline):
         if not self.real:
             _check_account_metadata_addresses(request.account_metadata)
         inputs = request.inputs()
-        replay = self._replay(book, idempotency_key, logs.idempotency_hash(inputs))
+        # Strings, integers and null only (the vars are normalised to strings): no float.
+        digest = logs.idempotency_hash(inputs, records=True)
+        replay = self._replay(book, idempotency_key, digest)
         if replay is not None:
             shown = orjson.loads(replay.data)["transaction"]
             self._publish("COMMITTED_TRANSACTIONS", {"ledger": name, "transactions": [shown], "accountMetadata": {}})
@@ -102,7 +104,18 @@ class TransactionWrites(Pipeline):
         accounts = sorted_accounts(account_meta)
         memento = logs.new_transaction_memento(tx, account_meta)
         data = {"transaction": shown, "accountMetadata": accounts}
-        self._log(book, logs.NEW_TRANSACTION, memento, data, now, idempotency_key, inputs, guard.version)
+        self._log(
+            book,
+            logs.NEW_TRANSACTION,
+            memento,
+            data,
+            now,
+            idempotency_key,
+            inputs,
+            guard.version,
+            digest=digest,
+            records=True,
+        )
         self._publish("COMMITTED_TRANSACTIONS", {"ledger": name, "transactions": [shown], "accountMetadata": accounts})
         return Written(shown)
 
@@ -129,7 +142,8 @@ class TransactionWrites(Pipeline):
             "TransactionID": tx_id,
             "Metadata": dict(sorted(metadata.items())) or None,
         }
-        replay = self._replay(book, idempotency_key, logs.idempotency_hash(inputs), internal_on_mismatch=self.real)
+        digest = logs.idempotency_hash(inputs, records=True)  # booleans, an integer, strings: no float
+        replay = self._replay(book, idempotency_key, digest, internal_on_mismatch=self.real)
         if replay is not None:
             return Written(orjson.loads(replay.data)["transaction"], hit=True)
         guard = self._schema_guard(book, schema_version)  # a revert is never checked against the chart
@@ -157,7 +171,18 @@ class TransactionWrites(Pipeline):
         reverted = present.transaction(original, volumes=True)
         memento = logs.reverted_transaction_memento(tx_id, revert)
         data = {"revertedTransaction": reverted, "transaction": shown}
-        self._log(book, logs.REVERTED_TRANSACTION, memento, data, now, idempotency_key, inputs, guard.version)
+        self._log(
+            book,
+            logs.REVERTED_TRANSACTION,
+            memento,
+            data,
+            now,
+            idempotency_key,
+            inputs,
+            guard.version,
+            digest=digest,
+            records=True,
+        )
         self._publish(
             "REVERTED_TRANSACTION", {"ledger": name, "revertedTransaction": reverted, "revertTransaction": shown}
         )

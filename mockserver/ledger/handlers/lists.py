@@ -15,6 +15,7 @@ from urllib.parse import parse_qs
 
 from connexion import context as connexion_context
 
+from mockserver.core import requestctx
 from mockserver.ledger.handlers.params import Reply
 from mockserver.ledger.service import LedgerService
 
@@ -31,13 +32,14 @@ _PYTHONIC = {
 
 
 def query_params(operation_id: str, declared: dict[str, Any]) -> dict[str, list[str]]:
-    """The request's query parameters as text, every value of a repeated one kept. ``declared``
-    are the handler's arguments, read only outside Connexion (the gateway's fast path)."""
+    """The request's query parameters as text, every value of a repeated one kept: the raw query
+    string, from Connexion's request context or the gateway's fast path. ``declared`` are the
+    handler's arguments, read back as text only when neither names this operation (a direct call)."""
     try:  # Connexion's context of the request it serves; unbound on the gateway's fast path
         served = connexion_context.operation.operation_id
         raw = connexion_context.scope.get("query_string", b"")
     except RuntimeError:
-        served = None
+        served, raw = requestctx.fast_query() or (None, b"")
     if served == operation_id:
         return parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True)
     out: dict[str, list[str]] = {}
