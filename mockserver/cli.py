@@ -13,6 +13,8 @@ from pathlib import Path
 import uvicorn
 
 from mockserver.config import DEFAULT_PORT, GATEWAY_PREFIX, Settings, parse_latency
+from mockserver.errors import MockError
+from mockserver.ledger.system import check_name
 
 
 def _client(text: str) -> tuple[str, str]:
@@ -131,7 +133,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="the ledger's schema enforcement: audit (the v2.4.6 default: chart violations and a missing "
         "schemaVersion are not errors) or strict (they are 400)",
     )
+    parser.add_argument(
+        "--wallets-ledger",
+        type=_wallets_ledger,
+        default="wallets-002",
+        metavar="NAME",
+        help="the ledger the wallets service keeps its wallets in, created on its first write "
+        "(the release's --ledger; default: wallets-002)",
+    )
     return parser
+
+
+def _wallets_ledger(text: str) -> str:
+    try:
+        check_name(text)
+    except MockError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+    return text
 
 
 def _latency(text: str) -> tuple[int, int]:
@@ -166,6 +184,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         tenant_ttl=args.tenant_ttl,
         numscript_engine=args.numscript_engine,
         schema_enforcement=args.schema_enforcement_mode,
+        wallets_ledger=args.wallets_ledger,
     )
 
 

@@ -45,6 +45,8 @@ class Settings:
     # The ledger's --schema-enforcement-mode: "audit" (v2.4.6's default: chart violations and a
     # missing schemaVersion are not errors) or "strict" (they are, as in the release's e2e tests).
     schema_enforcement: str = "audit"
+    # The ledger the wallets service keeps its wallets in (formancehq/wallets' --ledger flag).
+    wallets_ledger: str = "wallets-002"
 
     def __post_init__(self) -> None:
         if self.quirks not in ("spec", "real"):
