@@ -66,6 +66,12 @@ def _content_type() -> str | None:
     return request_header("Content-Type")
 
 
+def _sent_a_body() -> bool:
+    """Whether the request declared a body (Connexion reads a JSON ``null`` as no body at all)."""
+    length = request_header("Content-Length") or "0"
+    return length.isdigit() and int(length) > 0
+
+
 class WalletsApi:
     def __init__(self, current: Callable[[], WalletsService]) -> None:
         self._current = current
@@ -111,6 +117,8 @@ class WalletsApi:
 
     @_bodiless
     async def update_wallet(self, id_: str, body: Any = None) -> Reply:
+        if body is None and _sent_a_body():
+            body = {}  # a JSON null, which Go decodes into the empty request
         self._s.update_wallet(id_, body, idempotency_key=_key(), content_type=_content_type())
         return None, 204
 
