@@ -39,7 +39,8 @@ def _bodiless(handler: Callable[..., Awaitable[Reply]]) -> Callable[..., Awaitab
 
 def query_of(operation_id: str, declared: dict[str, Any]) -> dict[str, list[str]]:
     """The request's query string, every value of a repeated parameter kept. ``declared`` (the
-    handler's arguments) is read only on the gateway's fast path, which has no raw query."""
+    handler's arguments) is read only on the gateway's fast path, which has no raw query and
+    takes only declared parameters (a ``metadata[k]`` filter goes to Connexion)."""
     try:
         served = connexion_context.operation.operation_id
         raw = connexion_context.scope.get("query_string", b"")
@@ -51,10 +52,7 @@ def query_of(operation_id: str, declared: dict[str, Any]) -> dict[str, list[str]
     for name, value in declared.items():
         if value is None or name in _NOT_QUERY:
             continue
-        if isinstance(value, dict):
-            out.update({f"{name}[{key}]": [str(item)] for key, item in value.items()})
-        else:
-            out[_WIRE.get(name, name)] = [str(value)]
+        out[_WIRE.get(name, name)] = [str(value)]
     return out
 
 
@@ -104,7 +102,7 @@ class WalletsApi:
         return self._s.server_info(), 200
 
     async def list_wallets(
-        self, name: Any = None, metadata: Any = None, page_size: Any = None, cursor: Any = None, expand: Any = None
+        self, name: Any = None, page_size: Any = None, cursor: Any = None, expand: Any = None
     ) -> Reply:
         return self._s.list_wallets(query_of("listWallets", locals())), 200
 
@@ -125,7 +123,7 @@ class WalletsApi:
     async def get_wallet_summary(self, id_: str) -> Reply:
         return {"data": self._s.wallet_summary(id_)}, 200
 
-    async def list_balances(self, id_: str, page_size: Any = None, cursor: Any = None, metadata: Any = None) -> Reply:
+    async def list_balances(self, id_: str, page_size: Any = None, cursor: Any = None) -> Reply:
         return self._s.list_balances(id_, query_of("listBalances", locals())), 200
 
     async def create_balance(self, id_: str, body: Any = None) -> Reply:
@@ -146,9 +144,7 @@ class WalletsApi:
     async def get_transactions(self, page_size: Any = None, wallet_id: Any = None, cursor: Any = None) -> Reply:
         return self._s.list_transactions(query_of("getTransactions", locals())), 200
 
-    async def get_holds(
-        self, page_size: Any = None, wallet_id: Any = None, metadata: Any = None, cursor: Any = None
-    ) -> Reply:
+    async def get_holds(self, page_size: Any = None, wallet_id: Any = None, cursor: Any = None) -> Reply:
         return self._s.list_holds(query_of("getHolds", locals())), 200
 
     @_bodiless

@@ -347,3 +347,16 @@ def test_a_trigger_hears_the_ledger_events_of_wallet_writes(wallets: Wallets, wr
     (booked,) = occurrence["event"]["payload"]["transactions"]
     assert booked["metadata"] == {"wallets/transaction": "true"}
     api.close()
+
+
+def test_metadata_filters_are_read_from_the_raw_query_as_the_release_reads_them(wallets: Wallets) -> None:
+    wallet_id = wallets.create("a", {"a": "x"})
+    for query, found in (
+        ("metadata[a]=x", [wallet_id]),
+        ("metadata=1&metadata[a]=x", [wallet_id]),  # Connexion's deepObject parsing would fail on it
+        ("metadata[a]=y", []),
+        ("metadata[]=x&metadata[a]x]=x", [wallet_id]),  # the key stops at the first `]`; `[]` is ignored
+    ):
+        reply = wallets.get("/wallets?" + query)
+        assert reply.status_code == 200, (query, reply.text)
+        assert [w["id"] for w in reply.json()["cursor"]["data"]] == found, query
