@@ -1,6 +1,6 @@
-"""A contract-test suite for the Formance orchestration v1 API: checks ANY implementation at a base URL
-against the project's OpenAPI spec (Schemathesis generation, OpenAPI links, and a model-based state
-machine of its own).
+"""A contract-test suite for the Formance orchestration API (v1, v2) and the ledger v2 API: checks ANY
+implementation at a base URL against the project's OpenAPI specs (Schemathesis generation, OpenAPI links,
+and model-based state machines of its own).
 
 from contract_tests import Config
 from contract_tests import run

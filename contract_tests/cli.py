@@ -15,7 +15,7 @@ from pathlib import Path
 
 from contract_tests.checks import load_all
 from contract_tests.checks.matrix import load_matrix, render_table
-from contract_tests.core.config import PHASES, PROFILES, Config
+from contract_tests.core.config import PHASES, PROFILES, Config, examples_for
 from contract_tests.core.errors import CouldNotRun
 from contract_tests.core.versions import API_CHOICES
 from contract_tests.reports.html import write_report
@@ -28,19 +28,32 @@ __all__ = ["main", "parser"]
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="orchestration-contract",
-        description="Check an implementation of the Formance orchestration API (v1, v2) against the project's specs.",
+        description="Check an implementation of the Formance orchestration API (v1, v2) or of the ledger API (v2) "
+        "against the project's specs.",
         epilog="orchestration-contract proxy --help: the validating proxy, which checks a backend's live traffic.",
     )
-    p.add_argument("--base-url", help="API root, e.g. http://127.0.0.1:55001/api/orchestration")
     p.add_argument(
-        "--api", choices=API_CHOICES, default="v1", help="API version to check: v2 paths live under <base-url>/v2"
+        "--base-url", help="API root, e.g. http://127.0.0.1:55001/api/orchestration (.../api/ledger with --api ledger)"
     )
-    p.add_argument("--token", help="a bearer token with orchestration:read and orchestration:write")
+    p.add_argument(
+        "--api",
+        choices=API_CHOICES,
+        default="v1",
+        help="API to check: orchestration v1, v2 (paths under <base-url>/v2), all (both), or the ledger v2 API",
+    )
+    p.add_argument("--token", help="a bearer token with the API's read and write scopes (ledger:read ledger:write...)")
     p.add_argument("--client-id", help="OAuth2 client id (client credentials)")
     p.add_argument("--client-secret", help="OAuth2 client secret")
     p.add_argument("--token-url", help="token endpoint (default: <origin>/api/auth/oauth/token)")
-    p.add_argument("--max-examples", type=int, help="generated cases per operation and mode (default 20)")
-    p.add_argument("--profile", choices=sorted(PROFILES), default="default", help="a named budget: 3, 20, 100 examples")
+    p.add_argument(
+        "--max-examples", type=int, help="generated cases per operation and mode (default 20; the ledger's 8)"
+    )
+    p.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        default="default",
+        help="a named budget: 3, 20, 100 examples (the ledger: 3, 8, 40)",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed for every generator (runs are reproducible)")
     p.add_argument("--workers", type=int, default=1, help="threads for the conformance phase")
     p.add_argument("--junit-xml", type=Path, help="write a JUnit XML report here")
@@ -79,7 +92,7 @@ def _config(args: argparse.Namespace) -> Config:
         client_secret=args.client_secret,
         token_url=args.token_url,
         ledger_url=args.ledger_url,
-        max_examples=args.max_examples or PROFILES[args.profile].max_examples,
+        max_examples=args.max_examples or examples_for(args.api, args.profile),
         seed=args.seed,
         workers=args.workers,
         junit_xml=args.junit_xml,

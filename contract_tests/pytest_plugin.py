@@ -23,7 +23,10 @@ __all__ = ["config_from_pytest", "orchestration_config", "orchestration_report",
 
 _OPTIONS: list[tuple[str, dict[str, Any]]] = [
     ("--orchestration-base-url", {"help": "API root of the implementation under test; enables the plugin"}),
-    ("--orchestration-api", {"default": "v1", "choices": ("v1", "v2", "all"), "help": "API version(s) to check"}),
+    (
+        "--orchestration-api",
+        {"default": "v1", "choices": ("v1", "v2", "all", "ledger"), "help": "API version(s) to check, or the ledger"},
+    ),
     ("--orchestration-token", {"help": "bearer token (read and write scopes)"}),
     ("--orchestration-client-id", {"help": "OAuth2 client id for client credentials"}),
     ("--orchestration-client-secret", {"help": "OAuth2 client secret"}),
@@ -40,7 +43,7 @@ _OPTIONS: list[tuple[str, dict[str, Any]]] = [
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("orchestration", "Formance orchestration contract suite (v1, v2)")
+    group = parser.getgroup("orchestration", "Formance contract suite (orchestration v1, v2; ledger v2)")
     for flag, options in _OPTIONS:
         group.addoption(flag, **options)
 
@@ -50,8 +53,9 @@ def config_from_pytest(pytest_config: pytest.Config) -> Config | None:
     base_url = pytest_config.getoption("orchestration_base_url", default=None)
     if not base_url:
         return None
-    from contract_tests.core.config import DEFAULT_MAX_EXAMPLES, Config
+    from contract_tests.core.config import Config, examples_for
 
+    api = pytest_config.getoption("orchestration_api")
     deviations = pytest_config.getoption("orchestration_allow_deviations")
     report = pytest_config.getoption("orchestration_report")
     return Config(
@@ -60,12 +64,12 @@ def config_from_pytest(pytest_config: pytest.Config) -> Config | None:
         client_id=pytest_config.getoption("orchestration_client_id"),
         client_secret=pytest_config.getoption("orchestration_client_secret"),
         token_url=pytest_config.getoption("orchestration_token_url"),
-        max_examples=pytest_config.getoption("orchestration_max_examples") or DEFAULT_MAX_EXAMPLES,
+        max_examples=pytest_config.getoption("orchestration_max_examples") or examples_for(api, "default"),
         seed=pytest_config.getoption("orchestration_seed"),
         poll_timeout=pytest_config.getoption("orchestration_poll_timeout"),
         deviations_path=Path(deviations) if deviations else None,
         report_path=Path(report) if report else None,
-        api=pytest_config.getoption("orchestration_api"),
+        api=api,
     )
 
 

@@ -2,6 +2,8 @@
 
 Preflight (reachability, tokens, control API), then the phases in `config.phases` order (by default auth,
 invariants, model, stateful, conformance). Returns a `Report`; raises `CouldNotRun` only when nothing could be checked.
+With `--api ledger` the same phases run with the ledger's vocabulary (`phases/ledger_run.py`): its scenarios,
+its state machine, and generated requests aimed at a ledger the run created.
 """
 
 from __future__ import annotations
@@ -20,12 +22,19 @@ from contract_tests.core.results import PhaseStats, Results
 from contract_tests.core.spec import load_spec
 from contract_tests.generation.hermetic import hermetic_generation
 from contract_tests.oracle.model import World
-from contract_tests.phases import invariants_inputs, invariants_lookalikes, invariants_triggers, invariants_v2  # noqa: F401  (register their scenarios)
+from contract_tests.phases import (  # noqa: F401  (register their scenarios)
+    invariants_inputs,
+    invariants_lookalikes,
+    invariants_triggers,
+    invariants_v2,
+    ledger_run,
+)
 from contract_tests.phases.actions import Actions
 from contract_tests.phases.auth import run_auth
 from contract_tests.phases.checking import PHASE, CheckedApi
 from contract_tests.phases.conformance import run_conformance
 from contract_tests.phases.invariants import SCENARIOS
+from contract_tests.phases.ledger_writes import LedgerNames
 from contract_tests.phases.links import run_links
 from contract_tests.phases.stateful import fresh_world, run_model
 from contract_tests.phases.versions import run_versions
@@ -48,17 +57,23 @@ class _Context:
     listener: Listener
     other: CheckedApi | None = None  # the second version's, for the versions phase
     ledgers: Ledgers | None = None  # the stack's ledger API, to create the ledgers runs book on
+    names: LedgerNames | None = None  # --api ledger: the names of the ledgers this run creates
+
+    @property
+    def ledger(self) -> bool:
+        return self.names is not None
 
 
 def _preflight(config: Config) -> Tokens:
+    service = config.service
     with httpx.Client(timeout=config.request_timeout) as client:
         try:
-            client.get(f"{config.base_url}/_info")
+            client.get(f"{config.base_url}{service.info_path}")
         except httpx.TransportError as exc:
             raise ServerUnreachable(f"{config.base_url} is unreachable: {exc}") from exc
         tokens = obtain_tokens(config, client)
         if tokens.write is None:
-            probe = client.get(f"{config.base_url}/workflows")
+            probe = client.get(f"{config.base_url}{service.probe_path}")
             if probe.status_code == 401:
                 raise CouldNotRun("the server requires a token: pass --token or --client-id/--client-secret")
     return tokens
@@ -82,8 +97,21 @@ def _phase_auth(ctx: _Context) -> None:
     run_auth(ctx.api)
 
 
+def _aim_generated_cases(ctx: _Context) -> bool:
+    """For the ledger: aim generated cases at a ledger of the run (False, and a skip, when none could be made)."""
+    if not ctx.ledger:
+        return True
+    assert ctx.names is not None
+    targets = ledger_run.targets_for(ctx.api, ctx.names)
+    if targets is None:
+        ctx.api.results.skip("generated requests on a ledger", "the run could not create a ledger to aim them at")
+    ctx.api.prepare = targets.prepare if targets is not None else None
+    return True
+
+
 def _phase_conformance(ctx: _Context) -> None:
     profile = ctx.config.profile
+    _aim_generated_cases(ctx)
     run_conformance(
         ctx.api,
         max_examples=profile.max_examples,
@@ -102,6 +130,7 @@ def _stopped_early(ctx: _Context, phase: str, exc: Exception) -> None:
 
 def _phase_stateful(ctx: _Context) -> None:
     profile = ctx.config.profile
+    _aim_generated_cases(ctx)
     try:
         run_links(ctx.api, scenarios=profile.scenarios, steps=profile.steps, seed=ctx.config.seed)
     except Flaky as exc:
@@ -109,6 +138,9 @@ def _phase_stateful(ctx: _Context) -> None:
 
 
 def _phase_invariants(ctx: _Context) -> None:
+    if ctx.names is not None:
+        ledger_run.run_invariants(ctx.api, ctx.names, ctx.listener.operation_done)
+        return
     world = World()
     paginated = ctx.api.spec.version.paginated
     for scenario in SCENARIOS:
@@ -127,10 +159,17 @@ def _phase_invariants(ctx: _Context) -> None:
 
 
 def _phase_model(ctx: _Context) -> None:
+    profile = ctx.config.profile
+    if ctx.names is not None:
+        try:
+            seed = ctx.config.seed
+            ledger_run.run_model(ctx.api, ctx.names, scenarios=profile.scenarios, steps=profile.steps, seed=seed)
+        except Flaky as exc:
+            _stopped_early(ctx, "model", exc)
+        return
     if ctx.control is None:
         ctx.api.results.skip("model: publish, advance_clock", "needs the control API (bus events, clock)")
     shared = World()
-    profile = ctx.config.profile
     try:
         run_model(
             lambda: Actions(ctx.api, ctx.control, fresh_world(shared), ctx.ledgers),
@@ -185,12 +224,18 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
     deviations = load_deviations(config.deviations_path) if config.deviations_path else None
     tokens = _preflight(config)
     results = Results(on_failure=listener.failure, acceptor=deviations.reason_for if deviations else None)
-    control = detect_control(config.control_url, config.request_timeout) if config.use_control_api else None
-    if control is None:
+    # The ledger is checked without the mock's control API (no events to publish, no clock to move), and
+    # creates its own ledgers through the API under test.
+    checks_ledger = config.service.name == "ledger"
+    control = None
+    if config.use_control_api and not checks_ledger:
+        control = detect_control(config.control_url, config.request_timeout)
+    if control is None and not checks_ledger:
         reason = f"no control API at {config.control_url}: bus events and clock moves are not possible"
         results.skip("control API", reason)
         results.skip("vars_reach_run", reason)
-    ledgers = _provision_ledgers(config, tokens, results)
+    ledgers = None if checks_ledger else _provision_ledgers(config, tokens, results)
+    names = LedgerNames() if checks_ledger else None
     versions = config.versions
     apis = []
     try:
@@ -198,7 +243,7 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
             for version in versions:
                 api = CheckedApi(Client(load_spec(config.base_url, version=version.name), config, tokens, results))
                 apis.append(api)
-                ctx = _Context(config, api, control, listener, ledgers=ledgers)
+                ctx = _Context(config, api, control, listener, ledgers=ledgers, names=names)
                 for phase in config.phases:
                     # One version: the phase's own name; both: "v1 auth", "v2 auth", ...
                     label = phase if len(versions) == 1 else f"{version.name} {phase}"

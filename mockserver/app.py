@@ -214,6 +214,8 @@ def _lifespan(tenants: Tenants, access_log: AccessLog | None = None) -> Any:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            for backend in tenants.backends():
+                await backend.webhooks.close()  # deliveries in flight end with the server
             for persistence in tenants.persistences():
                 persistence.save(force=True)  # after the last request: SIGTERM loses nothing
             if access_log is not None:

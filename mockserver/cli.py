@@ -28,7 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="orchestration-mock",
         description="A stateful mock of the Formance orchestration v1 API, built from its OpenAPI spec.",
-        epilog="orchestration-mock record --help: record a live service into a fixture file",
+        epilog="orchestration-mock record --help: record a live service into a fixture file; "
+        "orchestration-mock webhooks listen --help: receive and print the mock's webhook deliveries",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
@@ -134,6 +135,30 @@ def build_parser() -> argparse.ArgumentParser:
         "schemaVersion are not errors) or strict (they are 400)",
     )
     parser.add_argument(
+        "--webhook-hosts",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="hosts webhooks may be delivered to besides loopback: host patterns (*.internal) or IP networks "
+        "(10.0.0.0/8), comma-separated or repeated; '*' allows any (default: loopback only)",
+    )
+    parser.add_argument(
+        "--webhook-timeout", type=float, default=30.0, metavar="S", help="seconds a delivery may take (default: 30)"
+    )
+    parser.add_argument(
+        "--webhook-min-backoff", type=float, default=60.0, metavar="S", help="first retry delay (default: 60)"
+    )
+    parser.add_argument(
+        "--webhook-max-backoff", type=float, default=3600.0, metavar="S", help="longest retry delay (default: 3600)"
+    )
+    parser.add_argument(
+        "--webhook-abort-after",
+        type=float,
+        default=30 * 24 * 3600.0,
+        metavar="S",
+        help="a delivery fails once its retry delays would add up to more (default: 30 days)",
+    )
+    parser.add_argument(
         "--wallets-ledger",
         type=_wallets_ledger,
         default="wallets-002",
@@ -185,6 +210,11 @@ def settings_from(args: argparse.Namespace) -> Settings:
         numscript_engine=args.numscript_engine,
         schema_enforcement=args.schema_enforcement_mode,
         wallets_ledger=args.wallets_ledger,
+        webhook_hosts=tuple(p.strip() for text in args.webhook_hosts for p in text.split(",") if p.strip()),
+        webhook_timeout=args.webhook_timeout,
+        webhook_min_backoff=args.webhook_min_backoff,
+        webhook_max_backoff=args.webhook_max_backoff,
+        webhook_abort_after=args.webhook_abort_after,
     )
 
 
@@ -219,6 +249,17 @@ def build_record_parser() -> argparse.ArgumentParser:
         help="also record terminated instances with their stage histories, and trigger occurrences",
     )
     parser.add_argument(
+        "--ledgers",
+        action="store_true",
+        help="also record every ledger of the stack (its whole log, exported and re-imported on load)",
+    )
+    parser.add_argument(
+        "--ledger-url",
+        default=None,
+        metavar="URL",
+        help="the ledger API (default: beside API_ROOT, e.g. https://STACK/api/ledger)",
+    )
+    parser.add_argument(
         "-o", "--output", type=Path, default=None, metavar="FILE", help="write the fixture to FILE (default: stdout)"
     )
     parser.add_argument(
@@ -243,6 +284,8 @@ def record_main(argv: list[str]) -> int:
             client_secret=args.client_secret,
             token_url=args.token_url,
             instances=args.instances,
+            ledgers=args.ledgers,
+            ledger_root=args.ledger_url,
             output=args.output,
             page_size=args.page_size,
             timeout=args.timeout,
@@ -274,6 +317,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["record"]:
         return record_main(argv[1:])
+    if argv[:2] == ["webhooks", "listen"]:
+        from mockserver.webhooks.listen import main as listen_main
+
+        return listen_main(argv[2:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     with _lean_connexion_import():

@@ -45,6 +45,13 @@ class Settings:
     # The ledger's --schema-enforcement-mode: "audit" (v2.4.6's default: chart violations and a
     # missing schemaVersion are not errors) or "strict" (they are, as in the release's e2e tests).
     schema_enforcement: str = "audit"
+    # Webhooks: the hosts deliveries may go to besides loopback (host name patterns or IP
+    # networks), the delivery timeout, and the release's retry delays (1 min, 1 h, 30 days).
+    webhook_hosts: tuple[str, ...] = ()
+    webhook_timeout: float = 30.0
+    webhook_min_backoff: float = 60.0
+    webhook_max_backoff: float = 3600.0
+    webhook_abort_after: float = 30 * 24 * 3600.0
     # The ledger the wallets service keeps its wallets in (formancehq/wallets' --ledger flag).
     wallets_ledger: str = "wallets-002"
 
@@ -65,6 +72,12 @@ class Settings:
             raise ValueError(f"unknown Numscript engine {self.numscript_engine!r}: expected 'machine' or 'interpreter'")
         if self.schema_enforcement not in ("audit", "strict"):
             raise ValueError(f"unknown schema enforcement mode {self.schema_enforcement!r}: expected audit or strict")
+        if not 0 < self.webhook_timeout <= 3600:
+            raise ValueError("--webhook-timeout must be a number of seconds in (0, 3600]")
+        if not 0 < self.webhook_min_backoff <= self.webhook_max_backoff or self.webhook_abort_after < 0:
+            raise ValueError(
+                "webhook backoff: 0 < --webhook-min-backoff <= --webhook-max-backoff, --webhook-abort-after >= 0"
+            )
         if self.latency_ms is not None and not 0 <= self.latency_ms[0] <= self.latency_ms[1] <= 60_000:
             raise ValueError("--latency must be MS or MIN..MAX with 0 <= MIN <= MAX <= 60000")
 

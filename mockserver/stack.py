@@ -14,17 +14,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from orchestration_spec import LEDGER_SPEC, ORCHESTRATION_SPEC, ORCHESTRATION_V2_SPEC, WALLETS_SPEC
+from orchestration_spec import LEDGER_SPEC, ORCHESTRATION_SPEC, ORCHESTRATION_V2_SPEC, WALLETS_SPEC, WEBHOOKS_SPEC
 
 from mockserver.config import GATEWAY_PREFIX, V2_PREFIX, Settings
 from mockserver.http.mounts import Mount
 from mockserver.http.speccache import load_spec
+from mockserver.http.validation import RAW_BODY
 from mockserver.ledger.handlers import LedgerApi
 from mockserver.orchestration.api.v1 import OrchestrationApi
 from mockserver.orchestration.api.v2 import OrchestrationApiV2
 from mockserver.state.backend import Backend
 from mockserver.wallets.handlers import WalletsApi
 from mockserver.wallets.specview import as_validated as wallets_as_validated
+from mockserver.webhooks.handlers import WebhooksApi
 
 # Orchestration: v1 at the root, v2 under /v2, each also under the gateway prefix.
 _ORCHESTRATION_PROTECTED = re.compile(r"^(?:/v2)?/(?:workflows|instances|triggers)(?:/|$)")
@@ -39,8 +41,9 @@ LEDGER_STREAMS = frozenset(
         "application/vnd.formance.ledger.api.v2.bulk+script-stream",
     }
 )
+WEBHOOKS_PREFIX = "/api/webhooks"
 # The services whose scopes a token asked without ``scope`` carries.
-SERVICES = ("orchestration", "ledger", "wallets")
+SERVICES = ("orchestration", "ledger", "webhooks", "wallets")
 
 
 @functools.cache
@@ -51,7 +54,12 @@ def spec(path: Path) -> dict[str, Any]:
 
 def mounts(settings: Settings, current: Callable[[], Backend], version: str) -> list[Mount]:
     """Every API the mock serves, for the tenant ``current()`` returns at request time."""
-    return [*orchestration_mounts(settings, current, version), ledger_mount(current), wallets_mount(current)]
+    return [
+        *orchestration_mounts(settings, current, version),
+        ledger_mount(current),
+        webhooks_mount(current),
+        wallets_mount(current),
+    ]
 
 
 def ledger_mount(current: Callable[[], Backend]) -> Mount:
@@ -96,6 +104,35 @@ def _ledger_integer_message(_name: str, value: str, schema: dict[str, Any]) -> s
     digits = value.lstrip("+-" if parser == "ParseInt" else "+")
     reason = "value out of range" if digits.isdigit() else "invalid syntax"
     return f'strconv.{parser}: parsing "{value}": {reason}'
+
+
+def webhooks_mount(current: Callable[[], Backend]) -> Mount:
+    """Webhooks v1 under ``/api/webhooks``. Only the eight config routes sit behind the release's
+    auth middleware (``pkg/server/handler.go:62-73``): ``/_info`` and unknown paths need no token."""
+    return Mount(
+        name="webhooks",
+        service="webhooks",
+        prefix=WEBHOOKS_PREFIX,
+        base="",
+        spec=_raw_bodies(spec(WEBHOOKS_SPEC)),
+        handlers=WebhooksApi(lambda: current().webhooks).registry(),
+        protected=re.compile(r"^/configs(?:/[^/]+(?:/test|/activate|/deactivate|/secret/change)?)?/?$"),
+        slash_roots=re.compile(r"(?!)"),  # chi's routes are exact: a trailing slash is an unknown route
+    )
+
+
+def _raw_bodies(document: dict[str, Any]) -> dict[str, Any]:
+    """The spec as requests are validated: the release decodes bodies itself, with its own
+    messages (``pkg/server/helpers.go``), so each body goes to the handler unparsed, even an
+    absent one (``http.validation.RAW_BODY``). The examples stay for Swagger UI's editor."""
+    document = copy.deepcopy(document)
+    for item in document["paths"].values():
+        for operation in item.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                operation["requestBody"]["required"] = False
+                for media in operation["requestBody"]["content"].values():
+                    media["schema"] = {RAW_BODY: True, "description": "Decoded by the service (see the operation)."}
+    return document
 
 
 def orchestration_mounts(settings: Settings, current: Callable[[], Backend], version: str) -> list[Mount]:

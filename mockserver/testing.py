@@ -18,6 +18,11 @@ With ``{"tenancy": "client"}`` each test gets a tenant of its own instead of a r
 client id, tokens and control client), so tests, and pytest-xdist workers, can share one mock.
 ``orchestration_mock.control.assert_called("runWorkflow", times=1)`` checks what the code sent.
 
+``webhook_receiver`` is a webhook endpoint on 127.0.0.1 for one test, registered with the mock
+for every event type the mock's services publish (override ``webhook_receiver_event_types`` to
+choose): it checks every delivery's signature with its config's secret and hands the test the
+verified ones, ``webhook_receiver.wait_for("ledger.committed_transactions")``.
+
 Outside pytest, ``serve_mock(**options)`` is the same server as a context manager.
 """
 
@@ -41,7 +46,17 @@ from mockserver.config import CONTROL_PREFIX, GATEWAY_PREFIX, TOKEN_PATH, Settin
 if TYPE_CHECKING:
     import uvicorn
 
-__all__ = ["ControlClient", "OrchestrationMock", "orchestration_mock", "orchestration_mock_options", "serve_mock"]
+__all__ = [
+    "STACK_EVENT_TYPES",
+    "ControlClient",
+    "OrchestrationMock",
+    "WebhookReceiver",
+    "orchestration_mock",
+    "orchestration_mock_options",
+    "serve_mock",
+    "webhook_receiver",
+    "webhook_receiver_event_types",
+]
 
 DEFAULT_OPTIONS: dict[str, Any] = {
     "clock": "manual",
@@ -50,6 +65,26 @@ DEFAULT_OPTIONS: dict[str, Any] = {
     "token_lifetime": 24 * 3600,
 }
 START_TIMEOUT = 20.0
+# The event types the mock's services publish, as webhooks configs name them (``app.type``).
+STACK_EVENT_TYPES = (
+    "ledger.committed_transactions",
+    "ledger.saved_metadata",
+    "ledger.deleted_metadata",
+    "ledger.reverted_transaction",
+    *(
+        f"orchestration.{name}"
+        for name in (
+            "started_workflow",
+            "started_workflow_stage",
+            "succeeded_workflow_stage",
+            "failed_workflow_stage",
+            "succeeded_workflow",
+            "failed_workflow",
+            "succeeded_trigger",
+            "failed_trigger",
+        )
+    ),
+)
 
 
 class ControlClient:
@@ -264,3 +299,81 @@ def orchestration_mock(_orchestration_mock_server: OrchestrationMock) -> Iterato
         )
     finally:
         control.close()
+
+
+class WebhookReceiver:
+    """A webhook endpoint on 127.0.0.1 registered with a mock (the ``webhook_receiver`` fixture).
+
+    ``deliveries`` holds every request it got, ``verified()`` those whose signature checks out
+    with a subscribed config's secret; the others were answered 401. ``answer(500, times=2)``
+    makes the next verified deliveries fail, to see the mock retry them.
+    """
+
+    def __init__(self, mock: OrchestrationMock, receiver: Any) -> None:
+        self.mock = mock
+        self.receiver = receiver
+        self.configs: list[dict[str, Any]] = []
+        self._http = httpx.Client(
+            base_url=mock.url + "/api/webhooks", headers={"Authorization": f"Bearer {mock.token}"}, timeout=10
+        )
+
+    @property
+    def url(self) -> str:
+        return self.receiver.url
+
+    @property
+    def deliveries(self) -> list[Any]:
+        return list(self.receiver.deliveries)
+
+    def verified(self) -> list[Any]:
+        return self.receiver.verified()
+
+    def subscribe(self, *event_types: str, secret: str | None = None, path: str = "/webhooks") -> dict[str, Any]:
+        """Create a config on the mock for ``event_types`` pointing here; returns it (with its secret)."""
+        body: dict[str, Any] = {"endpoint": self.url + path, "eventTypes": list(event_types)}
+        if secret is not None:
+            body["secret"] = secret
+        reply = self._http.post("/configs", json=body)
+        reply.raise_for_status()
+        config = reply.json()["data"]
+        self.receiver.secrets.append(config["secret"])
+        self.configs.append(config)
+        return config
+
+    def trust(self, secret: str) -> None:
+        """Also accept deliveries signed with ``secret`` (after a secret change, say)."""
+        self.receiver.secrets.append(secret)
+
+    def answer(self, status: int, times: int = 1) -> None:
+        self.receiver.answer(status, times)
+
+    def wait_for(self, event_type: str | None = None, **options: Any) -> list[Any]:
+        """The first ``count`` (default 1) verified deliveries of ``event_type``, waiting up to
+        ``timeout`` seconds (default 5; the mock's clock does not matter, deliveries are real)."""
+        return self.receiver.wait_for(event_type, **options)
+
+    def close(self) -> None:
+        self._http.close()
+
+
+@pytest.fixture
+def webhook_receiver_event_types() -> tuple[str, ...]:
+    """The event types ``webhook_receiver`` registers for; override to choose (``()``: none)."""
+    return STACK_EVENT_TYPES
+
+
+@pytest.fixture
+def webhook_receiver(
+    orchestration_mock: OrchestrationMock, webhook_receiver_event_types: tuple[str, ...]
+) -> Iterator[WebhookReceiver]:
+    """A webhook endpoint on 127.0.0.1 for this test, registered with the test's mock (see the module)."""
+    from mockserver.webhooks.receiver import Receiver
+
+    with Receiver().running() as receiver:
+        hooks = WebhookReceiver(orchestration_mock, receiver)
+        try:
+            if webhook_receiver_event_types:
+                hooks.subscribe(*webhook_receiver_event_types)
+            yield hooks
+        finally:
+            hooks.close()

@@ -85,7 +85,7 @@ def wait_until_answers(process: subprocess.Popen[bytes], probe: str, log: Path, 
         if process.poll() is not None:
             raise RuntimeError(f"{process.args!r} exited early: {log.read_text()}")
         try:
-            if httpx.get(probe, timeout=0.5).status_code == 200:
+            if httpx.get(probe, timeout=2.0).status_code == 200:
                 return
         except httpx.TransportError:
             pass

@@ -125,14 +125,15 @@ def test_the_inspector_lists_active_rules(api: Api, control: httpx.Client) -> No
 
 
 def test_latency_delays_every_api_answer_but_not_the_control_api() -> None:
-    with running_mock("--clock", "manual", "--latency", "200..250", "--seed", "1") as mock:
+    # A latency far above any scheduling hiccup: the control call's bound holds on a loaded machine too.
+    with running_mock("--clock", "manual", "--latency", "1500..1600", "--seed", "1") as mock:
         api = Api(mock.api, token_for(mock.url))
         started = time.monotonic()
         assert api.get("/workflows").status_code == 200
-        assert time.monotonic() - started >= 0.19
+        assert time.monotonic() - started >= 1.49
         started = time.monotonic()
         httpx.get(mock.url + "/_mock/clock").raise_for_status()
-        assert time.monotonic() - started < 0.19
+        assert time.monotonic() - started < 1.0
 
 
 @pytest.mark.parametrize("value", ["x", "5..1", "-3", "100..70000"])

@@ -36,10 +36,13 @@ MOCKSERVER_LAYERS: dict[str, set[str]] = {
     },
     "orchestration": {"orchestration.engine", "orchestration.domain", "ledger", "wallets", "core", "errors", "config"},
     "orchestration.api": {"orchestration", "orchestration.engine", "orchestration.domain", "core", "errors", "config"},
+    # Webhooks hears the bus; it calls no other service.
+    "webhooks": {"core", "errors", "config"},
     # The shared state of a tenant: it composes the services.
     "state": {
         "ledger",
         "wallets",
+        "webhooks",
         "orchestration",
         "orchestration.engine",
         "orchestration.domain",
@@ -51,6 +54,7 @@ MOCKSERVER_LAYERS: dict[str, set[str]] = {
     "http": {"state", "core", "errors", "config"},
     "control": {
         "state",
+        "webhooks",
         "orchestration.api",
         "orchestration.engine",
         "orchestration.domain",
@@ -62,6 +66,7 @@ MOCKSERVER_LAYERS: dict[str, set[str]] = {
         "http",
         "control",
         "state",
+        "webhooks",
         "orchestration.api",
         "orchestration.engine",
         "orchestration.domain",

@@ -138,6 +138,28 @@ def test_a_recording_answers_every_get_byte_for_byte(
     assert [p for p, a, b in answers if a.content != b.content] == []
 
 
+def test_recorded_ledgers_load_back_as_they_were(live: RunningMock, tmp_path: Path) -> None:
+    """With --ledgers every ledger's log is recorded; loaded, the ledger API answers the same bytes for
+    the ledgers, their transactions (volumes included), accounts and logs (hashes included)."""
+    out = tmp_path / "recorded.json"
+    done = record("--from", live.api, "--token", token_for(live.url), "--ledgers", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(out.read_text())
+    assert set(doc["ledgers"]) == {"default", "orchestration-000-internal"}
+    assert len(doc["ledgers"]["default"]["logs"]) >= 3  # the opening balances, the demo's two, the runs'
+    paths = ["/v2", "/v2/default", "/v2/default/stats", "/v2/default/accounts?expand=volumes&pageSize=100"]
+    paths += ["/v2/default/transactions?expand=volumes&expand=effectiveVolumes&pageSize=100"]
+    paths += ["/v2/default/logs?pageSize=100", "/v2/orchestration-000-internal/transactions"]
+    with running_mock("--fixtures", str(out)) as replay:
+        answers = []
+        for server in (live, replay):
+            headers = {"Authorization": f"Bearer {token_for(server.url)}"}
+            with httpx.Client(base_url=server.url + "/api/ledger", headers=headers, timeout=10) as ledger:
+                answers.append([ledger.get(path) for path in paths])
+    assert [r.status_code for r in answers[0]] == [200] * len(paths)
+    assert [p for p, a, b in zip(paths, *answers, strict=True) if a.content != b.content] == []
+
+
 def test_without_instances_only_workflows_and_triggers_are_recorded(live: RunningMock) -> None:
     done = record("--from", live.api, "--token", token_for(live.url))
     assert done.returncode == 0, done.stderr

@@ -14,16 +14,30 @@ from contract_tests.core.errors import Violation
 if TYPE_CHECKING:
     from contract_tests.transport.client import Exchange
 
-__all__ = ["DEFAULT_PAGE_SIZE", "page_ids"]
+__all__ = ["DEFAULT_PAGE_SIZE", "item_key", "page_ids"]
 
 DEFAULT_PAGE_SIZE = 15
 # The real service clamps larger sizes to this; a server may, the spec allows up to 1000.
 SMALLEST_CAP = 100
 
 
+def item_key(item: Any) -> Any:
+    """What identifies a listed item: its `id`; a ledger account its `address`, a volume row its account and
+    asset, a schema its `version`."""
+    if not isinstance(item, dict):
+        return None
+    if "id" in item:
+        return item["id"]
+    if "address" in item:
+        return item["address"]
+    if "account" in item and "asset" in item:
+        return f"{item['account']} {item['asset']}"
+    return item.get("version")
+
+
 def page_ids(ex: Exchange) -> list[Any]:
     page = ex.cursor or {}
-    return [item.get("id") for item in page.get("data") or [] if isinstance(item, dict)]
+    return [item_key(item) for item in page.get("data") or [] if isinstance(item, dict)]
 
 
 @check(kind="response")

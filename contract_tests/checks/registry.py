@@ -28,13 +28,16 @@ class Check:
     description: str
     fn: Callable[..., None]
     invariants: tuple[int, ...] = ()
+    # The API a check speaks of ("orchestration", "ledger"), or None for every API: a response check runs on the
+    # answers of its API only.
+    service: str | None = None
 
 
 REGISTRY: dict[str, Check] = {}
 
 
 def check(
-    *, kind: Kind, invariants: tuple[int, ...] = (), name: str | None = None
+    *, kind: Kind, invariants: tuple[int, ...] = (), name: str | None = None, service: str | None = None
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Register a check under its function name; the docstring's first line is what it promises."""
 
@@ -43,7 +46,7 @@ def check(
         if check_name in REGISTRY:
             raise ValueError(f"check {check_name!r} registered twice")
         description = (fn.__doc__ or check_name).strip().splitlines()[0]
-        REGISTRY[check_name] = Check(check_name, kind, description, fn, invariants)
+        REGISTRY[check_name] = Check(check_name, kind, description, fn, invariants, service)
         return fn
 
     return register

@@ -57,7 +57,7 @@ def instance_problems(instance: dict[str, Any]) -> list[str]:
     return problems
 
 
-@check(kind="response", invariants=(12,))
+@check(kind="response", invariants=(12,), service="orchestration")
 def instance_status_consistent(ex: Exchange) -> None:
     """An instance's stage records are numbered 0..k, only the last may run or fail, errors agree."""
     if ex.operation.name not in ("getInstance", "runWorkflow", "listInstances"):
@@ -70,7 +70,7 @@ def instance_status_consistent(ex: Exchange) -> None:
             )
 
 
-@check(kind="response", invariants=(13,))
+@check(kind="response", invariants=(13,), service="orchestration")
 def history_consistent(ex: Exchange) -> None:
     """Instance history: known stage names with matching inputs; only the last entry may be unfinished."""
     if ex.operation.name != "getInstanceHistory":
@@ -91,7 +91,7 @@ def history_consistent(ex: Exchange) -> None:
             raise _fail("unfinished history entry before the last", "earlier stages terminated", f"entry {index}")
 
 
-@check(kind="response", invariants=(16,))
+@check(kind="response", invariants=(16,), service="orchestration")
 def stage_history_consistent(ex: Exchange) -> None:
     """Stage history: input/output keyed by the activity, attempt >= 1, retry fields only on the last pending entry."""
     if ex.operation.name != "getInstanceStageHistory":
@@ -117,7 +117,7 @@ def stage_history_consistent(ex: Exchange) -> None:
                 raise _fail(f"activity {part} not keyed by its name", f"{part}.{entry.get('name')}", f"{value}"[:300])
 
 
-@check(kind="response", invariants=(22,))
+@check(kind="response", invariants=(22,), service="orchestration")
 def occurrence_consistent(ex: Exchange) -> None:
     """An occurrence belongs to the listed trigger and has `error` exactly when it has no instance."""
     if ex.operation.name != "listTriggersOccurrences":

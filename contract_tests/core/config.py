@@ -10,9 +10,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from contract_tests.core.errors import ConfigError
-from contract_tests.core.versions import ApiVersion, versions_for
+from contract_tests.core.versions import ApiVersion, Service, versions_for
 
-__all__ = ["DEFAULT_MAX_EXAMPLES", "PHASES", "PROFILES", "Config", "Profile"]
+__all__ = ["DEFAULT_MAX_EXAMPLES", "LEDGER_EXAMPLES", "PHASES", "PROFILES", "Config", "Profile", "examples_for"]
 
 # Every phase, in the order the runner executes them: the semantic phases first, on a server that fuzzing has
 # not yet filled with odd data.
@@ -44,6 +44,20 @@ PROFILES: dict[str, Profile] = {
     "thorough": _profile(100),
 }
 
+# The ledger spec has 45 operations, several with large bodies (filters, bulks, schemas) that take Schemathesis
+# long to draw, so its named budgets are smaller per operation (README: timings); its model phase, where the
+# ledger's invariants are checked, gets more sequences than the knob alone would give.
+LEDGER_EXAMPLES: dict[str, int] = {"quick": 3, "default": 8, "thorough": 40}
+
+
+def _ledger_profile(max_examples: int) -> Profile:
+    return Profile(max_examples=max_examples, scenarios=max(3, max_examples), steps=max(15, min(40, 4 * max_examples)))
+
+
+def examples_for(api: str, profile: str) -> int:
+    """The `max_examples` a named profile means for an API."""
+    return LEDGER_EXAMPLES[profile] if api == "ledger" else PROFILES[profile].max_examples
+
 
 @dataclass(frozen=True)
 class Config:
@@ -74,7 +88,8 @@ class Config:
     # Use `<origin>/_mock` when it answers (publishing bus events, moving the clock); never required.
     use_control_api: bool = True
     extra_headers: dict[str, str] = field(default_factory=dict)
-    # Which API version(s) to check: "v1", "v2" (paths under <base_url>/v2) or "all" (both, in turn).
+    # Which API to check: orchestration "v1", "v2" (paths under <base_url>/v2) or "all" (both, in turn), or
+    # "ledger" (the ledger v2 API, `base_url` its root: `http://host/api/ledger`).
     api: str = "v1"
     # The stack's ledger API, where the runs' ledgers are created (default: beside a gateway's /api/orchestration).
     ledger_url: str | None = None
@@ -113,7 +128,14 @@ class Config:
         return self.poll_timeout if self.poll_budget is None else self.poll_budget
 
     @property
+    def service(self) -> Service:
+        """The API family under test: its scopes and first probes."""
+        return self.versions[0].service
+
+    @property
     def effective_ledger_url(self) -> str | None:
+        if self.service.name == "ledger":
+            return self.base_url
         if self.ledger_url:
             return self.ledger_url.rstrip("/")
         if urlsplit(self.base_url).path.endswith("/api/orchestration"):
@@ -130,7 +152,7 @@ class Config:
 
     @property
     def profile(self) -> Profile:
-        return _profile(self.max_examples)
+        return _ledger_profile(self.max_examples) if self.service.name == "ledger" else _profile(self.max_examples)
 
     def with_changes(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -1,8 +1,11 @@
-"""The API versions the suite checks, and the one naming rule that lets one vocabulary speak both.
+"""The APIs the suite checks, and the one naming rule that lets one vocabulary speak every version.
 
-The phases, checks and model name operations as v1 does (`listWorkflows`); v2's operationIds are the
-same names with a `v2` prefix (`v2ListWorkflows`), `testTrigger` aside. `canonical_name` maps any of
-them back, so a check written once applies to every version.
+Orchestration comes in two versions: the phases, checks and model name operations as v1 does
+(`listWorkflows`); v2's operationIds are the same names with a `v2` prefix (`v2ListWorkflows`),
+`testTrigger` aside. `canonical_name` maps any of them back, so a check written once applies to every
+version. The ledger is a service of its own (`--api ledger`): its spec's operationIds carry the same
+`v2` prefix (`v2CreateTransaction` -> `createTransaction`), its tokens other scopes, and its phases
+their own vocabulary.
 """
 
 from __future__ import annotations
@@ -13,18 +16,60 @@ from pathlib import Path
 
 from contract_tests.core.errors import ConfigError
 
-__all__ = ["API_CHOICES", "LIST_OPERATIONS", "VERSIONS", "ApiVersion", "canonical_name", "versions_for"]
+__all__ = [
+    "APIS",
+    "API_CHOICES",
+    "LEDGER",
+    "LIST_OPERATIONS",
+    "ORCHESTRATION_CHOICES",
+    "SERVICES",
+    "VERSIONS",
+    "ApiVersion",
+    "Service",
+    "canonical_name",
+    "versions_for",
+]
 
 LIST_OPERATIONS = frozenset({"listWorkflows", "listInstances", "listTriggers", "listTriggersOccurrences"})
+# The ledger's lists that honour `pageSize` and `cursor` (exporters and pipelines answer one page of
+# everything, and a query run ignores the query string: their bodies are cursor-shaped, not paged).
+LEDGER_LISTS = frozenset(
+    {"listLedgers", "listTransactions", "listAccounts", "getVolumesWithBalances", "listLogs", "listSchemas"}
+)
 _VERSION_PREFIX = re.compile(r"^v\d+(?=[A-Z])")
+
+
+@dataclass(frozen=True)
+class Service:
+    """What differs between the stack's APIs before any operation is sent: scopes and the first probes."""
+
+    name: str
+    read_scope: str
+    write_scope: str
+    # Read without a token to see that the server answers (preflight).
+    info_path: str
+    # A secured read: 401 there without a token means the run needs one.
+    probe_path: str
+
+
+SERVICES: dict[str, Service] = {
+    "orchestration": Service("orchestration", "orchestration:read", "orchestration:write", "/_info", "/workflows"),
+    "ledger": Service("ledger", "ledger:read", "ledger:write", "/_/info", "/v2"),
+}
 
 
 @dataclass(frozen=True)
 class ApiVersion:
     name: str
     spec_file: str
-    # v2 lists answer one cursor page at a time: {"cursor": {"pageSize", "hasMore", "next"?, "data"}}.
+    # Lists answer one cursor page at a time: {"cursor": {"pageSize", "hasMore", "next"?, "data"}}.
     paginated: bool
+    service_name: str = "orchestration"
+    lists: frozenset[str] = LIST_OPERATIONS
+
+    @property
+    def service(self) -> Service:
+        return SERVICES[self.service_name]
 
     def spec_path(self) -> Path:
         """The installed spec, or the checkout's copy when the package is not installed yet."""
@@ -35,19 +80,24 @@ class ApiVersion:
         return Path(SPEC_DIR) / self.spec_file
 
 
+# The orchestration versions (the input matrix and the validating proxy cover these).
 VERSIONS: dict[str, ApiVersion] = {
     "v1": ApiVersion("v1", "orchestration.v1.yaml", paginated=False),
     "v2": ApiVersion("v2", "orchestration.v2.yaml", paginated=True),
 }
-API_CHOICES = ("v1", "v2", "all")
+LEDGER = ApiVersion("ledger", "ledger.v2.yaml", paginated=True, service_name="ledger", lists=LEDGER_LISTS)
+APIS: dict[str, ApiVersion] = {**VERSIONS, "ledger": LEDGER}
+ORCHESTRATION_CHOICES = ("v1", "v2", "all")
+# `all` is the orchestration API in both versions; the ledger is checked on its own.
+API_CHOICES = (*ORCHESTRATION_CHOICES, "ledger")
 
 
 def versions_for(choice: str) -> tuple[ApiVersion, ...]:
     if choice == "all":
         return tuple(VERSIONS.values())
-    if choice not in VERSIONS:
+    if choice not in APIS:
         raise ConfigError(f"--api must be one of {', '.join(API_CHOICES)}, got {choice!r}")
-    return (VERSIONS[choice],)
+    return (APIS[choice],)
 
 
 def canonical_name(operation_id: str) -> str:

@@ -8,6 +8,7 @@ curl reproduction, filed under the phase that is running (`PHASE`).
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -15,6 +16,7 @@ from schemathesis.core import NOT_SET
 from schemathesis.generation.case import Case
 
 from contract_tests.checks import load_all
+from contract_tests.checks.pagination import item_key
 from contract_tests.core.config import Config
 from contract_tests.core.errors import Violation
 from contract_tests.core.results import Failure, Results
@@ -39,9 +41,15 @@ PHASE: contextvars.ContextVar[str] = contextvars.ContextVar("contract_phase", de
 class CheckedApi:
     def __init__(self, client: Client) -> None:
         self.client = client
-        self._response_checks = [c for c in load_all().values() if c.kind == "response"]
+        service = client.spec.version.service_name
+        self._response_checks = [
+            c for c in load_all().values() if c.kind == "response" and c.service in (None, service)
+        ]
         # What the polls of the running phase may still wait in vain; the runner renews it per phase.
         self.poll_budget = PollBudget(client.config.effective_poll_budget)
+        # Applied to every generated case before it is sent (not to the vocabulary's calls): the ledger's
+        # phases aim generated requests at a ledger the run created (see `phases/ledger_run.py`).
+        self.prepare: Callable[[Case], None] | None = None
 
     @property
     def spec(self) -> Spec:
@@ -60,6 +68,8 @@ class CheckedApi:
         return self.client.results
 
     def send(self, case: Case, *, identity: str | None = "write") -> Exchange:
+        if self.prepare is not None:
+            self.prepare(case)
         exchange = self.client.send(case, identity=identity)
         self._check_response(exchange)
         return exchange
@@ -151,4 +161,4 @@ class CheckedApi:
 
 
 def _ids(items: list[Any]) -> list[Any]:
-    return [item.get("id") for item in items if isinstance(item, dict)]
+    return [item_key(item) for item in items if isinstance(item, dict)]

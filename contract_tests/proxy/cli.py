@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from contract_tests.core.errors import CouldNotRun
-from contract_tests.core.versions import API_CHOICES
+from contract_tests.core.versions import ORCHESTRATION_CHOICES
 from contract_tests.proxy.core import serve
 from contract_tests.proxy.settings import DEFAULT_PORT, ProxySettings
 
@@ -34,7 +34,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
     p.add_argument(
         "--api",
-        choices=API_CHOICES,
+        choices=ORCHESTRATION_CHOICES,
         default="all",
         help="which API version's operations to check (default all); other paths are forwarded unchecked",
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from contract_tests.core.errors import ConfigError
-from contract_tests.core.versions import versions_for
+from contract_tests.core.versions import ORCHESTRATION_CHOICES
 
 __all__ = ["DEFAULT_PORT", "ProxySettings"]
 
@@ -36,7 +36,8 @@ class ProxySettings:
             raise ConfigError(f"--upstream must be an http(s) URL, got {self.upstream!r}")
         if not 0 <= self.port <= 65535:
             raise ConfigError(f"--port must be 0..65535, got {self.port}")
-        versions_for(self.api)  # refuses an unknown choice
+        if self.api not in ORCHESTRATION_CHOICES:  # the proxy's model is the orchestration API's
+            raise ConfigError(f"--api must be one of {', '.join(ORCHESTRATION_CHOICES)}, got {self.api!r}")
         object.__setattr__(self, "upstream", self.upstream.rstrip("/"))
 
     @property

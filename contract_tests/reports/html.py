@@ -96,15 +96,16 @@ def render_html(report: Report) -> str:
     errors = "".join(f"<li><pre>{escape(e)}</pre></li>" for e in results.errors)
     failures = "\n".join(_failure(i, f) for i, f in enumerate(new, 1))
     accepted_html = "\n".join(_failure(i, f) for i, f in enumerate(accepted, 1))
+    title = f"{config.service.name.capitalize()} contract"
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>Orchestration contract: {escape(config.base_url or "")}</title>
+<title>{title}: {escape(config.base_url or "")}</title>
 <style>{_STYLE}</style>
 </head>
 <body>
-<h1>Orchestration contract: {escape(config.base_url or "")}</h1>
+<h1>{title}: {escape(config.base_url or "")}</h1>
 <p class='{"ok" if report.exit_code == 0 else "fail"}' id='verdict'>{escape(verdict)} in {report.duration:.1f}s
 (exit code {report.exit_code}); seed {config.seed}, max-examples {config.max_examples}</p>
 <p>{escape(report.token_hint())}</p>

@@ -50,10 +50,11 @@ class Report:
         grant = (
             f"grant_type=client_credentials&client_id={self.config.client_id or '<id>'}&client_secret=$CLIENT_SECRET"
         )
+        scopes = f"{self.config.service.read_scope} {self.config.service.write_scope}"
         return (
             f"curl commands read tokens from ${TOKEN_VARIABLES['write']} (write scope) and ${TOKEN_VARIABLES['read']} "
             f"(read-only), e.g.: export TOKEN=$(curl -s -X POST {self.config.effective_token_url} "
-            f"-d '{grant}&scope=orchestration:read orchestration:write' | python3 -c "
+            f"-d '{grant}&scope={scopes}' | python3 -c "
             "'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')"
         )
 
@@ -115,7 +116,8 @@ class Report:
         results, lines = self.results, []
         config = self.config
         lines.append(
-            f"Orchestration contract: {config.base_url}  (seed {config.seed}, max-examples {config.max_examples})"
+            f"{config.service.name.capitalize()} contract: {config.base_url}  "
+            f"(seed {config.seed}, max-examples {config.max_examples})"
         )
         lines.append("Phases: " + " | ".join(f"{n} {p.status} {p.duration:.1f}s" for n, p in results.phases.items()))
         lines.append("\nOperations:")

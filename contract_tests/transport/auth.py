@@ -1,8 +1,10 @@
 """Tokens for the run: the one given with --token, or client-credentials tokens from the token endpoint.
 
-With client credentials the suite asks for two tokens: a write token (`orchestration:read orchestration:write`)
-for everything, and a read-only token (`orchestration:read`) for the 403 checks. The read-only token is kept
-only when the implementation really scopes it; otherwise the 403 checks are skipped, and the report says so.
+With client credentials the suite asks for two tokens of the API under test: a write token (for
+orchestration `orchestration:read orchestration:write`, for the ledger `ledger:read ledger:write`) for
+everything, and a read-only token (`orchestration:read`, `ledger:read`) for the 403 checks. The read-only
+token is kept only when the implementation really scopes it; otherwise the 403 checks are skipped, and the
+report says so.
 """
 
 from __future__ import annotations
@@ -17,13 +19,22 @@ import httpx
 from contract_tests.core.config import Config
 from contract_tests.core.errors import AuthError, ServerUnreachable
 
-__all__ = ["FORGED_TOKEN", "READ_SCOPE", "WRITE_SCOPE", "Tokens", "obtain_tokens", "token_scopes"]
+__all__ = ["FORGED_TOKEN", "READ_SCOPE", "WRITE_SCOPE", "Tokens", "forged_token", "obtain_tokens", "token_scopes"]
 
 READ_SCOPE = "orchestration:read"
 WRITE_SCOPE = "orchestration:write"
 LEDGER_SCOPE = "ledger:read ledger:write"
 # An unsigned JWT claiming the write scope: an implementation that does not verify signatures accepts it.
 FORGED_TOKEN = "eyJhbGciOiJub25lIn0.eyJzY29wZSI6Im9yY2hlc3RyYXRpb246cmVhZCBvcmNoZXN0cmF0aW9uOndyaXRlIn0."
+
+
+def forged_token(service: str) -> str:
+    """An unsigned JWT (`alg: none`) claiming the service's read and write scopes: only a server that does not
+    verify signatures accepts it (claiming the right scopes keeps a scope check from hiding that bug)."""
+    if service == "orchestration":
+        return FORGED_TOKEN
+    claims = json.dumps({"scope": f"{service}:read {service}:write"}, separators=(",", ":")).encode()
+    return "eyJhbGciOiJub25lIn0." + base64.urlsafe_b64encode(claims).decode().rstrip("=") + "."
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,9 @@ def obtain_tokens(config: Config, client: httpx.Client) -> Tokens:
         return Tokens(write=config.token, read=None, read_missing_reason=reason, ledger=config.token)
     if not config.client_id:
         return Tokens(write=None, read=None, read_missing_reason="no credentials given")
+    service = config.service
+    if service.name != "orchestration":
+        return _service_tokens(config, client, service.read_scope, service.write_scope)
     write, _ = _request_token(config, client, f"{READ_SCOPE} {WRITE_SCOPE}")
     try:
         ledger: str | None = _request_token(config, client, LEDGER_SCOPE)[0]
@@ -95,3 +109,17 @@ def obtain_tokens(config: Config, client: httpx.Client) -> Tokens:
         reason = "the token endpoint does not issue read-only tokens"
         return Tokens(write=write, read=None, read_missing_reason=reason, ledger=ledger)
     return Tokens(write=write, read=read, ledger=ledger)
+
+
+def _service_tokens(config: Config, client: httpx.Client, read_scope: str, write_scope: str) -> Tokens:
+    """A write token and, when the endpoint scopes tokens, a read-only one, for a service checked on its own
+    (the ledger: its write token is also the one that creates the run's ledgers)."""
+    write, _ = _request_token(config, client, f"{read_scope} {write_scope}")
+    try:
+        read, scopes = _request_token(config, client, read_scope)
+    except AuthError as exc:
+        return Tokens(write=write, read=None, read_missing_reason=f"no read-only token: {exc}", ledger=write)
+    if scopes is not None and write_scope in scopes:
+        reason = "the token endpoint does not issue read-only tokens"
+        return Tokens(write=write, read=None, read_missing_reason=reason, ledger=write)
+    return Tokens(write=write, read=read, ledger=write)

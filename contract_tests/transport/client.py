@@ -23,7 +23,7 @@ from contract_tests.core.config import Config
 from contract_tests.core.curl import curl_command
 from contract_tests.core.results import Results
 from contract_tests.core.spec import Operation, Spec
-from contract_tests.transport.auth import FORGED_TOKEN, Tokens
+from contract_tests.transport.auth import Tokens, forged_token
 
 __all__ = ["Client", "Exchange", "PollBudget", "poll"]
 
@@ -75,7 +75,9 @@ class Exchange:
         body = self.json()
         if not isinstance(body, dict):
             return None
-        if self.operation.paginated:
+        if self.operation.envelope == "raw":
+            return body
+        if self.operation.envelope == "cursor":
             page = body.get("cursor")
             return page.get("data") if isinstance(page, dict) else None
         return body.get("data")
@@ -96,7 +98,7 @@ class Exchange:
             dict(request.headers),
             body,
             identity=self.identity,
-            token=FORGED_TOKEN if self.identity == "forged" else token,
+            token=forged_token(self.operation.service) if self.identity == "forged" else token,
         )
 
     def describe(self) -> str:
@@ -124,7 +126,8 @@ class Client:
         return session
 
     def token_for(self, identity: str | None) -> str | None:
-        return {"write": self.tokens.write, "read": self.tokens.read, "forged": FORGED_TOKEN}.get(identity or "")
+        forged = forged_token(self.spec.version.service_name)
+        return {"write": self.tokens.write, "read": self.tokens.read, "forged": forged}.get(identity or "")
 
     def send(self, case: Case, *, identity: str | None = "write") -> Exchange:
         """Send a (generated or built) case; the Authorization header is always ours, never generated."""

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from mockserver.control.webhooks import WebhooksControl, announce
 from mockserver.core.timefmt import timestamp
 from mockserver.errors import ValidationError
 from mockserver.orchestration.api import presenter as present
@@ -24,6 +25,7 @@ MAX_ADVANCE_SECONDS = 100 * 365 * 24 * 3600
 class ControlApi:
     def __init__(self, tenants: Tenants) -> None:
         self._tenants = tenants
+        self._webhooks = WebhooksControl(tenants)
 
     @property
     def _b(self) -> Backend:
@@ -49,6 +51,7 @@ class ControlApi:
             "add_fault": self.add_fault,
             "clear_faults": self.clear_faults,
             "remove_fault": self.remove_fault,
+            **self._webhooks.registry(),
         }
 
     async def list_faults(self) -> Reply:
@@ -71,12 +74,9 @@ class ControlApi:
 
     async def publish_event(self, body: dict[str, Any]) -> Reply:
         date = body.get("date")
-        occurrences = self._b.engine.publish_bus_event(
-            body["type"],
-            body["payload"],
-            app=body.get("app"),
-            date=datetime.fromisoformat(date.replace("Z", "+00:00")) if date else None,
-        )
+        when = datetime.fromisoformat(date.replace("Z", "+00:00")) if date else None
+        announce(self._b, body["type"], body["payload"], body.get("app"), when)  # the webhooks hear it first
+        occurrences = self._b.engine.publish_bus_event(body["type"], body["payload"], app=body.get("app"), date=when)
         self._b.pump()
         shown = [present.occurrence(o, self._b.store.instances) for o in occurrences]
         return present.envelope({"accepted": True, "occurrences": shown}), 202

@@ -11,9 +11,10 @@ import asyncio
 from typing import Any
 
 from mockserver.errors import MockError
-from mockserver.http.asgi import Scope, Send, error_body, header, respond, respond_payload
+from mockserver.http.asgi import Receive, Scope, Send, error_body, header, respond, respond_payload
+from mockserver.http.connection import break_connection
 from mockserver.http.forcing import Operation, OperationIndex, error_json, parse_prefer
-from mockserver.http.latency import Latency, drop_connection
+from mockserver.http.latency import Latency
 from mockserver.state.faults import FaultRules
 
 
@@ -22,7 +23,9 @@ class ChosenAnswers:
         self.operations = operations
         self.latency = latency
 
-    async def answered(self, scope: Scope, path: str, method: str, faults: FaultRules, send: Send) -> bool:
+    async def answered(
+        self, scope: Scope, path: str, method: str, faults: FaultRules, send: Send, receive: Receive | None = None
+    ) -> bool:
         """Wait the latency, then answer as a firing fault rule or the Prefer header says; True
         when that answered the request, False to let the handlers answer it."""
         if self.latency.bounds is not None:
@@ -37,9 +40,11 @@ class ChosenAnswers:
             note["fault"] = rule.id
             if rule.delay_ms:
                 await asyncio.sleep(rule.delay_ms / 1000)
-            if rule.drop:
+            if rule.connection is not None:
                 note["dropped"] = True
-                await drop_connection(send)
+                note["connection"] = rule.connection
+                garbage = faults.garbage() if rule.connection == "garbage" else b""
+                await break_connection(scope, receive or _nothing, send, rule.connection, garbage)
                 return True
             if rule.status is not None:
                 await respond_payload(send, rule.status, _rule_body(operation, rule.status, f"fault rule {rule.id}"))
@@ -57,6 +62,10 @@ class ChosenAnswers:
         note["forced"] = True
         await respond_payload(send, status, body)
         return True
+
+
+async def _nothing() -> dict[str, Any]:
+    return {"type": "http.request", "body": b"", "more_body": False}
 
 
 def _rule_body(operation: Operation | None, status: int, why: str) -> Any:

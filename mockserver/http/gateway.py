@@ -34,6 +34,7 @@ from mockserver.http.asgi import (
 )
 from mockserver.http.auth import READ_METHODS, TokenAuthority
 from mockserver.http.chosen import ChosenAnswers
+from mockserver.http.connection import remember
 from mockserver.http.control_access import ControlAccess
 from mockserver.http.error_handlers import no_such_route
 from mockserver.http.fastpath import FastRoutes
@@ -82,6 +83,7 @@ class Gateway:
         started = time.perf_counter()
         status_box = [0]
         scope["mock.note"] = {}  # what the edge decided (forced, fault), for the journal
+        remember(scope, send)  # the connection itself, for the faults that answer nothing
 
         async def send_recording(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -90,6 +92,8 @@ class Gateway:
 
         chosen = self.tenants.use(self.tenants.default)
         headers = requestctx.use_headers(scope["headers"])
+        requestctx.use_query(scope.get("query_string", b""))  # every request sets its own, body too
+        requestctx.use_body(b"")
         try:
             await self._dispatch(scope, receive, send_recording)
         finally:
@@ -163,7 +167,7 @@ class Gateway:
             await respond(send, 404, body, [(b"content-type", content_type.encode())])
             return
         if not path.startswith(CONTROL_PREFIX) and await self.chosen.answered(
-            scope, path, method, self.tenants.current.faults, send
+            scope, path, method, self.tenants.current.faults, send, receive
         ):
             return
         bad = mount.bad_integer(below.rstrip("/") or "/") if mount is not None and protected else None
@@ -189,6 +193,7 @@ class Gateway:
                 return
             if raw:
                 scope["mock.note"]["body"] = raw
+            requestctx.use_body(raw or b"")
         backend = self.tenants.current
         backend.pump()
         try:

@@ -1,9 +1,8 @@
-"""Slow answers and dropped connections, for clients that must survive them.
+"""Slow answers, for clients that must survive them.
 
 ``Latency`` draws each API answer's delay from ``--latency MIN..MAX`` with the run's seed, so a
-seeded run waits the same on the same requests. ``drop_connection`` closes the connection
-without an answer: headers that promise a body that never comes, so uvicorn closes the socket
-and the client sees a transport error (its next request gets a fresh connection).
+seeded run waits the same on the same requests. Connections closed without an answer are
+``connection.break_connection``'s.
 """
 
 from __future__ import annotations
@@ -11,8 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-
-from mockserver.http.asgi import Send
 
 _DELIBERATE = "ASGI callable returned without completing response."
 
@@ -29,13 +26,9 @@ class Latency:
         await asyncio.sleep((low if low == high else self._draws.uniform(low, high)) / 1000)
 
 
-async def drop_connection(send: Send) -> None:
-    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1")]})
-    await send({"type": "http.response.body", "body": b"", "more_body": True})
-
-
 class _HideDeliberateDrops(logging.Filter):
-    """uvicorn reports an unfinished answer as an error; a fault rule's drop is one on purpose."""
+    """uvicorn reports an unfinished answer as an error; a fault rule's drop is one on purpose
+    (under a server without the request cycle ``connection`` uses, a drop is such an answer)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return record.getMessage() != _DELIBERATE

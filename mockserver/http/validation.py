@@ -19,6 +19,9 @@ from connexion.validators import VALIDATOR_MAP as CONNEXION_VALIDATORS
 from connexion.validators import JSONRequestBodyValidator
 from starlette.types import Scope
 
+# A request body schema carrying this key is handed to the handler unparsed and unjudged: its
+# service decodes bodies itself, with its own messages (webhooks: ``stack._raw_bodies``).
+RAW_BODY = "x-mock-raw-body"
 # Keywords OpenAPI adds to a schema that mean nothing to a JSON Schema validator.
 _ANNOTATIONS = frozenset({"nullable", "discriminator", "example", "examples", "xml", "externalDocs", "deprecated"})
 
@@ -95,10 +98,11 @@ class CompiledJSONBodyValidator(JSONRequestBodyValidator):
             **kwargs,
         )
         self._compiled = _compiled(schema)
+        self._raw = bool(schema.get(RAW_BODY))
 
     async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
         raw = b"".join([chunk async for chunk in stream])
-        if not raw.strip():
+        if self._raw or not raw.strip():
             return None
         try:
             return orjson.loads(raw)
@@ -106,6 +110,8 @@ class CompiledJSONBodyValidator(JSONRequestBodyValidator):
             raise BadRequestProblem(detail=f"request body is not valid JSON: {exc}") from exc
 
     def _validate(self, body: t.Any) -> dict | None:
+        if self._raw:
+            return None
         if not self._nullable and body is None:
             raise BadRequestProblem("Request body must not be empty")
         error = next(iter(self._compiled.iter_errors(body)), None)

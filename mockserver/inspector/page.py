@@ -13,7 +13,7 @@ from typing import Any
 from mockserver.inspector.forms import ACTIONS_PANEL, instance_actions
 from mockserver.inspector.markup import esc
 
-SECTIONS = ("clock", "instances", "workflows", "triggers", "bank", "faults", "events", "requests")
+SECTIONS = ("clock", "instances", "workflows", "triggers", "bank", "webhooks", "faults", "events", "requests")
 
 
 def render_sections(state: dict[str, Any]) -> dict[str, str]:
@@ -23,6 +23,7 @@ def render_sections(state: dict[str, Any]) -> dict[str, str]:
         "workflows": _workflows,
         "triggers": _triggers,
         "bank": _bank,
+        "webhooks": _webhooks,
         "faults": _faults,
         "events": _events,
         "requests": _requests,
@@ -169,7 +170,7 @@ def _triggers(state: dict[str, Any]) -> str:
 
 
 def _bank(state: dict[str, Any]) -> str:
-    parts = ["<h2>Simulated bank</h2>"]
+    parts = ["<h2>Ledgers, wallets and payments</h2>"]
     for ledger in state["ledgers"]:
         rows = [
             "<tr>" + _cells(_code(a["address"]), esc(a["balances"]), esc(a["metadata"] or "")) + "</tr>"
@@ -177,6 +178,12 @@ def _bank(state: dict[str, Any]) -> str:
         ]
         title = f"ledger {ledger['name']} ({ledger['transactions']} transactions)"
         parts.append(f"<h3>{esc(title)}</h3>" + _table(["account", "balances", "metadata"], rows, "no account"))
+        recent = [
+            "<tr>" + _cells(str(t["id"]), esc("; ".join(t["postings"])), "reverted" if t["reverted"] else "") + "</tr>"
+            for t in ledger.get("recent", [])
+        ]
+        if recent:
+            parts.append(_table(["latest transactions", "postings", ""], recent, ""))
     if not state["ledgers"]:
         parts.append('<p class="empty">no ledger yet</p>')
     wallets = [
@@ -200,7 +207,8 @@ def _faults(state: dict[str, Any]) -> str:
     rows = []
     for rule in state["faults"]:
         matches = {k: rule[k] for k in ("operationId", "method", "path") if k in rule} or "every request"
-        effect = {k: rule[k] for k in ("status", "delayMs", "drop", "times", "probability") if k in rule}
+        kinds = ("status", "delayMs", "drop", "empty", "reset", "garbage", "times", "probability")
+        effect = {k: rule[k] for k in kinds if k in rule}
         rows.append(
             "<tr>"
             + _cells(esc(rule["id"]), _code(matches), _code(effect), esc(rule["fired"]), esc(rule["expired"]))
@@ -208,6 +216,53 @@ def _faults(state: dict[str, Any]) -> str:
         )
     table = _table(["id", "matches", "effect", "fired", "expired"], rows, "no fault rule (POST /_mock/faults)")
     return f"<h2>Fault rules <small>{len(state['faults'])}</small></h2>{table}"
+
+
+def _webhooks(state: dict[str, Any]) -> str:
+    hooks = state["webhooks"]
+    configs = [
+        f'<tr data-webhook="{esc(c["id"])}">'
+        + _cells(_code(c["endpoint"]), esc(", ".join(c["eventTypes"])), esc("active" if c["active"] else "inactive"))
+        + _cells(_code(c["id"]))
+        + "</tr>"
+        for c in hooks["configs"]
+    ]
+    rows = []
+    for a in hooks["attempts"]:
+        status_class = "good" if a["status"] == "success" else "bad"
+        fault = a.get("fault")
+        detail = " · ".join(
+            part
+            for part in (
+                f"fault {fault['rule']}: {', '.join(fault['kinds'])}" if fault else "",
+                a.get("error") or "",
+                a.get("note") or "",
+            )
+            if part
+        )
+        rows.append(
+            f'<tr data-attempt="{esc(a["id"])}">'
+            + _cells(
+                esc(a["sentAt"]),
+                _code(a["eventType"] or "test"),
+                _code(a["config"]["endpoint"]),
+                f'<span class="{status_class}">{esc(a["status"])}</span>',
+                esc(a["statusCode"]),
+                esc(a["retryAttempt"]),
+                esc(a.get("nextRetryAfter", "")),
+                esc(detail),
+            )
+            + "</tr>"
+        )
+    none = "no webhooks config (POST /api/webhooks/configs)"
+    table = _table(["endpoint", "event types", "state", "id"], configs, none)
+    attempts = _table(
+        ["sent", "event", "endpoint", "status", "code", "retry", "next retry", "fault / error"],
+        rows,
+        "no delivery yet",
+    )
+    count = f"latest {len(hooks['attempts'])} of {hooks['attemptCount']}"
+    return f"<h2>Webhooks</h2>{table}<h3>Delivery attempts <small>{count}</small></h3>{attempts}"
 
 
 def _events(state: dict[str, Any]) -> str:

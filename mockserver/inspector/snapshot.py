@@ -21,6 +21,10 @@ LATEST_INSTANCES = 100
 LATEST_EVENTS = 50
 LATEST_REQUESTS = 50
 LATEST_OCCURRENCES = 10
+LATEST_ATTEMPTS = 50
+
+
+RECENT_TRANSACTIONS = 5  # per ledger, newest first
 
 
 def snapshot(backend: Backend, tenancy: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -43,6 +47,20 @@ def snapshot(backend: Backend, tenancy: dict[str, Any] | None = None) -> dict[st
         "requests": _latest(backend.journal, LATEST_REQUESTS),
         "requestCount": len(backend.journal),
         "faults": [rule.view() for rule in backend.faults.list()],
+        "webhooks": _webhooks(backend),
+    }
+
+
+def _webhooks(backend: Backend) -> dict[str, Any]:
+    """Configs (secrets left out: the page is no place for them) and the latest attempts."""
+    service = backend.webhooks
+    configs = [{k: v for k, v in config.view().items() if k != "secret"} for config in service.configs.listed()]
+    attempts = _latest(service.schedule.attempts, LATEST_ATTEMPTS)
+    return {
+        "configs": configs,
+        "attempts": [a.view() for a in attempts],
+        "attemptCount": len(service.schedule.attempts),
+        "faults": [rule.view() for rule in service.faults.list()],
     }
 
 
@@ -94,5 +112,15 @@ def _ledgers(backend: Backend) -> list[dict[str, Any]]:
             }
             for a in book.accounts.values()
         ]
-        out.append({"name": book.info.name, "accounts": accounts, "transactions": len(book.transactions)})
+        recent = [
+            {
+                "id": tx.id,
+                "postings": [f"{p.source} -> {p.destination} {p.amount} {p.asset}" for p in tx.postings],
+                "reverted": tx.reverted_at is not None,
+            }
+            for tx in (book.transactions[i] for i in reversed(book.tx_ids[-RECENT_TRANSACTIONS:]))
+        ]
+        out.append(
+            {"name": book.info.name, "accounts": accounts, "transactions": len(book.transactions), "recent": recent}
+        )
     return out

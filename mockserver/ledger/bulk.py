@@ -17,11 +17,13 @@ a result is ``{"data"?, "responseType", "logID"}`` or ``{"errorCode", "errorDesc
 ten workers can produce (theirs answer in completion order and may label a result with another
 element's action; ordered results are what a client can rely on).
 
-Spec mode and ``--quirks real`` differ in three places:
-- an element's error code: the release keeps INSUFFICIENT_FUND, COMPILATION_FAILED,
-  METADATA_OVERRIDE, NO_POSTINGS, CONFLICT and the INTERPRETER_* codes and turns every other
-  error into INTERNAL (``handler_json.go``), a server error for a client's mistake; spec mode
-  answers the code the single route answers (VALIDATION, NOT_FOUND, ALREADY_REVERT...);
+An element's error code is the release's in both modes: it keeps INSUFFICIENT_FUND,
+COMPILATION_FAILED, METADATA_OVERRIDE, NO_POSTINGS, CONFLICT and the INTERPRETER_* codes and
+turns every other error into INTERNAL (``handler_json.go``); the spec declares exactly those
+codes for an element (the element's status is the bulk's 400, never a 500), so nothing in it
+justifies another answer.
+
+Spec mode and ``--quirks real`` differ in two places:
 - a stream bulk's answer carries the stream decoder's ``"errorCode": "VALIDATION",
   "errorMessage": "EOF"`` even on success in the release (``handler_stream_json.go``), which
   spec mode leaves out;
@@ -165,7 +167,7 @@ class BulkWrites(Pipeline):
         return results, failed
 
     def _bulk_refusal(self, code: str, message: str) -> dict[str, Any]:
-        return _error(code if code in KEPT_CODES or not self.real else "INTERNAL", message)
+        return _error(code if code in KEPT_CODES else "INTERNAL", message)
 
     def _bulk_element(self, name: str, book: LedgerBook, element: Element, version: str | None) -> dict[str, Any]:
         data, key = element.data, element.ik or None

@@ -11,7 +11,9 @@
 
 Balances need moves in a real ledger, so they are booked as one opening transaction per ledger
 (``world`` to each account, in the order given) before the transactions. Everything goes through
-the service's own writes, so logs, hashes and volumes are the ones the API shows; events are not
+the service's own writes, so logs, hashes and volumes are the ones the API shows. A recorded ledger
+(``orchestration-mock record --ledgers``) carries ``logs``, its exported log, imported first as the
+release imports an export: ids, instants and hashes come back as recorded. Events are not
 published (a fixture declares a state, it does not replay its history). A load is all or nothing:
 any refusal restores the ledgers as they were and says where the fixture is wrong.
 """
@@ -19,9 +21,12 @@ any refusal restores the ledgers as they were and says where the fixture is wron
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 from typing import Any
 
+from mockserver.core.timefmt import parse_rfc3339
 from mockserver.errors import MockError, ValidationError
+from mockserver.ledger.gojson import dumps as json_bytes
 from mockserver.ledger.model import WORLD
 from mockserver.ledger.pipeline import Pipeline
 from mockserver.ledger.postings import ADDRESS, ASSET
@@ -42,11 +47,16 @@ class LedgerFixtures(Pipeline):
 
     def _seed(self, name: str, spec: dict[str, Any]) -> None:
         if name not in self.ledgers.books:
-            self.ledgers.create(
-                name, {k: spec[k] for k in ("bucket", "metadata", "features") if k in spec}, self.clock.now()
-            )
+            settings = {k: spec[k] for k in ("bucket", "metadata", "features") if k in spec}
+            self.ledgers.create(name, settings, _instant(spec.get("addedAt")) or self.clock.now())
         elif spec.get("metadata"):
             self.ledgers.update_metadata(name, spec["metadata"])
+        if spec.get("logs"):  # a recorded ledger: its history, imported as the release imports an export
+            try:
+                stream = b"\n".join(json_bytes(log) for log in spec["logs"])  # the export's own format
+                self.import_logs(name, stream)  # type: ignore[attr-defined]
+            except MockError as exc:
+                raise ValidationError(f"{name}: logs: {exc.code}: {exc.message}") from None
         accounts = spec.get("accounts") or {}
         opening = [
             {"source": WORLD, "destination": address, "amount": amount, "asset": asset}
@@ -89,6 +99,8 @@ def _plan(section: Any) -> dict[str, dict[str, Any]]:
             _check_account(f"{where}.accounts.{address}", address, account)
         if not isinstance(spec.get("transactions") or [], list):
             raise ValidationError(f"{where}.transactions: expected an array")
+        if not isinstance(spec.get("logs") or [], list):
+            raise ValidationError(f"{where}.logs: expected an array (a recorded ledger's exported logs)")
     return section
 
 
@@ -111,3 +123,13 @@ def _check_account(where: str, address: str, account: Any) -> None:
     metadata = account.get("metadata") or {}
     if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
         raise ValidationError(f"{where}.metadata: expected a map of strings")
+
+
+def _instant(value: Any) -> datetime | None:
+    """A recorded ``addedAt`` (RFC 3339), kept as the ledger's creation instant."""
+    if value is None:
+        return None
+    try:
+        return parse_rfc3339(str(value))
+    except ValueError:
+        raise ValidationError(f"ledgers: addedAt: expected an RFC 3339 date, got {value!r}") from None

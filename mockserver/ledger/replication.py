@@ -99,11 +99,11 @@ class ReplicationOps(Pipeline):
 
     def _one_page(self, items: list[dict[str, Any]]) -> dict[str, Any]:
         """A cursor holding everything. The release's has no ``pageSize`` (its paginator's 0,
-        left out by omitempty), which the spec requires (1..1000) and the SDK refuses to decode
-        without: spec mode gives the page's own size."""
+        left out by omitempty), which the SDK refuses to decode without: the spec requires it with
+        the release's own value, 0 (these lists have no page size), and spec mode sends it."""
         if self.real:
             return {"hasMore": False, "data": items}
-        return {"pageSize": min(max(len(items), 1), 1000), "hasMore": False, "data": items}
+        return {"pageSize": 0, "hasMore": False, "data": items}
 
     def create_exporter(self, body: Any) -> dict[str, Any]:
         driver, config = _config(body)

@@ -31,7 +31,7 @@ from mockserver.ledger.errors import (
 )
 from mockserver.ledger.model import EMPTY, WORLD, Posting, Transaction
 from mockserver.ledger.pipeline import Pipeline, Written
-from mockserver.ledger.postings import check_funds
+from mockserver.ledger.postings import ADDRESS, check_funds
 from mockserver.ledger.request import TransactionRequest, sorted_accounts
 from mockserver.ledger.scripts import run_script
 from mockserver.ledger.system import string_map
@@ -58,6 +58,8 @@ class TransactionWrites(Pipeline):
         if not isinstance(body, dict):
             raise validation("json: cannot unmarshal the body: expected an object")
         request = TransactionRequest.parse(body, force=force)
+        if not self.real:
+            _check_account_metadata_addresses(request.account_metadata)
         inputs = request.inputs()
         replay = self._replay(book, idempotency_key, logs.idempotency_hash(inputs))
         if replay is not None:
@@ -143,9 +145,10 @@ class TransactionWrites(Pipeline):
         revert_meta = {**metadata, REVERTS_KEY: str(tx_id)}
         timestamp = original.timestamp if at_effective_date else now
         if dry_run:
+            shown = self._shown(book, _preview(book, postings, revert_meta, timestamp, now, None))
             if self.real:
-                book.burn_transaction_id()
-            return Written(self._shown(book, _preview(book, postings, revert_meta, timestamp, now, None)))
+                book.burn_transaction_id()  # after the preview took it, as the release's sequence does
+            return Written(shown)
         original.reverted_at = original.updated_at = now
         revert = book.insert_transaction(
             postings, metadata=revert_meta, timestamp=timestamp, inserted_at=now, reference=None
@@ -159,6 +162,15 @@ class TransactionWrites(Pipeline):
             "REVERTED_TRANSACTION", {"ledger": name, "revertedTransaction": reverted, "revertTransaction": shown}
         )
         return Written(shown)
+
+
+def _check_account_metadata_addresses(accounts: dict[str, dict[str, str]]) -> None:
+    """Spec mode refuses an ``accountMetadata`` key that is no account address: the release does not
+    check them (``internal/api/bulking/elements.go``) and creates an account ``""`` that its own
+    ``V2Account`` cannot describe; ``--quirks real`` takes them as it does."""
+    for address in accounts:
+        if not ADDRESS.match(address):
+            raise validation(f"invalid account address in accountMetadata: '{address}'")
 
 
 def _check_revert_funds(book: LedgerBook, original: Transaction, postings: tuple[Posting, ...]) -> None:

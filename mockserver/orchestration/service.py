@@ -46,10 +46,24 @@ class Orchestration:
         self.triggers = Triggers(
             store=self.store, clock=clock, ids=ids, evaluator=self.engine.triggers, real_quirks=real
         )
+        self._bus = bus
+        self._publishing = False
         bus.subscribe(self._heard)
+        self.engine.events.forward = self._publish
+
+    def _publish(self, event: dict[str, Any]) -> None:
+        """An orchestration event goes on the stack's bus (the webhooks service hears it there)."""
+        self._publishing = True
+        try:
+            self._bus.publish(event)
+        finally:
+            self._publishing = False
 
     def _heard(self, event: dict[str, Any]) -> None:
-        """A service of the stack published ``event``: the triggers see it at the next pump."""
+        """A service of the stack published ``event``: the triggers see it at the next pump. The
+        service's own events are not offered to its triggers, as before they reached the bus."""
+        if self._publishing:
+            return
         when = parse_rfc3339(event["date"]) if event.get("date") else None
 
         def fire() -> None:

@@ -37,6 +37,9 @@ class RecordConfig:
     client_secret: str | None = None
     token_url: str | None = None
     instances: bool = False
+    # Also record every ledger of the stack's ledger API (at ``ledger_root``, default beside the API).
+    ledgers: bool = False
+    ledger_root: str | None = None
     output: Path | None = None
     page_size: int = 100
     timeout: float = 10.0

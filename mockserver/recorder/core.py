@@ -18,6 +18,7 @@ from mockserver.core.atomicfile import write_atomically
 from mockserver.recorder import state
 from mockserver.recorder.config import RecordConfig
 from mockserver.recorder.errors import NonConforming
+from mockserver.recorder.ledgers import default_ledger_root, record_ledgers
 from mockserver.recorder.upstream import Upstream
 
 
@@ -35,7 +36,14 @@ def record(config: RecordConfig, *, transport: httpx.BaseTransport | None = None
                 path = "/triggers/{triggerID}/occurrences"
                 occurrences[trigger["id"]] = upstream.items(path, triggerID=trigger["id"])
             instances = _terminated_instances(upstream)
-    return state.document(config, workflows, triggers, instances, occurrences=occurrences, left_out=left_out)
+        ledgers = None
+        if config.ledgers:
+            root = config.ledger_root or default_ledger_root(config.api_root)
+            ledgers = record_ledgers(upstream.client, upstream.token, root.rstrip("/"), config.page_size)
+    doc = state.document(config, workflows, triggers, instances, occurrences=occurrences, left_out=left_out)
+    if ledgers is not None:
+        doc["ledgers"] = ledgers
+    return doc
 
 
 def _loadable(triggers: list[dict[str, Any]], workflow_ids: set[str]) -> tuple[list[dict[str, Any]], list[str]]:

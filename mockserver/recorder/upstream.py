@@ -37,6 +37,15 @@ class Upstream:
     def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
         self._client.close()
 
+    @property
+    def token(self) -> str:
+        assert self._token is not None, "authenticate() first"
+        return self._token
+
+    @property
+    def client(self) -> httpx.Client:
+        return self._client
+
     def authenticate(self) -> None:
         """Exchange the client credentials for a token, unless a token was given."""
         if self._token is not None:

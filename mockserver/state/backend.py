@@ -18,6 +18,8 @@ from mockserver.state.faults import FaultRules
 from mockserver.state.journal import RequestJournal
 from mockserver.state.restore import Restore
 from mockserver.wallets.service import WalletsService
+from mockserver.webhooks.backoff import Backoff
+from mockserver.webhooks.service import WebhooksService
 
 
 class Backend:
@@ -62,11 +64,24 @@ class Backend:
         self.restore = Restore(workflows=self.workflows, triggers=self.triggers, instances=self.instances)
         self.journal = RequestJournal(settings.journal_size)
         self.faults = FaultRules(settings.seed)
+        self.webhooks = WebhooksService(
+            clock=self.clock,
+            ids=self.ids,
+            seed=settings.seed,
+            real_quirks=self.real_quirks,
+            hosts=settings.webhook_hosts,
+            backoff=Backoff(settings.webhook_min_backoff, settings.webhook_max_backoff, settings.webhook_abort_after),
+            timeout=settings.webhook_timeout,
+            journal=self.journal.record,
+        )
+        self.bus.subscribe(self.webhooks.hear)
 
     def pump(self) -> None:
         """Let every service catch up: what is due on the clock, and what another service's
-        write set off (an event on the bus, a trigger to fire), runs now."""
+        write set off (an event on the bus, a trigger to fire), runs now; then the webhooks due
+        (the events those steps published among them) are handed to their courier."""
         self.engine.pump()
+        self.webhooks.pump()
 
     def clear(self) -> None:
         """Back to what a fresh backend holds (``--state-file`` restarts its log here)."""
@@ -78,3 +93,4 @@ class Backend:
         self.clock.reset()
         self.journal.clear()
         self.faults.clear()
+        self.webhooks.clear()

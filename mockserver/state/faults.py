@@ -3,9 +3,10 @@
 A rule matches a request by any of ``operationId``, ``method`` and ``path`` (a regex searched in
 the path); the first live rule that matches and wins its ``probability`` draw fires. ``times``
 makes a rule expire after that many firings. Draws come from one generator seeded by ``--seed``,
-so a seeded run fires the same rules on the same requests. A rule with a ``status`` or ``drop``
-answers before any handler runs (the state does not change); one with only ``delayMs`` delays
-the real answer.
+so a seeded run fires the same rules on the same requests (and sends the same garbage). A rule
+with a ``status`` or a connection fault (``drop``, ``empty``, ``reset``, ``garbage``: see
+``http/connection.py``) answers before any handler runs (the state does not change); one with
+only ``delayMs`` delays the real answer.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 
 from mockserver.errors import NotFound, ValidationError
 
-_FIELDS = {"operationId", "method", "path", "status", "delayMs", "drop", "times", "probability"}
+CONNECTION_FAULTS = ("drop", "empty", "reset", "garbage")
+_FIELDS = {"operationId", "method", "path", "status", "delayMs", *CONNECTION_FAULTS, "times", "probability"}
 _METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}
 MAX_DELAY_MS = 60_000
 MAX_RULES = 1_000
@@ -31,7 +33,7 @@ class FaultRule:
     path: re.Pattern[str] | None = None
     status: int | None = None
     delay_ms: int = 0
-    drop: bool = False
+    connection: str | None = None  # one of CONNECTION_FAULTS: no answer at all
     times: int | None = None
     probability: float = 1.0
     fired: int = 0
@@ -44,7 +46,7 @@ class FaultRule:
     @property
     def answers(self) -> bool:
         """True when it replaces the answer (no handler runs), False when it only delays it."""
-        return self.drop or self.status is not None
+        return self.connection is not None or self.status is not None
 
     def matches(self, operation_id: str | None, method: str, path: str) -> bool:
         return (
@@ -91,6 +93,13 @@ class FaultRules:
     def list(self) -> list[FaultRule]:
         return list(self._rules.values())
 
+    def garbage(self) -> bytes:
+        """Random bytes for a ``garbage`` fault (64 to 1024, seeded), never an HTTP status line."""
+        data = bytearray(self._draws.randbytes(self._draws.randint(64, 1024)))
+        if data.startswith(b"HTTP/"):
+            data[0] ^= 0x80
+        return bytes(data)
+
     def pick(self, operation_id: str | None, method: str, path: str) -> FaultRule | None:
         """The rule that fires for this request, counted; None when none does."""
         for rule in self._rules.values():
@@ -123,16 +132,19 @@ def _parse(body: Any, rule_id: str) -> FaultRule:
             raise ValidationError(f"path is not a valid regular expression: {exc}") from None
     rule.status = _integer(body, "status", 100, 599)
     rule.delay_ms = _integer(body, "delayMs", 0, MAX_DELAY_MS) or 0
-    rule.drop = bool(_optional(body, "drop", bool))
+    chosen = [kind for kind in CONNECTION_FAULTS if _optional(body, kind, bool)]
+    if len(chosen) > 1:
+        raise ValidationError(f"a rule breaks the connection one way only, not {' and '.join(chosen)}")
+    rule.connection = chosen[0] if chosen else None
     rule.times = _integer(body, "times", 1, 1_000_000_000)
     probability = _optional(body, "probability", (int, float))
     if probability is not None and (isinstance(probability, bool) or not 0.0 < probability <= 1.0):
         raise ValidationError("probability must be a number in (0, 1]")
     rule.probability = float(probability) if probability is not None else 1.0
-    if rule.drop and rule.status is not None:
-        raise ValidationError("a rule either drops the connection or answers a status, not both")
-    if not (rule.drop or rule.status is not None or rule.delay_ms):
-        raise ValidationError("a rule needs at least one of status, delayMs or drop")
+    if rule.connection is not None and rule.status is not None:
+        raise ValidationError(f"a rule either breaks the connection ({rule.connection}) or answers a status, not both")
+    if not (rule.connection or rule.status is not None or rule.delay_ms):
+        raise ValidationError("a rule needs at least one of status, delayMs or drop (or empty, reset, garbage)")
     return rule
 
 

@@ -150,6 +150,18 @@ FIXTURE_SCHEMA: dict[str, Any] = {
         "wallets": {"type": "array", "items": _OBJECT},
         "payments": {"type": "array", "items": _OBJECT},
         "links": {"type": "object", "additionalProperties": _OBJECT},
+        # Webhooks configs, as insertConfig takes them (plus an optional id and ``active``).
+        "webhooks": {
+            "type": "array",
+            "items": _strict(
+                ["endpoint", "eventTypes"],
+                id=_NON_EMPTY,
+                endpoint={"type": "string"},
+                secret={"type": "string"},
+                eventTypes={"type": "array", "items": {"type": "string"}},
+                active={"type": "boolean"},
+            ),
+        },
         # Where a recording came from (``orchestration-mock record``): kept for people, unused.
         "recorded": _OBJECT,
     },
@@ -242,6 +254,8 @@ def load_fixture(backend: Backend, doc: Any) -> dict[str, int]:
             for name in spec.get("events", []):
                 backend.engine.send_event(instance, name)
                 backend.engine.pump()
+        if doc.get("webhooks"):  # last: the runs above deliver nothing to the configs seeded here
+            backend.webhooks.configs.load(doc["webhooks"])
     except MockError as exc:
         raise ValidationError(f"invalid fixture: {exc.message}") from exc
     return {

@@ -102,6 +102,7 @@ class Persistence:
             header, commands = found
             persistence._check(header)
             recorder.replay(commands)
+            backend.webhooks.forget_pending()  # the replayed events were delivered before the restart
             log.info("state restored from %s (%d commands)", settings.state_file, len(commands))
         persistence.save()  # a file exists from the start, and proves the directory is writable
         return persistence

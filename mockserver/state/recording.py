@@ -199,6 +199,13 @@ COMMANDS = (
     CommandSpec("restore.trigger"),
     CommandSpec("restore.occurrences"),
     CommandSpec("restore.instance"),
+    # The webhooks configs (deliveries are not state: they are not replayed, see webhooks/service.py).
+    CommandSpec("webhooks.configs.create"),
+    CommandSpec("webhooks.configs.update"),
+    CommandSpec("webhooks.configs.delete"),
+    CommandSpec("webhooks.configs.set_active"),
+    CommandSpec("webhooks.configs.rotate"),
+    CommandSpec("webhooks.configs.load"),
 )
 
 

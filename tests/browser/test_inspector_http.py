@@ -41,7 +41,8 @@ def test_page_assets_and_headers(http: httpx.Client) -> None:
     assert http.get(UI + "/static/inspector.css").headers["content-type"].startswith("text/css")
     assert http.get(UI + "/static/../__init__.py").status_code == 404
     state = http.get(UI + "/state.json").json()
-    assert set(state["html"]) == {"clock", "instances", "workflows", "triggers", "bank", "faults", "events", "requests"}
+    sections = {"clock", "instances", "workflows", "triggers", "bank", "webhooks", "faults", "events", "requests"}
+    assert set(state["html"]) == sections
     assert state["data"]["clock"] == {"now": "2025-01-01T00:00:00Z", "mode": "manual"}
 
 

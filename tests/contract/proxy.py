@@ -40,6 +40,11 @@ class Request:
     def parts(self) -> list[str]:
         return [p for p in self.api_path.split("/") if p]
 
+    def ledger_parts(self) -> list[str]:
+        """The path's segments below /api/ledger (none for other paths)."""
+        prefix = "/api/ledger"
+        return [p for p in self.path[len(prefix) :].split("/") if p] if self.path.startswith(prefix + "/") else []
+
     def without_param(self, name: str) -> Request:
         return replace(self, query=tuple((k, v) for k, v in self.query if k != name))
 
@@ -147,6 +152,10 @@ class RunningProxy:
     @property
     def api(self) -> str:
         return self.url + "/api/orchestration"
+
+    @property
+    def ledger_api(self) -> str:
+        return self.url + "/api/ledger"
 
     def use(self, fault: Fault | None) -> None:
         if fault is not None:

@@ -71,6 +71,7 @@ class Fuzzer:
         reseed_every: int = RESEED_EVERY,
         fault_rules: tuple[dict[str, Any], ...] = (),
         tenant: str | None = None,
+        scopes: tuple[str | None, str] = (None, "orchestration:read"),
     ) -> None:
         parts = urlsplit(url)
         self.url = url
@@ -85,9 +86,11 @@ class Fuzzer:
         self.deadline = time.monotonic() + budget if budget is not None else None
         self.report = FuzzReport()
         self.tokens = {
-            "write": _token(url, None),
-            "read": _token(url, "orchestration:read"),
+            "write": _token(url, scopes[0]),
+            "read": _token(url, scopes[1]),
         }
+        # What makes an answer acceptable (a subclass may be more lenient where a mode documents more).
+        self.judge = judge
         self.targets = self.reseed()
 
     def close(self) -> None:
@@ -126,7 +129,7 @@ class Fuzzer:
         else:
             report.statuses[reply.status] += 1
             report.server_errors += reply.status >= 500
-            problem = judge(request, reply, oauth=request.op == "issueToken")
+            problem = self.judge(request, reply, oauth=request.op == "issueToken")
         if problem is not None:
             message = f"{request.op}: {problem}\n  request: {request.describe()}"
             report.failures.append(message)

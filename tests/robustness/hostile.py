@@ -19,6 +19,7 @@ from urllib.parse import quote, urlencode
 
 from hypothesis import strategies as st
 
+from tests.robustness.ledger_operations import example_bodies
 from tests.robustness.operations import API, Operation
 from tests.robustness.rawhttp import chunked, encode_request
 
@@ -94,6 +95,7 @@ class Targets:
     trigger: str
     ledger: str = "default"
     address: str = "users:alice"
+    transaction: str = "1"
 
     def valid(self, param: str) -> str:
         return {
@@ -105,6 +107,15 @@ class Targets:
             "ledger": self.ledger,
             "address": self.address,
             "id": "fault-1",
+            # The ledger's (see ledger_operations.py): a booked transaction, a metadata key it has, a schema
+            # version and a query template no one inserted, ids of nothing, and a bucket no ledger lives in.
+            "txid": self.transaction,
+            "key": "order",
+            "version": "v1.0.0",
+            "template": "USER_TRANSACTIONS",
+            "exporterID": "5b2f1c84-3d7e-4a9b-8f60-2c1d0e9a7b35",
+            "pipelineID": "0e7d1a6c-94b2-4f3e-a5d8-7c61b2e0f4a9",
+            "bucket": "fuzz-scratch",
         }[param]
 
 
@@ -170,6 +181,8 @@ stage_bodies = st.sampled_from(
 
 def valid_bodies(kind: str, targets: Targets) -> st.SearchStrategy[Any]:
     """A body the operation accepts, or nearly: the starting point of every mutation."""
+    if kind.startswith("ledger:"):  # the ledger spec's own examples for the operation
+        return st.sampled_from(example_bodies(kind.removeprefix("ledger:")))
     if kind == "workflow":
         return st.fixed_dictionaries({"stages": st.lists(stage_bodies, max_size=3)}, optional={"name": names})
     if kind == "variables":
@@ -349,7 +362,7 @@ def query_strings(op: Operation, targets: Targets) -> st.SearchStrategy[str]:
 @st.composite
 def header_sets(draw: st.DrawFn, op: Operation, tokens: dict[str, str]) -> tuple[tuple[str, str], ...]:
     headers: list[tuple[str, str]] = []
-    if op.api == "orchestration":
+    if op.api in ("orchestration", "ledger"):
         who = draw(st.sampled_from(["write", "write", "write", "write", "read", "none"]))
         if who != "none":
             headers.append(("Authorization", f"Bearer {tokens[who]}"))

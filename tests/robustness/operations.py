@@ -29,6 +29,8 @@ class Operation:
     def api(self) -> str:
         if self.path.startswith(CONTROL):
             return "control"
+        if self.path.startswith("/api/ledger"):
+            return "ledger"  # see ledger_operations.py
         return "auth" if self.path.startswith("/api/auth") else "orchestration"
 
 

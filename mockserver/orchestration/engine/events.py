@@ -1,13 +1,15 @@
 """The orchestration events the service publishes on its ``orchestration`` topic (§7.6).
 
-The mock has no message bus: events are kept in publication order in a bounded log that
-the control API lists. Envelopes and payloads are exactly the real ones, so a consumer's
-decoder can be tested against them.
+Events are kept in publication order in a bounded log that the control API lists, and
+handed to ``forward`` when one is set: the orchestration service puts them on the stack's bus,
+where the webhooks service hears them. Envelopes and payloads are exactly the real ones, so a
+consumer's decoder can be tested against them.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -33,10 +35,13 @@ class EventLog:
 
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
         self._events: deque[dict[str, Any]] = deque(maxlen=capacity)
+        self.forward: Callable[[dict[str, Any]], None] | None = None
 
     def publish(self, type_: str, payload: dict[str, Any], date: datetime) -> dict[str, Any]:
         event = {"date": rfc3339(date), "app": APP, "version": VERSION, "type": type_, "payload": payload}
         self._events.append(event)
+        if self.forward is not None:
+            self.forward(event)
         return event
 
     def list(self, type: str | None = None, instance_id: str | None = None) -> list[dict[str, Any]]:  # noqa: A002
