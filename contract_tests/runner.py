@@ -25,6 +25,7 @@ from contract_tests.oracle.model import World
 from contract_tests.phases import (  # noqa: F401  (register their scenarios)
     invariants_inputs,
     invariants_lookalikes,
+    invariants_send,
     invariants_triggers,
     invariants_v2,
     ledger_run,

@@ -104,11 +104,21 @@ class ControlClient:
         """Move the mock's clock forward; due delays and retries run before this returns."""
         return self._data(self._http.post("/clock/advance", json={"seconds": seconds}))
 
-    def publish(self, type: str, payload: dict[str, Any], *, app: str | None = None) -> dict[str, Any]:  # noqa: A002
-        """Deliver a bus event to the triggers; returns ``{"accepted", "occurrences"}``."""
+    def publish(
+        self,
+        type: str,  # noqa: A002
+        payload: dict[str, Any],
+        *,
+        app: str | None = None,
+        version: str | None = None,
+    ) -> dict[str, Any]:
+        """Deliver a bus event to the triggers; returns ``{"accepted", "occurrences"}``. ``version`` is
+        the envelope's (a trigger with a ``version`` hears only its own; default: the app's release)."""
         body: dict[str, Any] = {"type": type, "payload": payload}
         if app is not None:
             body["app"] = app
+        if version is not None:
+            body["version"] = version
         return self._data(self._http.post("/events", json=body))
 
     def events(self, type: str | None = None, instance_id: str | None = None) -> list[dict[str, Any]]:  # noqa: A002

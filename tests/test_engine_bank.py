@@ -15,8 +15,7 @@ from mockserver.errors import ValidationError
 from mockserver.ledger.service import LedgerService
 from mockserver.orchestration.engine.activities import ACTIVITY_TYPES, ActivityContext
 from mockserver.orchestration.engine.bank import Bank
-from mockserver.orchestration.engine.execution import _as_activity_error
-from mockserver.orchestration.engine.failures import ActivityError
+from mockserver.orchestration.engine.failures import ActivityError, as_activity_error
 from mockserver.wallets.service import WalletsService
 from tests.test_engine_harness import check_schema
 
@@ -189,7 +188,7 @@ def test_bad_fixtures_are_rejected_and_change_nothing(doc: dict, message: str) -
 def _create(bank: Bank, body: dict[str, Any], *, ledger: str = "default", key: str = "") -> dict[str, Any]:
     """One CreateTransaction activity, its service errors turned into the activity's errors."""
     context = ActivityContext(bank, ManualClock().now(), IdSource(1), key)
-    return _as_activity_error(ACTIVITY_TYPES["CreateTransaction"].execute, context, {"ledger": ledger, "data": body})
+    return as_activity_error(ACTIVITY_TYPES["CreateTransaction"].execute, context, {"ledger": ledger, "data": body})
 
 
 def test_ledger_rules_as_the_activities_meet_them() -> None:

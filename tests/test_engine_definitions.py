@@ -142,7 +142,9 @@ SEND = {
 def test_variables_defaults_and_missing_variables() -> None:
     prepared = prepare_stage(SEND, {"from": "users:1", "wallet": "w", "amount": "42", "key": "ignored"})
     assert prepared.input == {
-        "source": {"account": {"id": "users:1", "ledger": "default"}},
+        "source": {
+            "account": {"id": "users:1", "ledger": "default", "throughAccount": "world", "allowOverdraft": False}
+        },
         "destination": {"wallet": {"id": "", "name": "w", "balance": "main"}},
         "amount": {"amount": 42, "asset": "EUR/2"},
         "metadata": {"order": "ord-", "${key}": "x"},  # missing var -> "", keys never interpolated
@@ -242,8 +244,11 @@ def test_history_inputs_of_each_stage_kind() -> None:
     assert prepare_stage({"delay": {"until": "2030-01-01T00:00:00Z"}}, {}).input == {"until": "2030-01-01T00:00:00Z"}
     assert prepare_stage({"wait_event": {"event": "${e}"}}, {"e": "go"}).input == {"event": "go"}
     payout = {"send": {"source": {"payment": {"id": "p"}}, "destination": {"payment": {"psp": "stripe"}}}}
-    assert prepare_stage(payout, {}).input["destination"] == {
-        "payment": {"psp": "stripe", "metadata": "formanceAccountID", "waitingValidation": False}
+    prepared = prepare_stage(payout, {}).input
+    # flows v2.6.0 send.go: defaults filled, a payment source's ledger and holdingAccount omitted when unset
+    assert prepared["source"] == {"payment": {"id": "p", "throughAccount": "world", "allowOverdraft": False}}
+    assert prepared["destination"] == {
+        "payment": {"psp": "stripe", "type": "TRANSFER", "metadata": "formanceAccountID", "waitingValidation": False}
     }
 
 

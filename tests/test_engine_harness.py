@@ -103,6 +103,7 @@ class Harness:
         *,
         filter: str | None = None,  # noqa: A002
         vars: dict[str, str] | None = None,  # noqa: A002
+        version: str | None = None,
     ) -> Trigger:
         trigger = Trigger(
             id=self.ids.uuid(),
@@ -111,6 +112,7 @@ class Harness:
             created_at=self.clock.now(),
             filter=filter,
             vars=vars,
+            version=version,
         )
         self.store.add_trigger(trigger)
         return trigger

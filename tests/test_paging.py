@@ -87,10 +87,15 @@ def test_a_walk_stays_correct_while_items_come_and_go(count: int, size: int, cha
     assert survivors <= set(seen)
 
 
-def test_page_size_zero_means_the_default_and_real_mode_caps_at_100() -> None:
+def test_page_size_zero_means_the_default_and_both_modes_cap_at_100() -> None:
+    # flows clamps to 100, which the spec's pageSize (a maximum) allows: spec mode does it too.
     assert Paging(real_quirks=False).request("workflows", None, 0, {}).size == DEFAULT_PAGE_SIZE
-    assert Paging(real_quirks=False).request("workflows", None, 1000, {}).size == 1000
+    assert Paging(real_quirks=False).request("workflows", None, 100, {}).size == 100
+    assert Paging(real_quirks=False).request("workflows", None, 1000, {}).size == 100
     assert Paging(real_quirks=True).request("workflows", None, 500, {}).size == 100
+    with pytest.raises(ValidationError):  # above the spec's maximum: spec mode only refuses it
+        Paging(real_quirks=False).request("workflows", None, 1001, {})
+    assert Paging(real_quirks=True).request("workflows", None, 1001, {}).size == 100
 
 
 @pytest.mark.parametrize("cursor", ["%%%", "bm90IGpzb24", "e30", "eyJsIjoid29ya2Zsb3dzIn0"])

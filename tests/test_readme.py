@@ -55,7 +55,10 @@ NOT_RUN = {
 # Blocks run by the tests below, identified the same way.
 RUN = {
     "TOKEN=$(curl -s -d grant_type=client_credentials": "test_the_curl_block",
-    "from formance_sdk_python import SDK": "test_the_sdk_block",
+    "sdk.orchestration.v1.list_workflows()": "test_the_sdk_block",
+    "LEDGER=http://127.0.0.1:55001/api/ledger/v2/default": "test_the_ledger_curl_block",
+    "ledger = sdk.ledger.v2": "test_the_ledger_sdk_block",
+    "# A split payout on the demo's ledger": "test_the_numscript_block",
     'pytest_plugins = ["mockserver.testing"]': "test_the_pytest_fixture_block",
     "-H 'Prefer: code=404'": "test_the_faults_block",
 }
@@ -77,8 +80,25 @@ def test_every_block_is_covered() -> None:
 
 @pytest.fixture(scope="module")
 def mock() -> Iterator[RunningMock]:
-    with running_mock() as running:
+    """The mock as `make run` serves it, with the demo fixtures."""
+    with running_mock("--fixtures", str(ROOT / "fixtures" / "demo.yaml")) as running:
         yield running
+
+
+def run_sh(block: Block, mock: RunningMock) -> list[str]:
+    """A shell block, run from a fresh demo state with $TOKEN set as the README's first block sets it;
+    its output lines."""
+    assert block.language == "sh"
+    httpx.post(mock.url + "/_mock/reset").raise_for_status()
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", with_port(block.code, mock)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "TOKEN": token_for(mock.url)},
+    )
+    assert done.returncode == 0, done.stderr
+    return [line for line in done.stdout.splitlines() if line.strip()]
 
 
 def test_the_curl_block(mock: RunningMock) -> None:
@@ -114,7 +134,7 @@ def test_the_faults_block(mock: RunningMock) -> None:
 
 
 def test_the_sdk_block(mock: RunningMock) -> None:
-    block = find_block("from formance_sdk_python import SDK")
+    block = find_block("sdk.orchestration.v1.list_workflows()")
     assert block.language == "python"
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
@@ -153,3 +173,42 @@ def test_the_pytest_fixture_block(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "1 passed" in done.stdout
+
+
+def test_the_ledger_curl_block(mock: RunningMock) -> None:
+    page, alice, paid, hit, revert = run_sh(find_block("LEDGER=http://127.0.0.1:55001/api/ledger/v2/default"), mock)
+    cursor = json.loads(page)["cursor"]
+    assert [tx["id"] for tx in cursor["data"]] == [5, 4] and cursor["hasMore"] is True and cursor["next"]
+    assert json.loads(alice)["data"]["volumes"] == {"EUR/2": {"input": 50800, "output": 1750, "balance": 49050}}
+    assert json.loads(paid)["data"]["id"] == 6 and json.loads(paid)["data"]["metadata"] == {"order": "1002"}
+    assert hit.strip().lower() == "idempotency-hit: true"
+    reverted = json.loads(revert)["data"]
+    assert reverted["id"] == 7 and reverted["metadata"] == {"com.formance.spec/state/reverts": "2"}
+    assert reverted["postings"] == [
+        {"source": "platform:fees", "destination": "users:alice", "amount": 250, "asset": "EUR/2"}
+    ]
+    transactions = httpx.get(mock.url + "/_mock/ledgers/default/transactions").json()["data"]
+    assert [tx["id"] for tx in transactions] == [1, 2, 3, 4, 5, 6, 7]  # the repeated transfer booked nothing
+
+
+def test_the_ledger_sdk_block(mock: RunningMock) -> None:
+    block = find_block("ledger = sdk.ledger.v2")
+    assert block.language == "python"
+    httpx.post(mock.url + "/_mock/reset").raise_for_status()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(with_port(block.code, mock), "README.md", "exec"), {"__name__": "readme"})
+    assert out.getvalue().splitlines() == ["49050", "6 48950", "[6]"]
+
+
+def test_the_numscript_block(mock: RunningMock) -> None:
+    split, machine, interpreter = (json.loads(line)["data"] for line in run_sh(find_block("# A split payout"), mock))
+    assert [(p["source"], p["destination"], p["amount"]) for p in split["postings"]] == [
+        ("users:alice", "merchants:42", 800),
+        ("users:alice", "platform:fees", 200),
+    ]
+    assert split["metadata"] == {"order": "1004", "kind": "payout"}
+    assert [(p["source"], p["amount"]) for p in machine["postings"]] == [("users:dave", 0), ("world", 100)]
+    assert [(p["source"], p["amount"]) for p in interpreter["postings"]] == [("world", 100)]
+    transactions = httpx.get(mock.url + "/_mock/ledgers/default/transactions").json()["data"]
+    assert [tx["id"] for tx in transactions][-1] == split["id"] == 6  # the dry runs booked nothing

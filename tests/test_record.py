@@ -26,6 +26,7 @@ from mockserver.cli import main
 from mockserver.recorder import NonConforming, RecordConfig
 from mockserver.recorder import record as record_library
 from mockserver.recorder.config import default_token_url
+from mockserver.recorder.state import instance_entry
 from tests.support import ROOT, RunningMock, free_port, running_mock, token_for
 
 DEMO = ROOT / "fixtures" / "demo.yaml"
@@ -70,6 +71,15 @@ def _terminate_everything(server: RunningMock) -> None:
         control.post("/events", json={"type": "SAVED_PAYMENT", "payload": payin}).raise_for_status()
         control.post("/clock/advance", json={"seconds": 3600}).raise_for_status()
         api.post("/workflows", json={"name": "late", "stages": [{"noop": {}}]}).raise_for_status()
+        # flows v2.6.0: a payout through a bridge with overdraft, and a trigger on one event version.
+        source = {"id": "platform:fees", "ledger": "default", "throughAccount": "liabilities:payouts"}
+        payout = {"psp": "wise", "type": "PAYOUT", "sourceAccount": "wise-main"}
+        send = {"source": {"account": {**source, "allowOverdraft": True}}, "destination": {"payment": payout}}
+        stage = {"send": {**send, "amount": {"amount": 900, "asset": "EUR/2"}}}
+        flow = api.post("/workflows", json={"name": "payout", "stages": [stage]}).json()["data"]
+        api.post(f"/workflows/{flow['id']}/instances", json={}).raise_for_status()
+        trigger = {"event": "SAVED_PAYMENT", "workflowID": flow["id"], "version": "v2", "name": "ledger-version"}
+        api.post("/triggers", json=trigger).raise_for_status()
         assert api.get("/instances", params={"running": True}).json()["data"] == []
     control.close()
 
@@ -118,11 +128,15 @@ def test_a_recording_answers_every_get_byte_for_byte(
     live: RunningMock = request.getfixturevalue("live" if quirks == "spec" else "live_real")
     out = tmp_path / "recorded.json"
     credentials = ["--client-id", "tests", "--client-secret", "secret"]
-    # Pages of 2: the six workflows and seven instances take several cursor pages in v2.
+    # Pages of 2: the seven workflows and eight instances take several cursor pages in v2.
     done = record("--from", live.api, *credentials, "--api", api, "--instances", "--page-size", "2", "-o", str(out))
     assert done.returncode == 0, done.stderr
     doc = json.loads(out.read_text())
-    assert len(doc["workflows"]) == 6 and len(doc["triggers"]) == 1 and len(doc["instances"]) == 7
+    assert len(doc["workflows"]) == 7 and len(doc["triggers"]) == 2 and len(doc["instances"]) == 8
+    assert doc["triggers"][1]["version"] == "v2" and "occurrences" not in doc["triggers"][1]  # never a v2 payment
+    last = [stage[-1] for i in doc["instances"] for stage in i["stageHistories"] if stage]
+    (initiated,) = [a["input"]["CreateTransferInitiation"] for a in last if a["name"] == "CreateTransferInitiation"]
+    assert initiated["source"] == "wise-main" and initiated["type"] == "PAYOUT"
     errors = {i.get("error") for i in doc["instances"]}
     assert None in errors and len(errors) >= (3 if quirks == "spec" else 2)  # succeeded, failed, (spec) aborted
     assert any(stage for i in doc["instances"] for stage in i["stageHistories"])
@@ -164,7 +178,7 @@ def test_without_instances_only_workflows_and_triggers_are_recorded(live: Runnin
     done = record("--from", live.api, "--token", token_for(live.url))
     assert done.returncode == 0, done.stderr
     doc = json.loads(done.stdout)
-    assert "instances" not in doc and len(doc["workflows"]) == 6
+    assert "instances" not in doc and len(doc["workflows"]) == 7
 
 
 def test_a_trigger_of_a_deleted_workflow_is_left_out_and_said_so(
@@ -419,3 +433,10 @@ _WORKFLOW = {
     "updatedAt": "2024-05-02T10:00:00Z",
     "deletedAt": None,
 }
+
+
+def test_an_instance_embedding_another_workflow_than_its_own_is_refused() -> None:
+    view = {"id": "i1", "workflowID": "w1", "createdAt": "2024-05-02T10:00:00Z", "terminated": True}
+    assert instance_entry({**view, "workflow": {"id": "w1"}}, [], [])["workflow"] == "w1"
+    with pytest.raises(NonConforming, match="it embeds workflow 'w2', not its workflowID 'w1'"):
+        instance_entry({**view, "workflow": {"id": "w2"}}, [], [])

@@ -64,7 +64,8 @@ LISTS = {
 # Operations with a path id that cannot answer 404: an unknown trigger has no occurrences (200, empty page).
 NO_404 = {"v2ListTriggersOccurrences"}
 
-# Every upstream components/schemas name, with the property names upstream gives it directly.
+# Every upstream components/schemas name, with the property names upstream gives it directly (at
+# flows v2.6.0, the release the stack pins).
 UPSTREAM_SCHEMAS: dict[str, set[str]] = {
     "V2ServerInfo": {"version"},
     "V2Error": {"errorCode", "errorMessage"},
@@ -72,7 +73,7 @@ UPSTREAM_SCHEMAS: dict[str, set[str]] = {
     "V2Workflow": {"config", "createdAt", "id", "updatedAt"},
     "V2StageStatus": {"error", "instanceID", "stage", "startedAt", "terminatedAt"},
     "V2WorkflowInstance": {
-        *("createdAt", "error", "id", "status", "terminated", "terminatedAt", "updatedAt", "workflowID")
+        *("createdAt", "error", "id", "status", "terminated", "terminatedAt", "updatedAt", "workflow", "workflowID")
     },
     "V2WorkflowInstanceHistoryStage": {
         *("attempt", "error", "input", "lastFailure", "name", "nextExecution", "output", "startedAt"),
@@ -82,7 +83,7 @@ UPSTREAM_SCHEMAS: dict[str, set[str]] = {
     "V2WorkflowInstanceHistoryList": set(),
     "V2WorkflowInstanceHistoryStageList": set(),
     "V2ListWorkflowsResponse": {"cursor"},
-    "V2TriggerData": {"event", "filter", "name", "vars", "workflowID"},
+    "V2TriggerData": {"event", "filter", "name", "vars", "version", "workflowID"},
     "V2Trigger": {"createdAt", "id"},
     "V2TriggerOccurrence": {"date", "error", "event", "triggerID", "workflowInstance", "workflowInstanceID"},
     "V2ListTriggersOccurrencesResponse": {"cursor"},
@@ -99,10 +100,10 @@ UPSTREAM_SCHEMAS: dict[str, set[str]] = {
     "V2GetWorkflowInstanceHistoryStageResponse": {"data"},
     "V2StageSendSourceWallet": {"balance", "id"},
     "V2StageSendDestinationWallet": set(),
-    "V2StageSendSourceAccount": {"id", "ledger"},
+    "V2StageSendSourceAccount": {"allowOverdraft", "id", "ledger", "throughAccount"},
     "V2StageSendDestinationAccount": set(),
-    "V2StageSendSourcePayment": {"id"},
-    "V2StageSendDestinationPayment": {"psp"},
+    "V2StageSendSourcePayment": {"allowOverdraft", "holdingAccount", "id", "ledger", "throughAccount"},
+    "V2StageSendDestinationPayment": {"psp", "sourceAccount", "type"},
     "V2StageSendSource": {"account", "payment", "wallet"},
     "V2StageSendDestination": {"account", "payment", "wallet"},
     "V2StageSend": {"amount", "destination", "metadata", "source", "timestamp"},
@@ -113,6 +114,11 @@ UPSTREAM_SCHEMAS: dict[str, set[str]] = {
     "V2Stage": set(),
     "V2StripeTransferRequest": {"amount", "asset", "connectorID", "destination", "metadata", "waitingValidation"},
     "V2ActivityStripeTransfer": set(),
+    "V2CreateTransferInitiationRequest": {
+        *("amount", "asset", "connectorID", "description", "destination", "metadata", "provider", "source"),
+        *("type", "waitingValidation"),
+    },
+    "V2ActivityCreateTransferInitiation": set(),
     "V2ActivityListWallets": {"name"},
     "V2ListWalletsResponse": {"cursor"},
     "V2Wallet": {"createdAt", "id", "ledger", "metadata", "name"},
@@ -153,7 +159,8 @@ UPSTREAM_SCHEMAS: dict[str, set[str]] = {
     "V2WalletWithBalances": {"balances", "createdAt", "id", "ledger", "metadata", "name"},
     "V2AssetHolder": {"assets"},
     "V2WorkflowInstanceHistoryStageInput": {
-        *("AddAccountMetadata", "ConfirmHold", "CreateTransaction", "CreditWallet", "DebitWallet"),
+        *("AddAccountMetadata", "ConfirmHold", "CreateTransaction", "CreateTransferInitiation", "CreditWallet"),
+        "DebitWallet",
         *("GetAccount", "GetPayment", "GetWallet", "ListWallets", "StripeTransfer", "VoidHold"),
     },
     "V2WorkflowInstanceHistoryStageOutput": {

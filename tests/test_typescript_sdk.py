@@ -1,4 +1,5 @@
-"""The official TypeScript SDK (@formance/formance-sdk 7.x, unchanged) against the mock's orchestration v2.
+"""The official TypeScript SDK (@formance/formance-sdk 7.x, unchanged) against the mock's orchestration v2
+and ledger v2.
 
 ``tests/typescript_sdk/check.mjs`` does the calls; this test installs its node project when
 ``node_modules`` is missing and runs one of its scenarios against the session's mock.
@@ -71,3 +72,18 @@ def test_typescript_sdk_decodes_trigger_tests_whose_filter_or_variables_are_null
     the SDK, generated from upstream where they are not nullable, must still read those answers."""
     done = run_check(node_project, mock_server, "trigger-test-nulls")
     assert done.returncode == 0, f"check.mjs trigger-test-nulls failed:\n{done.stdout}\n{done.stderr}"
+
+
+def test_typescript_sdk_ledger_transactions_cursor_account_volumes_revert(
+    node_project: str, mock_server: RunningMock
+) -> None:
+    done = run_check(node_project, mock_server, "ledger")
+    assert done.returncode == 0, f"check.mjs ledger failed:\n{done.stdout}\n{done.stderr}"
+    assert done.stdout.rstrip().endswith("all checks passed"), done.stdout
+
+
+def test_typescript_sdk_reads_and_writes_what_flows_v260_adds(node_project: str, mock_server: RunningMock) -> None:
+    """Trigger versions, the workflow an instance embeds, the send shapes and CreateTransferInitiation."""
+    done = run_check(node_project, mock_server, "v260")
+    assert done.returncode == 0, f"check.mjs v260 failed:\n{done.stdout}\n{done.stderr}"
+    assert done.stdout.rstrip().endswith("all checks passed"), done.stdout

@@ -48,7 +48,7 @@ STATUS_CHECKS: dict[str, tuple[Kind, tuple[int, ...], str]] = {
     "invalid_definition_rejected": ("scenario", (6,), "an invalid workflow definition answers 400"),
     "invalid_trigger_rejected": ("scenario", (17,), "an invalid trigger answers 400, an unknown workflow 404"),
     "malformed_body_rejected": ("scenario", (), "a body that is not JSON or has the wrong shape answers 400"),
-    "event_to_finished_rejected": ("model", (14,), "an event for an instance not waiting answers 400"),
+    "event_to_finished_rejected": ("model", (14,), "an event for a terminated instance answers 400"),
     "bad_page_rejected": ("scenario", (), "a v2 list refuses a cursor that does not decode and a negative pageSize"),
 }
 for _name, (_kind, _inv, _promise) in STATUS_CHECKS.items():

@@ -169,6 +169,8 @@ def predictable_workflow_configs(*, max_stages: int = 4, delays: bool = False) -
 
 
 _STATUSES = ("SUCCEEDED", "PENDING", "FAILED")
+# Envelope versions of bus events: payments' (v3) and the ledger's (v2).
+EVENT_VERSIONS = ("v3", "v2")
 _TYPES = ("PAY-IN", "PAYOUT", "TRANSFER")
 
 
@@ -211,18 +213,20 @@ def _vars() -> st.SearchStrategy[dict[str, ex.Expr]]:
 def trigger_cases(
     *, workflow_id: str, event_types: Sequence[str] = ("SAVED_PAYMENT",)
 ) -> st.SearchStrategy[tuple[dict[str, Any], ex.Expr | None]]:
-    """(a valid createTrigger body, its filter as an expression or None) for the model."""
+    """(a valid createTrigger body, its filter as an expression or None) for the model; the body may name the
+    envelope `version` it hears (flows v2.6.0), one bus events carry or one they do not."""
     if not workflow_id:
         raise InvalidArgument("workflow_id must be a non-empty string")
     return st.builds(
-        lambda event, name, condition, variables: (
+        lambda event, name, condition, variables, version: (
             {"event": event, "workflowID": workflow_id, "name": name,
              **({"filter": condition.render()} if condition is not None else {}),
-             **({"vars": {k: v.render() for k, v in variables.items()}} if variables else {})},
+             **({"vars": {k: v.render() for k, v in variables.items()}} if variables else {}),
+             **({"version": version} if version is not None else {})},
             condition,
         ),
         st.sampled_from(tuple(event_types)), st.sampled_from(("payin-to-wallet", "Refunds", "fees", "")),
-        st.none() | filter_expressions(), _vars(),
+        st.none() | filter_expressions(), _vars(), st.none() | st.sampled_from(EVENT_VERSIONS),
     )  # fmt: skip
 
 
@@ -234,7 +238,8 @@ def trigger_definitions(
 
 
 def bus_events(*, types: Sequence[str] = ("SAVED_PAYMENT",)) -> st.SearchStrategy[dict[str, Any]]:
-    """Bus events `{type, payload}` whose payload carries every field the filters read, with real types."""
+    """Bus events `{type, payload, version}` whose payload carries every field the filters read, with real types,
+    and an envelope version (the version a trigger may listen to)."""
     if not types:
         raise InvalidArgument("types must not be empty")
     payload = st.fixed_dictionaries(
@@ -248,4 +253,6 @@ def bus_events(*, types: Sequence[str] = ("SAVED_PAYMENT",)) -> st.SearchStrateg
             "metadata": st.fixed_dictionaries({"kind": st.sampled_from(("topup", "refund", "fee", "other"))}),
         }
     )
-    return st.fixed_dictionaries({"type": st.sampled_from(tuple(types)), "payload": payload})
+    return st.fixed_dictionaries(
+        {"type": st.sampled_from(tuple(types)), "payload": payload, "version": st.sampled_from(EVENT_VERSIONS)}
+    )

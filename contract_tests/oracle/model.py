@@ -159,12 +159,15 @@ class InstanceModel:
         return None if started is None else [HISTORY_NAMES[stage_kind(s)] for s in self.stages[:started]]
 
     def send_event(self, name: str) -> int | None:
-        """Apply an event; return the status the contract requires (204 delivered, 400 not waiting)."""
+        """Apply an event; return the status the contract requires: 400 for a terminated instance,
+        else 204 (delivered, or dropped while the latest stage is not a wait_event, as flows drops it)."""
         prediction = self.prediction
         if prediction.terminated is None:
             return None
-        if prediction.terminated or prediction.waiting_for is None:
+        if prediction.terminated:
             return 400
+        if prediction.waiting_for is None:
+            return 204
         if name == prediction.waiting_for:
             self.position += 1
             self._settle()

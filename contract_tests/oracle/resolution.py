@@ -14,11 +14,13 @@ from typing import Any
 from contract_tests.core.timestamps import parse_timestamp
 from contract_tests.oracle.model import duration_seconds, stage_kind
 
-__all__ = ["activity_inputs", "contains", "interpolate", "resolved_stage"]
+__all__ = ["activity_inputs", "contains", "interpolate", "overdraft_script", "resolved_stage"]
 
 _PLACEHOLDER = re.compile(r"\$\{([^}]+)\}")
 # Resolved fields whose value is a number although the definition may give it as a string placeholder.
 _INTEGER_FIELDS = {"amount"}
+# Resolved fields that are booleans although the definition may spell them `"true"` / `"false"` in any case.
+_BOOLEAN_FIELDS = {"allowOverdraft", "waitingValidation"}
 
 
 def interpolate(value: Any, variables: dict[str, str]) -> Any:
@@ -39,6 +41,8 @@ def _drop_empty(value: Any, key: str = "") -> Any:
         return {k: v for k, v in kept.items() if v != "" and v is not None}
     if key in _INTEGER_FIELDS and isinstance(value, str) and value.lstrip("-").isdigit():
         return int(value)
+    if key in _BOOLEAN_FIELDS and isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
     return value
 
 
@@ -71,8 +75,8 @@ def activity_inputs(stage: dict[str, Any], variables: dict[str, str]) -> list[tu
     if "payment" in destination:
         return [("GetAccount", _given(ledger=account.get("ledger"), id=account.get("id")))]
     target = destination.get("account") or {}
-    if account.get("ledger", "") != target.get("ledger", ""):
-        return []  # two transactions through `world`: predicted by neither shape nor order here
+    if (account.get("ledger") or "default") != (target.get("ledger") or "default"):
+        return _across_ledgers(body, account, target)
     amount = body.get("amount") or {}
     posting = {**amount, "source": account.get("id"), "destination": target.get("id")}
     transaction: dict[str, Any] = {"postings": [posting]}
@@ -80,6 +84,50 @@ def activity_inputs(stage: dict[str, Any], variables: dict[str, str]) -> list[tu
         if optional in body:
             transaction[optional] = body[optional]
     return [("CreateTransaction", _given(ledger=account.get("ledger"), data=transaction))]
+
+
+def _overdraft(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def overdraft_script(source: str, destination: str, amount: dict[str, Any]) -> str:
+    """The Numscript flows v2.6.0 books for an unbounded overdraft on `source` (`run.go`)."""
+    return (
+        f"send [{amount.get('asset')} {amount.get('amount')}] (\n"
+        f"  source = @{source} allowing unbounded overdraft\n"
+        f"  destination = @{destination}\n)"
+    )
+
+
+def _move(source: str, destination: str, amount: dict[str, Any], overdraft: bool) -> dict[str, Any]:
+    if overdraft:
+        return {"script": {"plain": overdraft_script(source, destination, amount)}}
+    return {"postings": [{**amount, "source": source, "destination": destination}]}
+
+
+def _across_ledgers(
+    body: dict[str, Any], account: dict[str, Any], target: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
+    """Account to account on two ledgers (flows v2.6.0): `src -> src.throughAccount` on the source's ledger
+    (the overdraft script on `src` when it allows one), then `dst.throughAccount -> dst` on the destination's
+    (the script on the through account when the destination allows one and it is not `world`), each with the
+    stage's metadata and the move marker."""
+    amount, metadata = body.get("amount") or {}, body.get("metadata") or {}
+    source_ledger, target_ledger = account.get("ledger") or "default", target.get("ledger") or "default"
+    leave, enter = account.get("throughAccount") or "world", target.get("throughAccount") or "world"
+    first = {
+        "metadata": {**metadata, "orchestration/move-to-ledger": target_ledger},
+        **_move(str(account.get("id")), leave, amount, _overdraft(account.get("allowOverdraft"))),
+    }
+    overdraft = _overdraft(target.get("allowOverdraft")) and enter != "world"
+    second = {
+        "metadata": {**metadata, "orchestration/move-from-ledger": source_ledger},
+        **_move(enter, str(target.get("id")), amount, overdraft),
+    }
+    return [
+        ("CreateTransaction", {"ledger": source_ledger, "data": first}),
+        ("CreateTransaction", {"ledger": target_ledger, "data": second}),
+    ]
 
 
 def _given(**fields: Any) -> dict[str, Any]:

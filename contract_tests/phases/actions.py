@@ -131,7 +131,12 @@ class Actions(TriggerActions):
         )
         if self.api.apply("valid_request_accepted", ex, expected=200, why="read an instance"):
             self.api.apply("instance_progress", ex, prediction=model.prediction)
+            self.api.apply("instance_embeds_workflow", ex, workflows=self.workflow_reads())
         return ex
+
+    def workflow_reads(self) -> dict[str, dict[str, Any]]:
+        """Each workflow this run created, as created: what an instance of it must embed."""
+        return {w.id: w.created for w in self.world.workflows.values()}
 
     def history(self, model: InstanceModel) -> None:
         names = model.history_names
@@ -182,10 +187,11 @@ class Actions(TriggerActions):
         expected = model.send_event(name)
         ex = self.api.call("sendEvent", path={"instanceID": model.id}, body={"name": name})
         if expected == 400:
-            why = "event for a terminated instance" if prediction.terminated else "event while no wait_event stage runs"
-            self.api.apply("event_to_finished_rejected", ex, expected=400, why=why)
+            self.api.apply("event_to_finished_rejected", ex, expected=400, why="event for a terminated instance")
         elif expected == 204:
-            self._accepted(ex, "deliver an event to a waiting instance")
+            waiting = prediction.waiting_for is not None
+            why = "deliver an event to a waiting instance" if waiting else "an event a running stage drops"
+            self._accepted(ex, why)
 
     def abort(self, model: InstanceModel) -> None:
         model.abort()
@@ -218,6 +224,7 @@ class Actions(TriggerActions):
             )
         self.api.apply("list_contains_created", ex, present=wanted)
         self.api.apply("list_excludes_deleted", ex, absent=self.world.hidden_instances())
+        self.api.apply("instance_embeds_workflow", ex, workflows=self.workflow_reads())
 
     def advance_clock(self, seconds: float) -> None:
         if self.control is None:

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
 __all__ = ["TriggerActions"]
 
-TRIGGER_FIELDS = ("id", "event", "workflowID", "filter", "vars", "name")
+TRIGGER_FIELDS = ("id", "event", "workflowID", "filter", "vars", "name", "version")
+# The envelope version payments (v3) publish with: the suite names it, so the model knows what a trigger hears.
+PAYMENTS_VERSION = "v3"
 
 
 class TriggerActions:
@@ -103,11 +105,13 @@ class TriggerActions:
         return self.interval if self.control is not None and self.control.synchronous else self.timeout
 
     def publish(self, event: dict[str, Any]) -> None:
-        """Publish a bus event through the control API and count the occurrences the model expects."""
+        """Publish a bus event through the control API and count the occurrences the model expects: a trigger
+        with a `version` hears only events whose envelope has that version (flows v2.6.0)."""
         if self.control is None:
             return
         payload = {**event["payload"], "id": f"{event['payload'].get('id', '')}-{self.nonce}"}
-        self.control.publish(event["type"], payload)
+        version = event.get("version", PAYMENTS_VERSION)
+        self.control.publish(event["type"], payload, version=version)
         if event["type"] in ("SAVED_PAYMENT", "SAVED_ACCOUNT"):
             # Duplicate suppression: a payment or account id seen before fires nothing (BEHAVIOR.md §7.5).
             if payload["id"] in self.world.seen_ids:
@@ -116,6 +120,8 @@ class TriggerActions:
         for model in self.world.triggers.values():
             condition = model.condition
             if model.deleted or model.definition["event"] != event["type"]:
+                continue
+            if model.definition.get("version") not in (None, version):
                 continue
             if condition is None and model.definition.get("filter"):
                 continue  # a filter the model cannot evaluate: do not predict this trigger any more

@@ -45,11 +45,13 @@ def witness_stages() -> list[dict[str, Any]]:
 def _ledger_stages() -> list[dict[str, Any]]:
     """Every kind of stage that completes without a wallet or a payment, one after the other."""
     account = {"id": "users:${user}", "ledger": "${ledger}"}
+    # On one ledger a send's through accounts and overdrafts change nothing (flows v2.6.0): they only show.
+    source = {"id": "world", "ledger": "${ledger}", "throughAccount": "bridge:${note}", "allowOverdraft": True}
     return [
         {
             "send": {
-                "source": {"account": {"id": "world", "ledger": "${ledger}"}},
-                "destination": {"account": account},
+                "source": {"account": source},
+                "destination": {"account": {**account, "throughAccount": "in:${note}", "allowOverdraft": "FALSE"}},
                 "amount": {"amount": 1234567, "asset": "${asset}"},
                 "metadata": {"note": "${note}", "order": "ord-31"},
                 "timestamp": "${ts}",
@@ -90,13 +92,29 @@ def _lookup_stages() -> list[dict[str, Any]]:
                 "amount": amount,
             }
         },
-        {"send": {"source": {"payment": {"id": "${payment}"}}, "destination": user, "amount": amount}},
+        {
+            "send": {
+                "source": {
+                    "payment": {
+                        "id": "${payment}",
+                        "ledger": "${ledger}",
+                        "holdingAccount": "held:${user}",
+                        "throughAccount": "in:${note}",
+                        "allowOverdraft": True,
+                    }
+                },
+                "destination": user,
+                "amount": amount,
+            }
+        },
         {
             "send": {
                 "source": user,
                 "destination": {
                     "payment": {
                         "psp": "stripe",
+                        "type": "PAYOUT",
+                        "sourceAccount": "acct-${note}",
                         "connectorId": "conn-${user}",
                         "metadata": "stripe-${note}",
                         "waitingValidation": True,
@@ -167,6 +185,7 @@ def run_wait_honoured(a: Actions) -> None:
     ex = a.api.call("runWorkflow", path={"workflowID": wf.id}, query={"wait": True}, body={})
     if a.api.apply("valid_request_accepted", ex, expected=201, why="run and wait"):
         a.api.apply("run_waited", ex, stages=2)
+        a.api.apply("instance_embeds_workflow", ex, workflows=a.workflow_reads())
 
 
 def _history(a: Actions, instance_id: str, entries: int) -> Exchange:

@@ -93,13 +93,16 @@ def trigger_firing(a: Actions) -> None:
         {"event": "SAVED_PAYMENT", "workflowID": wf.id, "vars": {"x": 'link(event, "unknown").name'}}
     )
     other = a.create_trigger({"event": event_type, "workflowID": wf.id})
-    if fires is None or broken is None or other is None:
+    # flows v2.6.0: a trigger with a version hears only events of that envelope version (payments publish v3).
+    same = {"event": "SAVED_PAYMENT", "workflowID": wf.id, "filter": above.render(), "vars": {"amount": "event.amount"}}
+    payments_only = a.create_trigger({**same, "version": "v3"}, above)
+    ledger_only = a.create_trigger({**same, "version": "v2"}, above)
+    if fires is None or broken is None or other is None or payments_only is None or ledger_only is None:
         return
     payment = {"type": "SAVED_PAYMENT", "payload": {"id": "pay_contract_1", "amount": 1000000, "status": "SUCCEEDED"}}
     a.publish(payment)
-    a.occurrences(fires)
-    a.occurrences(broken)
-    a.occurrences(other)
+    for trigger in (fires, broken, other, payments_only, ledger_only):
+        a.occurrences(trigger)
     ex = a.api.list_all("listTriggersOccurrences", path={"triggerID": fires.id})
     occurrence = ex.data[0] if isinstance(ex.data, list) and ex.data and isinstance(ex.data[0], dict) else {}
     instance_id = occurrence.get("workflowInstanceID")
@@ -112,7 +115,8 @@ def trigger_firing(a: Actions) -> None:
     a.publish(payment)  # same payment id: suppressed
     a.publish({"type": "SAVED_PAYMENT", "payload": {"id": "pay_contract_2", "amount": 50}})  # filter false
     a.publish({"type": "SAVED_PAYMENT", "payload": {"id": "pay_contract_3"}})  # filter errors: no occurrence
-    for trigger in (fires, other):
+    a.publish({**payment, "payload": {**payment["payload"], "id": "pay_contract_4"}, "version": "v2"})
+    for trigger in (fires, other, payments_only, ledger_only):
         a.occurrences(trigger)
 
 

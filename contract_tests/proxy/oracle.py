@@ -28,7 +28,7 @@ Judge = Callable[..., bool]
 
 WORKFLOW_FIELDS = ("id", "config", "createdAt")
 INSTANCE_FIELDS = ("id", "workflowID", "createdAt")
-TRIGGER_FIELDS = ("id", "event", "workflowID", "filter", "vars", "name", "createdAt")
+TRIGGER_FIELDS = ("id", "event", "workflowID", "filter", "vars", "name", "version", "createdAt")
 # A proxy may run for days: past this many resources per kind the oldest are forgotten (never misjudged:
 # a forgotten resource is simply no longer checked).
 MAX_REMEMBERED = 50_000
@@ -138,6 +138,7 @@ class TrafficModel:
         if data is not None and ex.status == 200:
             _remember(self.reads, instance_id, ex)
             self._instance_seen(ex, data, judge)
+            judge("instance_embeds_workflow", ex, workflows=self._workflow_reads())
 
     # Deletions.
     def _deleteWorkflow(self, ex: Exchange, judge: Judge, path: dict[str, str]) -> None:
@@ -199,6 +200,12 @@ class TrafficModel:
             self._list(ex, judge, expected, INSTANCE_FIELDS, complete=complete)
         for item in _items(ex):
             self._instance_seen(ex, item, judge)
+        if ex.status == 200:
+            judge("instance_embeds_workflow", ex, workflows=self._workflow_reads())
+
+    def _workflow_reads(self) -> dict[str, dict[str, Any]]:
+        """The workflows created through the proxy, as created: what an instance of one embeds (flows v2.6.0)."""
+        return {k: s.data for k, s in self.workflows.items()}
 
     def _listTriggersOccurrences(self, ex: Exchange, judge: Judge, path: dict[str, str]) -> None:
         for occurrence in _items(ex):

@@ -21,8 +21,14 @@ class Control:
         self.url = url
         self.client = httpx.Client(base_url=url, timeout=timeout)
 
-    def publish(self, event_type: str, payload: dict[str, Any], app: str = "payments") -> dict[str, Any]:
-        reply = self.client.post("/events", json={"type": event_type, "payload": payload, "app": app})
+    def publish(
+        self, event_type: str, payload: dict[str, Any], app: str = "payments", version: str | None = None
+    ) -> dict[str, Any]:
+        """Publish a bus event; ``version`` is its envelope's (the mock's default: the app's release)."""
+        body: dict[str, Any] = {"type": event_type, "payload": payload, "app": app}
+        if version is not None:
+            body["version"] = version
+        reply = self.client.post("/events", json=body)
         reply.raise_for_status()
         return reply.json().get("data", {})
 

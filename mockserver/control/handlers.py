@@ -46,6 +46,7 @@ class ControlApi:
             "list_transactions": self.list_transactions,
             "list_wallets": self.list_wallets,
             "list_payments": self.list_payments,
+            "list_transfer_initiations": self.list_transfer_initiations,
             "get_state": self.get_state,
             "list_faults": self.list_faults,
             "add_fault": self.add_fault,
@@ -75,8 +76,12 @@ class ControlApi:
     async def publish_event(self, body: dict[str, Any]) -> Reply:
         date = body.get("date")
         when = datetime.fromisoformat(date.replace("Z", "+00:00")) if date else None
-        announce(self._b, body["type"], body["payload"], body.get("app"), when)  # the webhooks hear it first
-        occurrences = self._b.engine.publish_bus_event(body["type"], body["payload"], app=body.get("app"), date=when)
+        version = body.get("version")
+        # The webhooks hear it first
+        announce(self._b, body["type"], body["payload"], body.get("app"), when, version=version)
+        occurrences = self._b.engine.publish_bus_event(
+            body["type"], body["payload"], app=body.get("app"), date=when, version=version
+        )
         self._b.pump()
         shown = [present.occurrence(o, self._b.store.instances) for o in occurrences]
         return present.envelope({"accepted": True, "occurrences": shown}), 202
@@ -133,6 +138,9 @@ class ControlApi:
 
     async def list_payments(self) -> Reply:
         return present.envelope(self._b.engine.bank.payments()), 200
+
+    async def list_transfer_initiations(self) -> Reply:
+        return present.envelope(list(self._b.engine.bank.payment_book.transfer_initiations.items)), 200
 
     async def get_state(self) -> Reply:
         return present.envelope(self._b.store.counts()), 200

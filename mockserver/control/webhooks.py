@@ -21,17 +21,26 @@ from mockserver.state.tenants import Tenants
 Reply = tuple[Any, int]
 
 
-def announce(backend: Backend, event_type: str, payload: Any, app: str | None, date: datetime | None) -> None:
+def announce(
+    backend: Backend,
+    event_type: str,
+    payload: Any,
+    app: str | None,
+    date: datetime | None,
+    *,
+    version: str | None = None,
+) -> None:
     """The envelope the publishing service would have put on the bus: its app named, or the
     one the type belongs to (ledger, payments), else none (``{"type": "foo"}`` as the release's
-    e2e suite publishes it matches a config listening to ``foo``)."""
+    e2e suite publishes it matches a config listening to ``foo``); ``version`` when the event
+    names one, else that service's release version."""
     inferred = infer_app(event_type)
     app = app or (inferred if inferred != "mock" else "")
     envelope = {
         "idempotency_key": "",
         "date": rfc3339(date or backend.clock.now()),
         "app": app,
-        "version": APP_VERSIONS.get(app, ""),
+        "version": APP_VERSIONS.get(app, "") if version is None else version,
         "type": event_type,
         "payload": payload,
     }

@@ -167,7 +167,9 @@ class ReplicationOps(Pipeline):
             raise validation(f"pipeline '{name}/{exporter_id}' already exists")
         pipeline = ExportPipeline(name, exporter_id, self.clock.now(), self.ids.uuid())
         self.replication.pipelines[pipeline.id] = pipeline
-        return self._pipeline_json(pipeline)
+        created = self._pipeline_json(pipeline)
+        created.pop("lastLogID", None)  # the release answers the pipeline as stored, before its first push
+        return created
 
     def get_pipeline(self, name: str, pipeline_id: str) -> dict[str, Any]:
         self.ledgers.book(name)

@@ -1,7 +1,7 @@
 """Transactions written as Numscript: the script runs in the project's engine on the ledger's state.
 
 formancehq/ledger v2.4.6 runs scripts with its ``internal/machine`` engine unless started with
-``--experimental-numscript-interpreter``, and a request may pick the interpreter with
+``--experimental-numscript-interpreter``, and a request picks either with ``"runtime": "machine"`` or
 ``"runtime": "experimental-interpreter"`` (``internal/controller/ledger/controller_default.go``).
 The engine's own checks (funds, overdraft, metadata override, no postings) decide; its errors
 come back with the release's code and message. The few the release does not map (a ``fail``
@@ -21,6 +21,9 @@ from mockserver.numscript import ScriptError, compile_script
 
 ENGINES = ("machine", "interpreter")
 INTERPRETER_RUNTIME = "experimental-interpreter"
+# A request's ``runtime`` names its engine whatever the server's default; any other value (none, "")
+# leaves the default (``getParser`` in ``internal/controller/ledger/controller_default.go``).
+RUNTIMES = {"machine": "machine", INTERPRETER_RUNTIME: "interpreter"}
 
 
 class _BookState:
@@ -45,7 +48,7 @@ def run_script(
     """(postings, transaction metadata, account metadata) the script books on ``book``."""
     if request.template:
         raise validation(f"{WRAP}schema version []: can only use templates on a schema with transaction definitions")
-    engine = "interpreter" if request.runtime == INTERPRETER_RUNTIME else default_engine
+    engine = RUNTIMES.get(request.runtime, default_engine)
     try:
         program = compile_script(request.plain or "", engine=engine)
         result = program.execute(

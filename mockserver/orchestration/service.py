@@ -67,7 +67,15 @@ class Orchestration:
         when = parse_rfc3339(event["date"]) if event.get("date") else None
 
         def fire() -> None:
-            self.engine.triggers.publish(event["type"], event.get("payload") or {}, app=event.get("app"), date=when)
+            self.engine.triggers.publish(
+                event["type"],
+                event.get("payload") or {},
+                app=event.get("app"),
+                date=when,
+                # The envelope's own: a key the producer left out reads as "" (go-libs ``EventMessage``).
+                version=str(event.get("version") or ""),
+                idempotency_key=str(event.get("idempotency_key") or ""),
+            )
 
         self.engine.scheduler.schedule(self.clock.now(), fire)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.recorder.config import RecordConfig
+from mockserver.recorder.errors import NonConforming
 
 _OCCURRENCE_FIELDS = ("id", "date", "event", "workflowInstanceID", "error")
 _STATUS_FIELDS = ("stage", "instanceID", "startedAt", "terminatedAt", "error")
@@ -49,7 +50,7 @@ def trigger_entry(view: dict[str, Any], occurrences: list[dict[str, Any]] | None
     once loaded only if that instance is recorded too (``workflowInstanceID`` is all it keeps)."""
     entry = _pick(view, ("id", "name", "event"))
     entry["workflow"] = view["workflowID"]
-    entry |= _pick(view, ("filter", "vars", "createdAt"))
+    entry |= _pick(view, ("filter", "vars", "version", "createdAt"))
     if occurrences:
         entry["occurrences"] = [_pick(o, _OCCURRENCE_FIELDS) for o in occurrences]
     return entry
@@ -59,7 +60,13 @@ def instance_entry(
     view: dict[str, Any], history: list[dict[str, Any]], stages: list[list[dict[str, Any]]]
 ) -> dict[str, Any]:
     """A terminated instance as getInstance, getInstanceHistory and getInstanceStageHistory
-    (``stages[n]`` for stage n) showed it."""
+    (``stages[n]`` for stage n) showed it. The workflow it embeds (flows v2.6.0) is the one its
+    ``workflowID`` names, recorded on its own: the entry keeps the reference, and the mock shows
+    the stored workflow there again."""
+    embedded = view.get("workflow")
+    if isinstance(embedded, dict) and embedded.get("id") != view["workflowID"]:
+        named = f"workflow {embedded.get('id')!r}, not its workflowID {view['workflowID']!r}"
+        raise NonConforming(f"instance {view['id']}: it embeds {named}")
     entry: dict[str, Any] = {"id": view["id"], "workflow": view["workflowID"]}
     entry |= _pick(view, ("createdAt", "updatedAt", "terminated", "terminatedAt", "error"))
     entry["status"] = [_pick(s, _STATUS_FIELDS) for s in view.get("status") or []]

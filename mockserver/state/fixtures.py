@@ -125,6 +125,8 @@ FIXTURE_SCHEMA: dict[str, Any] = {
                 workflow=_NON_EMPTY,
                 filter=_TEXT,
                 vars=_STRING_MAP,
+                # The bus envelope version it fires on (flows v2.6.0); absent or null: every version.
+                version={"type": ["string", "null"]},
                 createdAt=_INSTANT,
                 # As listTriggersOccurrences shows them, in its order; ``triggerID`` is this trigger.
                 occurrences={

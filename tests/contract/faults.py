@@ -217,5 +217,5 @@ def _(fault: Fault, request: Request, response: Response) -> Response:
     return _rewrite_data(response, change)
 
 
-# Registers the stateful faults and the faults of issue 13's three classes.
-from tests.contract import faults_inputs, faults_related, faults_stateful  # noqa: E402,F401
+# Registers the stateful faults, the faults of issue 13's three classes and those of flows v2.6.0's additions.
+from tests.contract import faults_inputs, faults_related, faults_stateful, faults_v260  # noqa: E402,F401

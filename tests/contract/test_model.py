@@ -36,9 +36,11 @@ def test_abort_terminates_a_running_instance_with_an_error() -> None:
     assert (model.prediction.terminated, model.prediction.failed, model.prediction.started) == (True, True, 1)
 
 
-def test_delays_follow_the_clock_and_refuse_events() -> None:
+def test_delays_follow_the_clock_and_drop_events() -> None:
     model = InstanceModel("i", "w", [{"delay": {"duration": "1m30s"}}, NOOP])
-    assert model.prediction.delaying and model.send_event("continue") == 400
+    # flows drops an event a running delay does not wait for (204): it moves nothing on.
+    assert model.prediction.delaying and model.send_event("continue") == 204
+    assert model.prediction.delaying and model.position == 0
     model.advance(60)
     assert model.prediction.terminated is False
     model.advance(30)

@@ -11,8 +11,7 @@ import pytest
 
 from mockserver.core.clock import ManualClock
 from mockserver.orchestration.engine.activities import ACTIVITY_TYPES, ActivityContext
-from mockserver.orchestration.engine.execution import _as_activity_error
-from mockserver.orchestration.engine.failures import ActivityError
+from mockserver.orchestration.engine.failures import ActivityError, as_activity_error
 from tests.test_engine_harness import Harness, account, send, wallet
 from tests.wallets.support import USD, WALLETS_LEDGER, Wallets, address
 
@@ -74,7 +73,7 @@ def test_a_workflow_waits_for_a_wallet_the_api_funds_later(wallets: Wallets, wri
 
 def _activity(h: Harness, name: str, request: dict[str, Any], key: str = "k") -> Any:
     context = ActivityContext(h.bank, ManualClock().now(), h.ids, key)
-    return _as_activity_error(ACTIVITY_TYPES[name].execute, context, request)
+    return as_activity_error(ACTIVITY_TYPES[name].execute, context, request)
 
 
 def test_confirm_and_void_hold_activities_act_on_the_wallets_holds() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from mockserver.ledger.handlers.lists import query_params
 from mockserver.ledger.handlers.params import Reply, expansions, idempotency_key, instant, written
 from mockserver.ledger.service import LedgerService
 
@@ -57,7 +58,8 @@ class CoreHandlers:
         return {"data": self._s.stats(ledger)}, 200
 
     async def get_account(self, ledger: str, address: str, expand: Any = None, pit: str | None = None) -> Reply:
-        return {"data": self._s.get_account(ledger, address, expand=expansions(expand), pit=instant(pit))}, 200
+        expanded = _expand("v2GetAccount", expand)
+        return {"data": self._s.get_account(ledger, address, expand=expanded, pit=instant(pit))}, 200
 
     async def add_metadata_to_account(
         self, ledger: str, address: str, body: Any = None, dry_run: bool = False, schema_version: str | None = None
@@ -89,7 +91,8 @@ class CoreHandlers:
         return written({"data": done.payload}, 200, done.hit)
 
     async def get_transaction(self, ledger: str, id_: int, expand: Any = None, pit: str | None = None) -> Reply:
-        return {"data": self._s.get_transaction(ledger, id_, expand=expansions(expand), pit=instant(pit))}, 200
+        expanded = _expand("v2GetTransaction", expand)
+        return {"data": self._s.get_transaction(ledger, id_, expand=expanded, pit=instant(pit))}, 200
 
     async def add_metadata_on_transaction(
         self, ledger: str, id_: int, body: Any = None, dry_run: bool = False, schema_version: str | None = None
@@ -128,3 +131,9 @@ class CoreHandlers:
             schema_version=schema_version,
         )
         return written({"data": done.payload}, 201, done.hit)
+
+
+def _expand(operation_id: str, value: Any) -> tuple[str, ...]:
+    """Every ``expand`` of the request, read from its query string: Connexion passes only the last
+    of a repeated parameter it declares as a string, and the release reads them all."""
+    return expansions(query_params(operation_id, {"expand": value}).get("expand"))

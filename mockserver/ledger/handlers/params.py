@@ -24,11 +24,14 @@ def instant(value: str | None) -> datetime | None:
 
 
 def expansions(value: Any) -> tuple[str, ...]:
-    """``expand``, given once or repeated, each value comma-separated."""
+    """``expand`` of a single transaction or account, given once or repeated, each value whole: the
+    release reads ``r.URL.Query()["expand"]`` unsplit, so ``volumes,effectiveVolumes`` expands
+    nothing there (``internal/api/v2/controllers_accounts_read.go``, ``controllers_transactions_read.go``;
+    the lists split on commas, in ledger/lists.py)."""
     if value is None:
         return ()
     values = value if isinstance(value, list) else [value]
-    return tuple(part for item in values for part in str(item).split(",") if part)
+    return tuple(str(item) for item in values)
 
 
 def idempotency_key() -> str | None:

@@ -58,11 +58,17 @@ def stage_status(record: StageStatus) -> dict[str, Any]:
     return out
 
 
-def instance(item: Instance, *, with_status: bool = True) -> dict[str, Any]:
-    """Lists and occurrences never carry ``status``; only reads of one instance do."""
+def instance(item: Instance, *, with_status: bool = True, ran: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Lists and occurrences never carry ``status``; only reads of one instance do.
+
+    ``ran`` is the presented workflow the instance ran, embedded as ``workflow`` where flows
+    v2.6.0 loads that relation (reads and lists, ``internal/workflow/manager.go``); None leaves
+    the key out, as a run's answer without ``wait`` and an occurrence's instance do."""
     created = timestamp(item.created_at)
-    out: dict[str, Any] = {
-        "workflowID": item.workflow_id,
+    out: dict[str, Any] = {"workflowID": item.workflow_id}
+    if ran is not None:
+        out["workflow"] = ran
+    out |= {
         "id": item.id,
         "createdAt": created,
         "updatedAt": created if item.updated_at is None else timestamp(item.updated_at),
@@ -75,6 +81,25 @@ def instance(item: Instance, *, with_status: bool = True) -> dict[str, Any]:
     if item.error:
         out["error"] = item.error
     return out
+
+
+class RanWorkflows:
+    """The workflow each instance ran, presented once per workflow for one answer (a list of a
+    thousand runs of one workflow presents it once)."""
+
+    def __init__(self, workflows: dict[str, Workflow]) -> None:
+        self._workflows = workflows
+        self._shown: dict[str, dict[str, Any] | None] = {}
+
+    def __call__(self, item: Instance) -> dict[str, Any] | None:
+        key = item.workflow_id
+        if key not in self._shown:
+            found = self._workflows.get(key)
+            self._shown[key] = workflow(found) if found is not None else None
+        return self._shown[key]
+
+    def instance(self, item: Instance, *, with_status: bool = True) -> dict[str, Any]:
+        return instance(item, with_status=with_status, ran=self(item))
 
 
 def stage_run(entry: StageRun) -> dict[str, Any]:
@@ -128,6 +153,10 @@ def trigger(item: Trigger) -> dict[str, Any]:
         "id": item.id,
         "name": item.name,
         "event": item.event,
+    }
+    if item.version is not None:  # a nullable column, omitted when NULL (flows v2.6.0 trigger.go)
+        out["version"] = item.version
+    out |= {
         "workflowID": item.workflow_id,
         "workflow": None,
         "createdAt": timestamp(item.created_at),

@@ -70,7 +70,9 @@ class OrchestrationApi:
         self._b.engine.pump()
         if not wait:
             return present.envelope(fresh), 201
-        shown = present.instance(instance)
+        # Re-read as getInstance reads it: status and the workflow it ran (flows v2.6.0
+        # ``internal/api/v1/handler_run_workflow.go``); the answer without wait has neither.
+        shown = present.RanWorkflows(self._b.store.workflows).instance(instance)
         if self._b.real_quirks:
             # The real handler reports the wait's own error, which shadows the instance's.
             shown.pop("error", None)
@@ -78,10 +80,12 @@ class OrchestrationApi:
 
     async def list_instances(self, workflow_id: str | None = None, running: bool | None = None) -> Reply:
         items = self._b.instances.list(workflow_id, bool(running))
-        return present.envelope([present.instance(i, with_status=False) for i in items]), 200
+        ran = present.RanWorkflows(self._b.store.workflows)
+        return present.envelope([ran.instance(i, with_status=False) for i in items]), 200
 
     async def get_instance(self, instance_id: str) -> Reply:
-        return present.envelope(present.instance(self._b.instances.get(instance_id))), 200
+        item = self._b.instances.get(instance_id)
+        return present.envelope(present.RanWorkflows(self._b.store.workflows).instance(item)), 200
 
     async def send_event(self, instance_id: str, body: dict[str, Any]) -> Reply:
         self._b.instances.send_event(instance_id, body.get("name") or "")

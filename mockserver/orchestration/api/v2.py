@@ -51,7 +51,8 @@ class OrchestrationApiV2(OrchestrationApi):
         page = self._b.instances.page(
             cursor=cursor, page_size=page_size, workflow_id=workflow_id, running=bool(running)
         )
-        return present.cursor(page, _listed_instance), 200
+        ran = present.RanWorkflows(self._b.store.workflows)
+        return present.cursor(page, lambda item: ran.instance(item, with_status=False)), 200
 
     async def get_instance_stage_history(self, instance_id: str, number: int) -> Reply:
         entries = self._b.instances.stage_history(instance_id, number)
@@ -73,7 +74,3 @@ class OrchestrationApiV2(OrchestrationApi):
         instances = self._b.store.instances
         page = self._b.triggers.occurrences_page(trigger_id, cursor=cursor, page_size=page_size)
         return present.cursor(page, lambda o: present.occurrence(o, instances)), 200
-
-
-def _listed_instance(item: Any) -> dict[str, Any]:
-    return present.instance(item, with_status=False)

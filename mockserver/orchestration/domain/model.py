@@ -95,6 +95,9 @@ class Trigger:
     vars: dict[str, str] | None = None
     deleted_at: datetime | None = None
     seq: int = 0
+    # The bus envelope ``version`` it fires on; None: every version (flows v2.6.0
+    # ``internal/triggers/trigger.go``, a nullable column).
+    version: str | None = None
 
 
 @dataclass(slots=True)

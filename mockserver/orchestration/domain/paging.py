@@ -9,8 +9,10 @@ Decisions (the spec leaves them open):
   O(page size + log n) whatever the store holds (``views.OrderedView``).
 * ``hasMore`` is true exactly when ``next`` is given; ``previous`` is given when a member
   exists before the page's first record (never on the first page).
-* ``pageSize`` 0 means the default, 15; spec mode accepts up to ``SPEC_MAX_PAGE_SIZE``, real
-  mode clamps any size to ``REAL_MAX_PAGE_SIZE`` as the service does.
+* ``pageSize`` 0 means the default, 15; a page holds at most ``MAX_PAGE_SIZE`` (100) items in
+  both modes, as flows clamps (the spec's ``pageSize`` is a maximum, so a server may send fewer;
+  the answer's ``pageSize`` says how many). Spec mode refuses a size above the spec's
+  ``maximum`` (``SPEC_LARGEST_PAGE_SIZE``, 1000) with 400; real mode clamps any size.
 * A cursor is opaque base64url JSON; a cursor that does not decode, or belongs to another
   list, is 400 VALIDATION. When one is given, the other query parameters come from it.
 """
@@ -29,8 +31,8 @@ from mockserver.errors import ValidationError
 from mockserver.orchestration.domain.views import OrderedView, Sequenced
 
 DEFAULT_PAGE_SIZE = 15
-SPEC_MAX_PAGE_SIZE = 1000
-REAL_MAX_PAGE_SIZE = 100
+SPEC_LARGEST_PAGE_SIZE = 1000
+MAX_PAGE_SIZE = 100
 
 R = TypeVar("R", bound=Sequenced)
 
@@ -67,9 +69,9 @@ class Paging:
     """Reads ``pageSize`` and ``cursor`` the way the mode says, and cuts pages out of views."""
 
     def __init__(self, *, real_quirks: bool) -> None:
-        self._cap = REAL_MAX_PAGE_SIZE if real_quirks else SPEC_MAX_PAGE_SIZE
+        self._cap = MAX_PAGE_SIZE
         # Spec mode refuses a size above the spec's bound; the real service clamps any size.
-        self._largest = 2**63 - 1 if real_quirks else SPEC_MAX_PAGE_SIZE
+        self._largest = 2**63 - 1 if real_quirks else SPEC_LARGEST_PAGE_SIZE
 
     def request(
         self, list_name: str, cursor: str | None, page_size: int | None, filters: dict[str, Any]

@@ -40,6 +40,8 @@ class Triggers:
     ) -> Trigger:
         """Checks run in the real order: event, workflowID, filter, vars, then the workflow exists.
 
+        ``version`` is kept as sent, ``""`` included (flows v2.6.0 validates nothing of it,
+        ``internal/triggers/trigger.go``); absent or ``null``, the trigger fires on every version.
         ``created_at`` puts back a recorded trigger's instant (fixtures); by default it is now."""
         event = body.get("event") or ""
         workflow_id = body.get("workflowID") or ""
@@ -53,6 +55,9 @@ class Triggers:
         variables = body.get("vars") or {}
         for source in variables.values():
             _compile(source)
+        version = body.get("version")
+        if version is not None and not isinstance(version, str):
+            raise ValidationError("validating data: version must be a string")
         workflow = self._store.workflows.get(workflow_id)
         if workflow is None or workflow.deleted_at is not None:
             raise NotFound("workflow does not exists")
@@ -64,6 +69,7 @@ class Triggers:
             name=body.get("name") or "",
             filter=filter_,
             vars=dict(variables) or None,
+            version=version,
         )
         self._store.add_trigger(item)
         return item

@@ -83,7 +83,6 @@ class Engine:
             events=self.events,
             bank=self.bank,
             run=self.run,
-            real=self.real,
             resolver=link_resolver,
         )
 
@@ -139,12 +138,11 @@ class Engine:
         """Deliver an event to the instance's most recently started stage (§6.4).
 
         * A running wait_event stage completes when ``name`` matches; other names are dropped.
-        * A running stage of another kind (a delay, a retrying send): real mode drops the event
-          silently (events are not buffered); spec mode refuses it with ValidationError (400),
-          as the spec says (decision: nothing is listening, and a client must not believe its
-          event was taken).
+        * A running stage of another kind (a delay, a retrying send): the event is dropped, as the
+          real service drops it (events are not buffered; the spec promises nothing more).
         * No stage started yet, or the latest stage finished: spec mode refuses with
-          ValidationError (400); real mode answers the real 500s.
+          ValidationError (400): an event to a workflow that is not running is a client error;
+          real mode answers the real 500s.
         """
         latest = instance.status[-1] if instance.status else None
         if latest is None:
@@ -156,10 +154,6 @@ class Engine:
             if self.real:
                 raise InternalError("sending signal to server: workflow execution already completed")
             raise ValidationError(f"instance {instance.id} is not waiting for an event: it has terminated")
-        if not self.real and execution.state is not State.WAITING_EVENT:
-            raise ValidationError(
-                f"instance {instance.id} is not waiting for an event: stage {latest.stage} is running"
-            )
         execution.signal(name)
         self.pump()
 
@@ -184,9 +178,11 @@ class Engine:
         *,
         app: str | None = None,
         date: datetime | None = None,
+        version: str | None = None,
     ) -> list[Occurrence]:
-        """Feed one bus event to the triggers (§7.2); returns the occurrences it recorded."""
-        occurrences = self.triggers.publish(event_type, payload, app=app, date=date)
+        """Feed one bus event to the triggers (§7.2); returns the occurrences it recorded.
+        ``version`` is the envelope's (None: the publishing service's release version)."""
+        occurrences = self.triggers.publish(event_type, payload, app=app, date=date, version=version)
         self.pump()
         return occurrences
 

@@ -24,18 +24,21 @@ from typing import Any
 from mockserver.core.ids import IdSource
 from mockserver.orchestration.engine import wallet_calls
 from mockserver.orchestration.engine.bank import Bank
+from mockserver.orchestration.engine.transfers import transfer_initiation_request
 
 
 @dataclass(slots=True)
 class ActivityContext:
-    """What an activity may touch: the bank, the current time, the id source, and the
+    """What an activity may touch: the bank, the current time, the id source, the
     idempotency key the real activities send with each ledger write (``<run>-<activity>``,
-    the same for every retry of one activity)."""
+    the same for every retry of one activity), and the transfer initiation ``reference``
+    (the stage's workflow id, ``<instance>-<stage>``, then the activity's id)."""
 
     bank: Bank
     now: datetime
     ids: IdSource
     idempotency_key: str = ""
+    reference: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +66,16 @@ def _data(response: Any, real: bool) -> dict[str, Any]:
 # --- ledger ----------------------------------------------------------------------------
 
 
+_TRANSACTION_KEYS = ("postings", "reference", "script", "timestamp")  # flows v2.6.0 PostTransaction, after metadata
+
+
 def _create_transaction(ctx: ActivityContext, request: dict[str, Any]) -> dict[str, Any]:
-    """``POST /api/ledger/v2/{ledger}/transactions`` through the ledger service's interface."""
+    """``POST /api/ledger/v2/{ledger}/transactions`` through the ledger service's interface:
+    postings, or a Numscript ``script`` (``{"plain"}``, no vars), never both
+    (flows v2.6.0 ``activity_ledger_create_transaction.go``)."""
     data = request["data"]
-    body: dict[str, Any] = {"postings": data["postings"], "metadata": dict(data.get("metadata") or {})}
-    for key in ("reference", "timestamp"):
-        if data.get(key):
-            body[key] = data[key]
+    body: dict[str, Any] = {"metadata": dict(data.get("metadata") or {})}
+    body |= {key: data[key] for key in _TRANSACTION_KEYS if data.get(key) is not None}
     written = ctx.bank.ledger.create_transaction(request["ledger"], body, idempotency_key=ctx.idempotency_key)
     assert written.payload is not None
     return written.payload
@@ -81,10 +87,7 @@ def _create_transaction_input(request: dict[str, Any], real: bool) -> dict[str, 
     # Spec: PostTransaction requires ``metadata``; real: omitted when empty.
     if source.get("metadata") or not real:
         data["metadata"] = dict(source.get("metadata") or {})
-    data["postings"] = source["postings"]
-    for key in ("reference", "timestamp"):
-        if source.get(key):
-            data[key] = source[key]
+    data |= {key: source[key] for key in _TRANSACTION_KEYS if source.get(key) is not None}
     if real:
         return {"Ledger": request["ledger"], "Data": data}
     return {"ledger": request["ledger"], "data": data}
@@ -172,7 +175,15 @@ def _get_payment(ctx: ActivityContext, request: dict[str, Any]) -> dict[str, Any
 
 
 def _stripe_transfer(ctx: ActivityContext, request: dict[str, Any]) -> None:
+    """Before flows v2.6.0 only: no stage schedules it any more (its histories can be loaded)."""
     ctx.bank.payment_book.stripe_transfer(request)
+
+
+def _create_transfer_initiation(ctx: ActivityContext, request: dict[str, Any]) -> None:
+    """``Payments.V1.CreateTransferInitiation``, request built as the release's activity builds it
+    (``transfers.py``); it returns nothing, so the history shows no output."""
+    body = transfer_initiation_request(request, ctx.reference)
+    ctx.bank.payment_book.transfer_initiations.create(body, ctx.now, ctx.ids.uuid())
 
 
 ACTIVITY_TYPES: dict[str, ActivityType] = {
@@ -189,5 +200,6 @@ ACTIVITY_TYPES: dict[str, ActivityType] = {
         ActivityType("VoidHold", _void_hold, _same, _no_output),
         ActivityType("GetPayment", _get_payment, _same, _data),
         ActivityType("StripeTransfer", _stripe_transfer, _same, _no_output),
+        ActivityType("CreateTransferInitiation", _create_transfer_initiation, _same, _no_output),
     )
 }

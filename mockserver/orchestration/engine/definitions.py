@@ -20,9 +20,9 @@ from mockserver.orchestration.engine.requirements import (
     check_delay,
     check_nothing,
     check_send,
+    check_send_spec,
     check_update,
     check_wait_event,
-    violation,
 )
 from mockserver.orchestration.engine.resolve import Field, Kind, ResolveError, Struct, resolve
 
@@ -36,12 +36,29 @@ WALLET = Struct(
         Field("Balance", "balance", _S, "main"),
     ),
 )
-ACCOUNT = Struct("LedgerAccountSource", (Field("ID", "id", _S), Field("Ledger", "ledger", _S, "default")))
-PAYMENT_SOURCE = Struct("PaymentSource", (Field("ID", "id", _S),))
+# The send stage's ends, field for field as flows v2.6.0 declares them
+# (``internal/workflow/stages/send/send.go``): Go names for errors, JSON keys, defaults, omitempty.
+_THROUGH = Field("ThroughAccount", "throughAccount", _S, "world")
+_OVERDRAFT = Field("AllowOverdraft", "allowOverdraft", Kind.BOOL, "false")
+ACCOUNT = Struct(
+    "LedgerAccountSource", (Field("ID", "id", _S), Field("Ledger", "ledger", _S, "default"), _THROUGH, _OVERDRAFT)
+)
+PAYMENT_SOURCE = Struct(
+    "PaymentSource",
+    (
+        Field("ID", "id", _S),
+        Field("Ledger", "ledger", _S, omitempty=True),
+        Field("HoldingAccount", "holdingAccount", _S, omitempty=True),
+        _THROUGH,
+        _OVERDRAFT,
+    ),
+)
 PAYMENT_DESTINATION = Struct(
     "PaymentDestination",
     (
         Field("PSP", "psp", _S),
+        Field("Type", "type", _S, "TRANSFER"),
+        Field("SourceAccount", "sourceAccount", Kind.OPT_STRING, omitempty=True),
         Field("Metadata", "metadata", _S, "formanceAccountID"),
         Field("WaitingValidation", "waitingValidation", Kind.BOOL, "false"),
         Field("ConnectorID", "connectorId", Kind.OPT_STRING, omitempty=True),
@@ -126,7 +143,9 @@ def render(struct: Struct, values: dict[str, Any]) -> dict[str, Any]:
             out.update(render(spec.struct, values))
             continue
         value = values.get(spec.key)
-        if spec.omitempty and value in (None, "", {}):
+        # omitempty drops a nil pointer, and a non-pointer's zero value ("" or an empty map): a
+        # pointer to "" (``"connectorId": ""``) is kept, as Go's encoding/json keeps it.
+        if spec.omitempty and (value is None or (value in ("", {}) and spec.kind is not Kind.OPT_STRING)):
             continue
         if value is not None:
             if spec.kind is Kind.DURATION:
@@ -186,17 +205,19 @@ def _resolve(name: str, value: Any, variables: dict[str, str]) -> tuple[StageTyp
 def prepare_stage(raw_stage: Any, variables: dict[str, str], *, real: bool = False) -> PreparedStage:
     """Resolve a stage with the run's variables and check its run-time requirements.
 
-    Spec mode adds one requirement: a send ``amount`` object must resolve to an integer
-    (``"amount": "${missing}"`` is refused before the stage starts). The real service lets
-    the ``null`` amount through to the ledger, which rejects it; spec mode refuses it
-    earlier so that the history input always matches the spec's ``StageSendAmount``.
+    Spec mode adds the requirements the spec states on the history ``input`` (``check_send_spec``):
+    a send ``amount`` object must resolve to an integer, and a payment destination's ``type`` to
+    ``TRANSFER`` or ``PAYOUT``. The real service lets a ``null`` amount through to the ledger,
+    which refuses it, and any ``type`` through to the transfer initiation, which retries forever
+    on one it does not know (after the debit); spec mode refuses both before the stage starts,
+    so that the history input always matches the spec.
     """
     name, value = _split(raw_stage)
     stage_type, values = _resolve(name, value, variables)
     errors: list[str] = []
     stage_type.check(values, errors)
-    if not real and stage_type.name == "send" and values["amount"] is not None and values["amount"]["amount"] is None:
-        errors.append(violation("Send.Amount.Amount", "Amount", "required"))
+    if not real and stage_type.name == "send":
+        check_send_spec(values, errors)
     if errors:
         raise StageError("\n".join(errors))
     return PreparedStage(stage_type, values, render(stage_type.schema, values))

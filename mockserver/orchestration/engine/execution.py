@@ -23,7 +23,6 @@ from typing import Any
 
 from mockserver.core.clock import Clock
 from mockserver.core.ids import IdSource
-from mockserver.errors import MockError
 from mockserver.orchestration.domain.model import Activity, Instance, StageRun, StageStatus
 from mockserver.orchestration.domain.store import Store
 from mockserver.orchestration.engine.activities import ACTIVITY_TYPES, ActivityContext
@@ -39,19 +38,13 @@ from mockserver.orchestration.engine.commands import (
 )
 from mockserver.orchestration.engine.definitions import StageError, prepare_stage
 from mockserver.orchestration.engine.events import EventLog
-from mockserver.orchestration.engine.failures import ActivityError
+from mockserver.orchestration.engine.failures import ActivityError, as_activity_error, backoff_seconds
 from mockserver.orchestration.engine.gotypes import later
 from mockserver.orchestration.engine.scheduler import Scheduler, Timer
 from mockserver.orchestration.engine.stages import stage_body
 
 CANCELED = "canceled"
 ACTIVITY_ERROR = "activity error"
-MAX_BACKOFF_SECONDS = 100
-
-
-def backoff_seconds(failures: int) -> int:
-    """Delay before the next attempt after ``failures`` failures: 1, 2, 4 ... capped at 100."""
-    return MAX_BACKOFF_SECONDS if failures > 7 else min(2 ** (failures - 1), MAX_BACKOFF_SECONDS)
 
 
 @dataclass(slots=True)
@@ -214,9 +207,11 @@ class Execution:
     def _attempt(self, activity: Activity, call: Call) -> Any:
         kind = ACTIVITY_TYPES[call.name]
         now = self.rt.clock.now()
-        context = ActivityContext(self.rt.bank, now, self.rt.ids, f"{self.instance.id}-{self._activities}")
+        # The transfer initiation reference: the stage's workflow id, then this activity's number in the stage.
+        reference = f"{self.instance.id}-{self._number}{len(self.instance.activities[self._number])}"
+        context = ActivityContext(self.rt.bank, now, self.rt.ids, f"{self.instance.id}-{self._activities}", reference)
         try:
-            response = _as_activity_error(kind.execute, context, call.request)
+            response = as_activity_error(kind.execute, context, call.request)
         except ActivityError as exc:
             if exc.retryable:
                 self._failures += 1
@@ -299,12 +294,3 @@ class Execution:
         self.rt.store.instance_terminated(self.instance)
         self.rt.events.workflow_finished(self.instance.workflow_id, self.instance.id, error, now)
         self.rt.on_finished(self)
-
-
-def _as_activity_error(execute: Callable[[ActivityContext, Any], Any], context: ActivityContext, request: Any) -> Any:
-    """Run an activity; a service's error answer becomes the ActivityError the real activity
-    raises, whose type is the service's errorCode (what the retry policy reads)."""
-    try:
-        return execute(context, request)
-    except MockError as exc:
-        raise ActivityError(exc.message, exc.code) from None

@@ -7,6 +7,11 @@ policy that stops only on a few types; everything else is retried forever (§5.3
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from mockserver.errors import MockError
+
 # The ledger's refusal of a negative posting amount (formancehq/ledger v2.4.6 internal/posting.go).
 NEGATIVE_AMOUNT = "negative amount"
 
@@ -45,3 +50,21 @@ def insufficient_funds(address: str) -> ActivityError:
         f"running numscript: script execution failed: account(s) @{address} had/have insufficient funds",
         "INSUFFICIENT_FUND",
     )
+
+
+MAX_BACKOFF_SECONDS = 100
+
+
+def backoff_seconds(failures: int) -> int:
+    """Delay before the next attempt after ``failures`` failures: 1, 2, 4 ... capped at 100
+    (flows ``internal/workflow/stages/internal/context.go``, ``InfiniteRetryContext``)."""
+    return MAX_BACKOFF_SECONDS if failures > 7 else min(2 ** (failures - 1), MAX_BACKOFF_SECONDS)
+
+
+def as_activity_error(execute: Callable[[Any, Any], Any], context: Any, request: Any) -> Any:
+    """Run an activity; a service's error answer becomes the ActivityError the real activity
+    raises, whose type is the service's errorCode (what the retry policy reads)."""
+    try:
+        return execute(context, request)
+    except MockError as exc:
+        raise ActivityError(exc.message, exc.code) from None

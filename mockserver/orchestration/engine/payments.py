@@ -1,10 +1,10 @@
-"""Simulated payments service: payments read by ``GetPayment`` and Stripe transfers.
+"""Simulated payments service: payments read by ``GetPayment``, and transfer initiations.
 
 Payments come from fixtures only (the mock has no connector). Each is stored in the
 complete ``Payment`` shape of the upstream spec, every required field filled with a
-neutral default, so ``GetPayment`` outputs validate and SDKs decode them. Stripe
-transfers always succeed and are only recorded: the mock moves no money outside the
-ledger, exactly as the real stage books the ledger side itself afterwards.
+neutral default, so ``GetPayment`` outputs validate and SDKs decode them. Transfer
+initiations (``transfers.py``) are recorded: the mock moves no money outside the ledger,
+exactly as the real stage books the ledger side itself before it asks for the payout.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 from mockserver.core.timefmt import parse_rfc3339, rfc3339
 from mockserver.errors import ValidationError
 from mockserver.orchestration.engine.failures import NEGATIVE_AMOUNT, not_found, validation
+from mockserver.orchestration.engine.transfers import TransferInitiations
 
 PAYMENT_TYPES = ("PAY-IN", "PAYOUT", "TRANSFER", "OTHER")
 PAYMENT_STATUSES = ("PENDING", "ACTIVE", "TERMINATED", "FAILED", "SUCCEEDED", "CANCELLED")
@@ -86,11 +87,13 @@ def normalize_payment(doc: Any, now: datetime, where: str) -> dict[str, Any]:
 
 
 class Payments:
-    """Payments by id, and the Stripe transfers the send stage asked for."""
+    """Payments by id, the transfer initiations the send stage asked for (``transfers.py``), and
+    the Stripe transfers of histories recorded before flows v2.6.0."""
 
     def __init__(self) -> None:
         self.items: dict[str, dict[str, Any]] = {}
         self.transfers: list[dict[str, Any]] = []
+        self.transfer_initiations = TransferInitiations()
 
     def add(self, payment: dict[str, Any]) -> None:
         self.items[payment["id"]] = payment

@@ -50,6 +50,22 @@ def check_send(values: dict[str, Any], errors: list[str]) -> None:
     _check_endpoints(errors, "Send.Destination", values["destination"])
 
 
+TRANSFER_TYPES = ("TRANSFER", "PAYOUT")
+
+
+def check_send_spec(values: dict[str, Any], errors: list[str]) -> None:
+    """Spec mode only: what the spec's ``StageSend`` requires of a resolved send, the history
+    ``input``. ``amount.amount`` is an integer (``Monetary``), and a payment destination's
+    ``type`` one of the ``StageSendDestinationPayment.type`` enum (flows v2.6.0 ``openapi.yaml``),
+    reported as go-playground's validator reports ``required`` and ``oneof``."""
+    amount = values["amount"]
+    if amount is not None and amount["amount"] is None:
+        errors.append(violation("Send.Amount.Amount", "Amount", "required"))
+    payment = values["destination"]["payment"]
+    if payment is not None and payment["type"] not in TRANSFER_TYPES:
+        errors.append(violation("Send.Destination.Payment.Type", "Type", "oneof"))
+
+
 def check_delay(values: dict[str, Any], errors: list[str]) -> None:
     """Exactly one of ``duration`` and ``until``."""
     _one_of(errors, "Delay", {"duration": values["duration"], "until": values["until"]})

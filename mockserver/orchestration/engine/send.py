@@ -1,113 +1,47 @@
-"""The send stage: every source kind x destination kind, with the real activity sequences.
+"""The send stage: every source kind x destination kind, with flows v2.6.0's activity sequences.
 
-See §5.3. Each combination yields the same activities, in the same order and with the
-same requests, as the real stage code, so stage histories read alike. The stage's
-``metadata`` (default ``{}``) goes on every transaction and wallet movement, plus the
-``orchestration/move-to-ledger`` / ``move-from-ledger`` markers on cross-ledger moves;
-its ``timestamp`` is forwarded when set.
+From ``internal/workflow/stages/send/run.go`` (its tests, ``run_test.go``, pin the requests).
+Each path yields the same activities, in the same order and with the same requests, as the
+release's stage code, so stage histories read alike:
+
+* account -> account: one transaction on a shared ledger (``throughAccount`` and
+  ``allowOverdraft`` ignored); across ledgers ``src -> src.throughAccount`` (the overdraft
+  script on ``src`` when ``src.allowOverdraft``, even through ``world``) then
+  ``dst.throughAccount -> dst`` (the overdraft script on the through account when
+  ``dst.allowOverdraft`` and it is not ``world``);
+* account -> wallet: the lookup, then a credit from ``src`` on a shared ledger, else the first
+  transaction above and a credit from ``src.throughAccount``;
+* wallet -> account: the lookup, then a debit to ``dst`` on a shared ledger, else a debit and
+  the second transaction above;
+* wallet -> wallet: two lookups, then a credit from the source's ``main`` balance on a shared
+  ledger, else a debit and a credit (nothing of v2.6.0 applies);
+* account -> payment: ``GetAccount``, the debit ``src -> src.throughAccount`` (overdraft on
+  ``src`` when asked), then ``CreateTransferInitiation``; wallet -> payment: the lookup, a
+  debit, then ``CreateTransferInitiation`` (the debit comes first since v2.6.0);
+* payment -> account / wallet: ``GetPayment``, the ingestion ``throughAccount -> holdingAccount``
+  on the payment's ledger (``orchestration-000-internal`` and ``payment:<id>`` by default;
+  overdraft on a through account other than ``world`` when asked; a ``CONFLICT`` means the
+  payment was ingested already), then account -> ... from the holding account through ``world``;
+* payment -> payment fails before any activity.
+
+``amount must be specified`` is checked before any activity, except from a payment, whose
+amount defaults to its initial amount.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from datetime import datetime
 from typing import Any
 
-from mockserver.core.timefmt import rfc3339
 from mockserver.ledger.model import WORLD
-from mockserver.orchestration.engine.commands import ActivityFailed, Call, Command, StageBody, StageFailure
-from mockserver.orchestration.engine.failures import NEGATIVE_AMOUNT
-
-INTERNAL_LEDGER = "orchestration-000-internal"
-MOVE_TO = "orchestration/move-to-ledger"
-MOVE_FROM = "orchestration/move-from-ledger"
-
-Steps = Generator[Command, Any, Any]
-
-
-class _Send:
-    """One run of the stage: the resolved values plus the helpers every path shares."""
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.metadata: dict[str, str] = dict(values["metadata"] or {})
-        stamp: datetime | None = values["timestamp"]
-        self.timestamp = rfc3339(stamp) if stamp is not None else None
-
-    def meta(self, *, to: str | None = None, from_: str | None = None) -> dict[str, str]:
-        out = dict(self.metadata)
-        if to is not None:
-            out[MOVE_TO] = to
-        if from_ is not None:
-            out[MOVE_FROM] = from_
-        return out
-
-    def _stamped(self, data: dict[str, Any]) -> dict[str, Any]:
-        if self.timestamp:
-            data["timestamp"] = self.timestamp
-        return data
-
-    def transaction(self, ledger: str, source: str, dest: str, money: dict[str, Any], meta: dict[str, str]) -> Steps:
-        posting = {"amount": money["amount"], "asset": money["asset"], "destination": dest, "source": source}
-        data = self._stamped({"postings": [posting], "metadata": meta})
-        return (yield Call("CreateTransaction", {"ledger": ledger, "data": data}))
-
-    def credit(
-        self,
-        wallet: dict[str, Any],
-        balance: str,
-        money: dict[str, Any],
-        meta: dict[str, str],
-        sources: list[dict[str, Any]],
-    ) -> Steps:
-        data = self._stamped({"amount": dict(money), "balance": balance, "metadata": meta, "sources": sources})
-        return (yield Call("CreditWallet", {"id": wallet["id"], "data": data}))
-
-    def debit(
-        self,
-        wallet: dict[str, Any],
-        balance: str,
-        money: dict[str, Any],
-        meta: dict[str, str],
-        destination: dict[str, Any] | None = None,
-    ) -> Steps:
-        data: dict[str, Any] = {"amount": dict(money), "balances": [balance]}
-        if destination is not None:
-            data["destination"] = destination
-        data["metadata"] = meta
-        return (yield Call("DebitWallet", {"id": wallet["id"], "data": self._stamped(data)}))
-
-    def wallet(self, ref: dict[str, Any]) -> Steps:
-        """``GetWallet`` by id, or ``ListWallets`` by name with exactly one match required."""
-        if ref["id"]:
-            return (yield Call("GetWallet", {"id": ref["id"]}))
-        found = yield Call("ListWallets", {"name": ref["name"]})
-        if not found:
-            raise StageFailure("wallet not found")
-        if len(found) > 1:
-            raise StageFailure("found multiple wallets with the same name")
-        return found[0]
-
-    def stripe(self, money: dict[str, Any], dest: dict[str, Any], metadata: dict[str, Any]) -> Steps:
-        key = dest["metadata"]
-        if key not in metadata:
-            raise StageFailure(f"expected '{key}' metadata containing formance account ID")
-        if not metadata[key]:
-            raise StageFailure("formance account ID empty")
-        request: dict[str, Any] = {"amount": money["amount"], "asset": money["asset"]}
-        if dest.get("connectorId") is not None:
-            request["connectorID"] = dest["connectorId"]
-        request.update(
-            {
-                "destination": str(metadata[key]),
-                "metadata": {},
-                "waitingValidation": dest["waitingValidation"],
-            }
-        )
-        yield Call("StripeTransfer", request)
-
-
-def _account_subject(address: str) -> dict[str, Any]:
-    return {"type": "ACCOUNT", "identifier": address}
+from mockserver.orchestration.engine.commands import ActivityFailed, Call, StageBody, StageFailure
+from mockserver.orchestration.engine.sendsteps import (
+    INTERNAL_LEDGER,
+    SendSteps,
+    Steps,
+    account_subject,
+    formance_account_id,
+)
 
 
 def _required(money: dict[str, Any] | None) -> dict[str, Any]:
@@ -116,113 +50,129 @@ def _required(money: dict[str, Any] | None) -> dict[str, Any]:
     return money
 
 
-def run_send(values: dict[str, Any], started_at: datetime, *, strict: bool = False) -> StageBody:
-    """Run one send. ``strict`` (spec mode) refuses a negative amount in the stage code, before
-    any activity: the real service lets the ledger refuse it (VALIDATION, not retried), which
-    leaves an activity whose input breaks the spec's ``Posting.amount`` minimum of 0."""
-    send = _Send(values)
+def run_send(values: dict[str, Any], started_at: datetime, *, real: bool = False) -> StageBody:
+    """Run one send; ``real`` only changes how two requests read (see ``SendSteps``)."""
+    steps = SendSteps(values, real=real)
     source, dest, money = values["source"], values["destination"], values["amount"]
-    if strict and money is not None and isinstance(money["amount"], int) and money["amount"] < 0:
-        raise StageFailure(NEGATIVE_AMOUNT)
     if source["payment"] is not None:
         if dest["payment"] is not None:
             raise StageFailure("send from payment to payment is not supported")
-        money = yield from _save_payment(send, source["payment"]["id"], money)
-        source = {
-            "account": {"id": payment_account(source["payment"]["id"]), "ledger": INTERNAL_LEDGER},
-            "wallet": None,
-            "payment": None,
-        }
-    if source["account"] is not None:
+        yield from _from_payment(steps, source["payment"], dest, money)
+    elif source["account"] is not None:
+        account = source["account"]
         if dest["account"] is not None:
-            yield from _account_to_account(send, source["account"], dest["account"], _required(money))
-        elif dest["wallet"] is not None:
-            yield from _account_to_wallet(send, source["account"], dest["wallet"], _required(money))
+            yield from _account_to_account(steps, account, dest["account"], _required(money))
+        elif dest["payment"] is not None:
+            yield from _account_to_payment(steps, account, dest["payment"], _required(money))
         else:
-            yield from _account_to_payment(send, source["account"], dest["payment"], _required(money))
+            yield from _account_to_wallet(steps, account, dest["wallet"], _required(money))
     elif dest["account"] is not None:
-        yield from _wallet_to_account(send, source["wallet"], dest["account"], _required(money))
-    elif dest["wallet"] is not None:
-        yield from _wallet_to_wallet(send, source["wallet"], dest["wallet"], _required(money))
+        yield from _wallet_to_account(steps, source["wallet"], dest["account"], _required(money))
+    elif dest["payment"] is not None:
+        yield from _wallet_to_payment(steps, source["wallet"], dest["payment"], _required(money))
     else:
-        yield from _wallet_to_payment(send, source["wallet"], dest["payment"], _required(money))
+        yield from _wallet_to_wallet(steps, source["wallet"], dest["wallet"], _required(money))
 
 
 def payment_account(payment_id: str) -> str:
-    """The internal-ledger account of a payment: ``payment:<id with - replaced by _>``."""
+    """The default holding account of a payment: ``payment:<id with - replaced by _>``."""
     return "payment:" + payment_id.replace("-", "_")
 
 
-def _save_payment(send: _Send, payment_id: str, money: dict[str, Any] | None) -> Steps:
-    """Book the payment into the internal ledger once; a CONFLICT means it already was."""
-    payment = yield Call("GetPayment", {"id": payment_id})
-    account = payment_account(payment_id)
-    posting = {
-        "amount": payment["initialAmount"],
-        "asset": payment["asset"],
-        "destination": account,
-        "source": WORLD,
-    }
-    data = {"postings": [posting], "metadata": {}, "reference": account}
+def _from_payment(steps: SendSteps, src: dict[str, Any], dest: dict[str, Any], money: dict[str, Any] | None) -> Steps:
+    """``savePayment``, then the move out of the holding account (``runPaymentTo*``)."""
+    payment = yield Call("GetPayment", {"id": src["id"]})
+    ledger = src["ledger"] or INTERNAL_LEDGER
+    holding = src["holdingAccount"] or payment_account(src["id"])
+    through = src["throughAccount"] or WORLD
+    ingested = {"amount": payment["initialAmount"], "asset": payment["asset"]}
+    overdraft = src["allowOverdraft"] and through != WORLD
     try:
-        yield Call("CreateTransaction", {"ledger": INTERNAL_LEDGER, "data": data})
+        yield from steps.transaction(
+            ledger, through, holding, ingested, steps.meta(), overdraft=overdraft, reference=holding
+        )
     except ActivityFailed as exc:
-        if exc.code != "CONFLICT":
+        if exc.code != "CONFLICT":  # the reference is taken: the payment was ingested already
             raise
-    if money is None:
-        money = {"amount": payment["initialAmount"], "asset": payment["asset"]}
-    return money
+    money = money if money is not None else ingested
+    holder = {"id": holding, "ledger": ledger, "throughAccount": WORLD, "allowOverdraft": False}
+    if dest["account"] is not None:
+        yield from _account_to_account(steps, holder, dest["account"], money)
+    else:
+        yield from _account_to_wallet(steps, holder, dest["wallet"], money)
 
 
-def _account_to_account(send: _Send, src: dict[str, Any], dst: dict[str, Any], money: dict[str, Any]) -> Steps:
+def _leave(steps: SendSteps, src: dict[str, Any], to_ledger: str, money: dict[str, Any]) -> Steps:
+    """The source side of a cross-ledger move: ``src -> src.throughAccount`` on its ledger."""
+    meta = steps.meta(to=to_ledger)
+    through = src["throughAccount"] or WORLD
+    yield from steps.transaction(src["ledger"], src["id"], through, money, meta, overdraft=src["allowOverdraft"])
+
+
+def _enter(steps: SendSteps, dst: dict[str, Any], from_ledger: str, money: dict[str, Any]) -> Steps:
+    """The destination side of a cross-ledger move: ``dst.throughAccount -> dst`` on its ledger."""
+    through = dst["throughAccount"] or WORLD
+    overdraft = dst["allowOverdraft"] and through != WORLD
+    meta = steps.meta(from_=from_ledger)
+    yield from steps.transaction(dst["ledger"], through, dst["id"], money, meta, overdraft=overdraft)
+
+
+def _account_to_account(steps: SendSteps, src: dict[str, Any], dst: dict[str, Any], money: dict[str, Any]) -> Steps:
     if src["ledger"] == dst["ledger"]:
-        yield from send.transaction(dst["ledger"], src["id"], dst["id"], money, send.meta())
+        yield from steps.transaction(dst["ledger"], src["id"], dst["id"], money, steps.meta())
         return
-    yield from send.transaction(src["ledger"], src["id"], WORLD, money, send.meta(to=dst["ledger"]))
-    yield from send.transaction(dst["ledger"], WORLD, dst["id"], money, send.meta(from_=src["ledger"]))
+    yield from _leave(steps, src, dst["ledger"], money)
+    yield from _enter(steps, dst, src["ledger"], money)
 
 
-def _account_to_wallet(send: _Send, src: dict[str, Any], dst: dict[str, Any], money: dict[str, Any]) -> Steps:
-    wallet = yield from send.wallet(dst)
+def _account_to_wallet(steps: SendSteps, src: dict[str, Any], dst: dict[str, Any], money: dict[str, Any]) -> Steps:
+    wallet = yield from steps.wallet(dst)
     if wallet["ledger"] == src["ledger"]:
-        yield from send.credit(wallet, dst["balance"], money, send.meta(), [_account_subject(src["id"])])
+        yield from steps.credit(wallet, dst["balance"], money, steps.meta(), [account_subject(src["id"])])
         return
-    yield from send.transaction(src["ledger"], src["id"], WORLD, money, send.meta(to=wallet["ledger"]))
-    yield from send.credit(wallet, dst["balance"], money, send.meta(from_=src["ledger"]), [_account_subject(WORLD)])
+    yield from _leave(steps, src, wallet["ledger"], money)
+    sources = [account_subject(src["throughAccount"] or WORLD)]
+    yield from steps.credit(wallet, dst["balance"], money, steps.meta(from_=src["ledger"]), sources)
 
 
-def _wallet_to_account(send: _Send, src: dict[str, Any], dst: dict[str, Any], money: dict[str, Any]) -> Steps:
-    wallet = yield from send.wallet(src)
+def _wallet_to_account(steps: SendSteps, src: dict[str, Any], dst: dict[str, Any], money: dict[str, Any]) -> Steps:
+    wallet = yield from steps.wallet(src)
     if wallet["ledger"] == dst["ledger"]:
-        yield from send.debit(wallet, src["balance"], money, send.meta(), _account_subject(dst["id"]))
+        # The stage's metadata as given, not defaulted to {} (run.go passes send.Metadata here).
+        meta = None if steps.raw_metadata is None else steps.meta()
+        yield from steps.debit(wallet, src["balance"], money, meta, account_subject(dst["id"]))
         return
-    yield from send.debit(wallet, src["balance"], money, send.meta(to=dst["ledger"]))
-    yield from send.transaction(dst["ledger"], WORLD, dst["id"], money, send.meta(from_=wallet["ledger"]))
+    yield from steps.debit(wallet, src["balance"], money, steps.meta(to=dst["ledger"]))
+    yield from _enter(steps, dst, wallet["ledger"], money)
 
 
-def _wallet_to_wallet(send: _Send, src: dict[str, Any], dst: dict[str, Any], money: dict[str, Any]) -> Steps:
-    source = yield from send.wallet(src)
-    target = yield from send.wallet(dst)
+def _wallet_to_wallet(steps: SendSteps, src: dict[str, Any], dst: dict[str, Any], money: dict[str, Any]) -> Steps:
+    source = yield from steps.wallet(src)
+    target = yield from steps.wallet(dst)
     if source["ledger"] == target["ledger"]:
-        # The real stage always takes from the source wallet's *main* balance on this path.
-        subject = {"type": "WALLET", "identifier": source["id"], "balance": "main"}
-        yield from send.credit(target, dst["balance"], money, send.meta(), [subject])
+        # The release always takes from the source wallet's *main* balance on this path.
+        subject = {"balance": "main", "identifier": source["id"], "type": "WALLET"}
+        yield from steps.credit(target, dst["balance"], money, steps.meta(), [subject])
         return
-    yield from send.debit(source, src["balance"], money, send.meta(to=target["ledger"]))
-    yield from send.credit(target, dst["balance"], money, send.meta(from_=source["ledger"]), [])
+    yield from steps.debit(source, src["balance"], money, steps.meta(to=target["ledger"]))
+    yield from steps.credit(target, dst["balance"], money, steps.meta(from_=source["ledger"]), None)
 
 
-def _account_to_payment(send: _Send, src: dict[str, Any], dst: dict[str, Any], money: dict[str, Any]) -> Steps:
-    if dst["psp"] != "stripe":
-        raise StageFailure("only stripe actually supported")
+def _account_to_payment(steps: SendSteps, src: dict[str, Any], dst: dict[str, Any], money: dict[str, Any]) -> Steps:
     account = yield Call("GetAccount", {"ledger": src["ledger"], "id": src["id"]})
-    yield from send.stripe(money, dst, account.get("metadata") or {})
-    yield from send.transaction(src["ledger"], src["id"], WORLD, money, send.meta())
+    destination = formance_account_id(dst["metadata"], account.get("metadata") or {})
+    through = src["throughAccount"] or WORLD
+    # The debit first, then the payout (v2.6.0); no move-to-ledger marker on this one.
+    overdraft = src["allowOverdraft"]
+    yield from steps.transaction(src["ledger"], src["id"], through, money, steps.meta(), overdraft=overdraft)
+    yield from steps.payout(money, dst, destination)
 
 
-def _wallet_to_payment(send: _Send, src: dict[str, Any], dst: dict[str, Any], money: dict[str, Any]) -> Steps:
-    if dst["psp"] != "stripe":
-        raise StageFailure("only stripe actually supported")
-    wallet = yield from send.wallet(src)
-    yield from send.stripe(money, dst, wallet.get("metadata") or {})
-    yield from send.debit(wallet, src["balance"], money, send.meta())
+def _wallet_to_payment(steps: SendSteps, src: dict[str, Any], dst: dict[str, Any], money: dict[str, Any]) -> Steps:
+    try:
+        wallet = yield from steps.wallet(src)
+    except StageFailure as exc:
+        raise StageFailure(f"reading account: {src['id']}: {exc.message}") from None
+    destination = formance_account_id(dst["metadata"], wallet.get("metadata") or {})
+    yield from steps.debit(wallet, src["balance"], money, steps.meta())
+    yield from steps.payout(money, dst, destination)

@@ -47,7 +47,7 @@ def run_noop(values: dict[str, Any], started_at: datetime) -> StageBody:
 def stage_body(stage: PreparedStage, started_at: datetime, *, real: bool = False) -> StageBody:
     """The generator that runs ``stage``; ``real`` selects the real service's send rules."""
     if stage.type.name == "send":
-        return run_send(stage.values, started_at, strict=not real)
+        return run_send(stage.values, started_at, real=real)
     bodies = {
         "delay": run_delay,
         "wait_event": run_wait_event,
