@@ -9,7 +9,9 @@ Sources of a debit: ``main`` when ``balances`` is empty (nothing read); every ba
 wallet for exactly ``["*"]``, spent in ``Balances.Less`` order (expiring ones first, earliest
 first, then the lowest priority, ``main`` last); any other list naming ``*`` is 400
 ``invalid balance specified``; else each named balance, read from the ledger, in the order given.
-Balances expired now are left out. The ledger takes from each source in turn (a source visited
+Balances expired now are left out; a balance named twice (one account twice in the source block,
+which the ledger refuses to compile) is 400 ``invalid balance specified`` in spec mode, v2.1.5's 500
+with ``--quirks real``. The ledger takes from each source in turn (a source visited
 before the amount is covered gives a 0 posting) and refuses the whole debit when they do not
 cover it.
 """
@@ -112,6 +114,9 @@ class MoveOps(WalletsBase):
                 continue
             name = (account.get("metadata") or {}).get(keys.BALANCE_NAME, "")
             sources.append(self.chart.balance(wallet_id, name))
+        if len(set(sources)) < len(sources) and not self.real:
+            # One account twice in a source block is a script the ledger refuses to compile (v2.1.5: a 500).
+            raise errors.validation(errors.INVALID_BALANCE_SPECIFIED)
         return sources
 
     def _named_balance(self, wallet_id: str, name: str) -> dict[str, Any]:

@@ -54,11 +54,21 @@ class Page:
 
 
 def page(query: Query, real: bool) -> Page:
-    """The page a list asks for."""
+    """The page a list asks for. The release reads the first ``pageSize`` only; spec mode also
+    refuses a repeated one whose other values are not page sizes (the spec's is one integer)."""
     raw = first(query, "pageSize")
     cursor = first(query, "cursor")
+    if not real:
+        for other in (query.get("pageSize") or ())[1:]:
+            if other != "":
+                _size(other, real)
     if raw == "":
         return Page(DEFAULT_PAGE_SIZE, cursor)
+    return Page(_size(raw, real), cursor)
+
+
+def _size(raw: str, real: bool) -> int:
+    """One ``pageSize`` value, as v2.1.5 parses it (``real``) or as the spec bounds it."""
     try:
         size = int(raw, 10) if raw.lstrip("+-").isdigit() and raw.isascii() else None
     except ValueError:
@@ -72,7 +82,7 @@ def page(query: Query, real: bool) -> Page:
         raise errors.validation("pageSize must be a positive integer")
     if not real and size > MAX_PAGE_SIZE:
         raise errors.validation(f"pageSize must be at most {MAX_PAGE_SIZE}")
-    return Page(size, cursor)
+    return size
 
 
 def envelope(found: Page, ledger_cursor: Mapping[str, Any], data: list[Any]) -> dict[str, Any]:

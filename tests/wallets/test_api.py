@@ -360,3 +360,17 @@ def test_metadata_filters_are_read_from_the_raw_query_as_the_release_reads_them(
         reply = wallets.get("/wallets?" + query)
         assert reply.status_code == 200, (query, reply.text)
         assert [w["id"] for w in reply.json()["cursor"]["data"]] == found, query
+
+
+def test_a_balance_named_twice_and_a_page_size_given_twice(wallets: Wallets) -> None:
+    wallet_id = wallets.create()
+    wallets.credit(wallet_id, 100)
+    twice = wallets.debit(wallet_id, 1, balances=["main", "main"])
+    assert (twice.status_code, twice.json()) == (
+        400,
+        {"errorCode": "VALIDATION", "errorMessage": "invalid balance specified"},
+    )
+    assert wallets.balance(wallet_id) == 100
+    # The first value is the page size; spec mode refuses the others when they are not page sizes.
+    assert wallets.get("/wallets", params=[("pageSize", "2"), ("pageSize", "ten")]).status_code == 400
+    assert wallets.get("/wallets", params=[("pageSize", ""), ("pageSize", "3")]).json()["cursor"]["pageSize"] == 15

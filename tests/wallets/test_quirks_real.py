@@ -111,3 +111,13 @@ def test_auth_refusals_are_empty_401s(real_wallets: Wallets) -> None:
     assert read_only.status_code == 401 and read_only.content == b""
     unknown = real_wallets.api.get("/wallets/x/nothing-here")
     assert unknown.status_code == 404 and unknown.text == "404 page not found\n"
+
+
+def test_a_balance_named_twice_and_a_page_size_given_twice(real_wallets: Wallets) -> None:
+    w = real_wallets
+    wallet_id = w.create()
+    w.credit(wallet_id, 100)
+    twice = w.debit(wallet_id, 1, balances=["main", "main"])
+    assert twice.status_code == 500  # one account twice in the script's source block: the ledger refuses it
+    assert w.balance(wallet_id) == 100
+    assert w.get("/wallets", params=[("pageSize", "2"), ("pageSize", "ten")]).json()["cursor"]["pageSize"] == 2
