@@ -59,6 +59,8 @@ RUN = {
     "LEDGER=http://127.0.0.1:55001/api/ledger/v2/default": "test_the_ledger_curl_block",
     "ledger = sdk.ledger.v2": "test_the_ledger_sdk_block",
     "# A split payout on the demo's ledger": "test_the_numscript_block",
+    "WALLETS=http://127.0.0.1:55001/api/wallets": "test_the_wallets_curl_block",
+    "wallets = sdk.wallets.v1": "test_the_wallets_sdk_block",
     'pytest_plugins = ["mockserver.testing"]': "test_the_pytest_fixture_block",
     "-H 'Prefer: code=404'": "test_the_faults_block",
 }
@@ -212,3 +214,23 @@ def test_the_numscript_block(mock: RunningMock) -> None:
     assert [(p["source"], p["amount"]) for p in interpreter["postings"]] == [("world", 100)]
     transactions = httpx.get(mock.url + "/_mock/ledgers/default/transactions").json()["data"]
     assert [tx["id"] for tx in transactions][-1] == split["id"] == 6  # the dry runs booked nothing
+
+
+def test_the_wallets_curl_block(mock: RunningMock) -> None:
+    hold, summary, account = (json.loads(line)["data"] for line in run_sh(find_block("WALLETS=http://"), mock))
+    assert (hold["originalAmount"], hold["remaining"], hold["destination"]["identifier"]) == (3000, 2000, "shops:42")
+    assert summary["availableFunds"] == {"EUR/2": 29000} and summary["holdFunds"] == {"EUR/2": 0}
+    assert account["volumes"] == {"EUR/2": {"input": 32000, "output": 3000, "balance": 29000}}  # one top-up
+    assert account["metadata"]["wallets/spec/type"] == "wallets.primary"
+    shop = httpx.get(mock.url + "/_mock/ledgers/wallets-002/transactions").json()["data"]
+    assert [p["destination"] for tx in shop for p in tx["postings"]].count("shops:42") == 1  # the confirmation
+
+
+def test_the_wallets_sdk_block(mock: RunningMock) -> None:
+    block = find_block("wallets = sdk.wallets.v1")
+    assert block.language == "python"
+    httpx.post(mock.url + "/_mock/reset").raise_for_status()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(with_port(block.code, mock), "README.md", "exec"), {"__name__": "readme"})
+    assert out.getvalue().splitlines() == ["24700 {'coupons': 0, 'main': 24700}"]
