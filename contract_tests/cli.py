@@ -28,18 +28,21 @@ __all__ = ["main", "parser"]
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="orchestration-contract",
-        description="Check an implementation of the Formance orchestration API (v1, v2) or of the ledger API (v2) "
-        "against the project's specs.",
+        description="Check an implementation of the Formance orchestration API (v1, v2), of the ledger API (v2) or "
+        "of the wallets API (v1) against the project's specs.",
         epilog="orchestration-contract proxy --help: the validating proxy, which checks a backend's live traffic.",
     )
     p.add_argument(
-        "--base-url", help="API root, e.g. http://127.0.0.1:55001/api/orchestration (.../api/ledger with --api ledger)"
+        "--base-url",
+        help="API root, e.g. http://127.0.0.1:55001/api/orchestration (.../api/ledger with --api ledger, "
+        ".../api/wallets with --api wallets)",
     )
     p.add_argument(
         "--api",
         choices=API_CHOICES,
         default="v1",
-        help="API to check: orchestration v1, v2 (paths under <base-url>/v2), all (both), or the ledger v2 API",
+        help="API to check: orchestration v1, v2 (paths under <base-url>/v2), all (both), the ledger v2 API or the "
+        "wallets v1 API",
     )
     p.add_argument("--token", help="a bearer token with the API's read and write scopes (ledger:read ledger:write...)")
     p.add_argument("--client-id", help="OAuth2 client id (client credentials)")
@@ -74,8 +77,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-control-api", action="store_true", help="never use <origin>/_mock even when it answers")
     p.add_argument(
         "--ledger-url",
-        help="the stack's ledger API, where the runs' ledgers are created (default: <gateway>/api/ledger beside "
-        "a base URL ending in /api/orchestration)",
+        help="the stack's ledger API, where the runs' ledgers are created and the wallets' accounts read (default: "
+        "<gateway>/api/ledger beside a base URL ending in /api/orchestration or /api/wallets)",
     )
     p.add_argument("--list-checks", action="store_true", help="list every named check and exit")
     p.add_argument(

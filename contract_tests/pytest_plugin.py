@@ -25,7 +25,11 @@ _OPTIONS: list[tuple[str, dict[str, Any]]] = [
     ("--orchestration-base-url", {"help": "API root of the implementation under test; enables the plugin"}),
     (
         "--orchestration-api",
-        {"default": "v1", "choices": ("v1", "v2", "all", "ledger"), "help": "API version(s) to check, or the ledger"},
+        {
+            "default": "v1",
+            "choices": ("v1", "v2", "all", "ledger", "wallets"),
+            "help": "API version(s) to check, the ledger or the wallets",
+        },
     ),
     ("--orchestration-token", {"help": "bearer token (read and write scopes)"}),
     ("--orchestration-client-id", {"help": "OAuth2 client id for client credentials"}),

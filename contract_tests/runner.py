@@ -3,7 +3,8 @@
 Preflight (reachability, tokens, control API), then the phases in `config.phases` order (by default auth,
 invariants, model, stateful, conformance). Returns a `Report`; raises `CouldNotRun` only when nothing could be checked.
 With `--api ledger` the same phases run with the ledger's vocabulary (`phases/ledger_run.py`): its scenarios,
-its state machine, and generated requests aimed at a ledger the run created.
+its state machine, and generated requests aimed at a ledger the run created; with `--api wallets`, with the
+wallets' (`phases/wallets_run.py`), reading the ledger beside them.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from contract_tests.phases import (  # noqa: F401  (register their scenarios)
     invariants_triggers,
     invariants_v2,
     ledger_run,
+    wallets_run,
 )
 from contract_tests.phases.actions import Actions
 from contract_tests.phases.auth import run_auth
@@ -59,6 +61,8 @@ class _Context:
     other: CheckedApi | None = None  # the second version's, for the versions phase
     ledgers: Ledgers | None = None  # the stack's ledger API, to create the ledgers runs book on
     names: LedgerNames | None = None  # --api ledger: the names of the ledgers this run creates
+    wallets: wallets_run.LedgerReader | None = None  # --api wallets: the ledger beside them, read only
+    checks_wallets: bool = False
 
     @property
     def ledger(self) -> bool:
@@ -99,7 +103,14 @@ def _phase_auth(ctx: _Context) -> None:
 
 
 def _aim_generated_cases(ctx: _Context) -> bool:
-    """For the ledger: aim generated cases at a ledger of the run (False, and a skip, when none could be made)."""
+    """For the ledger: aim generated cases at a ledger of the run (False, and a skip, when none could be made);
+    for the wallets, at a wallet and a hold of the run."""
+    if ctx.checks_wallets:
+        found = wallets_run.targets_for(ctx.api, ctx.wallets)
+        if found is None:
+            ctx.api.results.skip("generated requests on a wallet", "the run could not create a wallet to aim them at")
+        ctx.api.prepare = found.prepare if found is not None else None
+        return True
     if not ctx.ledger:
         return True
     assert ctx.names is not None
@@ -139,6 +150,9 @@ def _phase_stateful(ctx: _Context) -> None:
 
 
 def _phase_invariants(ctx: _Context) -> None:
+    if ctx.checks_wallets:
+        wallets_run.run_invariants(ctx.api, ctx.wallets, ctx.listener.operation_done)
+        return
     if ctx.names is not None:
         ledger_run.run_invariants(ctx.api, ctx.names, ctx.listener.operation_done)
         return
@@ -161,6 +175,13 @@ def _phase_invariants(ctx: _Context) -> None:
 
 def _phase_model(ctx: _Context) -> None:
     profile = ctx.config.profile
+    if ctx.checks_wallets:
+        try:
+            seed = ctx.config.seed
+            wallets_run.run_model(ctx.api, ctx.wallets, scenarios=profile.scenarios, steps=profile.steps, seed=seed)
+        except Flaky as exc:
+            _stopped_early(ctx, "model", exc)
+        return
     if ctx.names is not None:
         try:
             seed = ctx.config.seed
@@ -225,18 +246,23 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
     deviations = load_deviations(config.deviations_path) if config.deviations_path else None
     tokens = _preflight(config)
     results = Results(on_failure=listener.failure, acceptor=deviations.reason_for if deviations else None)
-    # The ledger is checked without the mock's control API (no events to publish, no clock to move), and
-    # creates its own ledgers through the API under test.
+    # The ledger and the wallets are checked without the mock's control API (no events to publish, no clock to
+    # move); the ledger creates its own ledgers through the API under test, the wallets read the ledger beside.
     checks_ledger = config.service.name == "ledger"
+    checks_wallets = config.service.name == "wallets"
+    on_its_own = checks_ledger or checks_wallets
     control = None
-    if config.use_control_api and not checks_ledger:
+    if config.use_control_api and not on_its_own:
         control = detect_control(config.control_url, config.request_timeout)
-    if control is None and not checks_ledger:
+    if control is None and not on_its_own:
         reason = f"no control API at {config.control_url}: bus events and clock moves are not possible"
         results.skip("control API", reason)
         results.skip("vars_reach_run", reason)
-    ledgers = None if checks_ledger else _provision_ledgers(config, tokens, results)
+    ledgers = None if on_its_own else _provision_ledgers(config, tokens, results)
     names = LedgerNames() if checks_ledger else None
+    beside = wallets_run.ledger_reader(config, tokens.ledger) if checks_wallets else None
+    if checks_wallets and (beside is None or tokens.ledger is None):
+        results.skip("wallet_matches_ledger", "no ledger API beside the wallets (or no ledger:read token)")
     versions = config.versions
     apis = []
     try:
@@ -244,7 +270,8 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
             for version in versions:
                 api = CheckedApi(Client(load_spec(config.base_url, version=version.name), config, tokens, results))
                 apis.append(api)
-                ctx = _Context(config, api, control, listener, ledgers=ledgers, names=names)
+                ctx = _Context(config, api, control, listener, ledgers=ledgers, names=names, wallets=beside)
+                ctx.checks_wallets = checks_wallets
                 for phase in config.phases:
                     # One version: the phase's own name; both: "v1 auth", "v2 auth", ...
                     label = phase if len(versions) == 1 else f"{version.name} {phase}"
@@ -256,5 +283,7 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
             control.close()
         if ledgers is not None:
             ledgers.close()
+        if beside is not None:
+            beside.close()
     duration = time.monotonic() - started
     return Report(config=config, results=results, duration=duration, control=control is not None, deviations=deviations)

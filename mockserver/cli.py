@@ -13,6 +13,8 @@ from pathlib import Path
 import uvicorn
 
 from mockserver.config import DEFAULT_PORT, GATEWAY_PREFIX, Settings, parse_latency
+from mockserver.errors import MockError
+from mockserver.ledger.system import check_name
 
 
 def _client(text: str) -> tuple[str, str]:
@@ -156,7 +158,23 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="S",
         help="a delivery fails once its retry delays would add up to more (default: 30 days)",
     )
+    parser.add_argument(
+        "--wallets-ledger",
+        type=_wallets_ledger,
+        default="wallets-002",
+        metavar="NAME",
+        help="the ledger the wallets service keeps its wallets in, created on its first write "
+        "(the release's --ledger; default: wallets-002)",
+    )
     return parser
+
+
+def _wallets_ledger(text: str) -> str:
+    try:
+        check_name(text)
+    except MockError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+    return text
 
 
 def _latency(text: str) -> tuple[int, int]:
@@ -191,6 +209,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         tenant_ttl=args.tenant_ttl,
         numscript_engine=args.numscript_engine,
         schema_enforcement=args.schema_enforcement_mode,
+        wallets_ledger=args.wallets_ledger,
         webhook_hosts=tuple(p.strip() for text in args.webhook_hosts for p in text.split(",") if p.strip()),
         webhook_timeout=args.webhook_timeout,
         webhook_min_backoff=args.webhook_min_backoff,

@@ -52,6 +52,8 @@ class Settings:
     webhook_min_backoff: float = 60.0
     webhook_max_backoff: float = 3600.0
     webhook_abort_after: float = 30 * 24 * 3600.0
+    # The ledger the wallets service keeps its wallets in (formancehq/wallets' --ledger flag).
+    wallets_ledger: str = "wallets-002"
 
     def __post_init__(self) -> None:
         if self.quirks not in ("spec", "real"):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from orchestration_spec import LEDGER_SPEC, ORCHESTRATION_SPEC, ORCHESTRATION_V2_SPEC, WEBHOOKS_SPEC
+from orchestration_spec import LEDGER_SPEC, ORCHESTRATION_SPEC, ORCHESTRATION_V2_SPEC, WALLETS_SPEC, WEBHOOKS_SPEC
 
 from mockserver.config import GATEWAY_PREFIX, V2_PREFIX, Settings
 from mockserver.http.mounts import Mount
@@ -24,6 +24,8 @@ from mockserver.ledger.handlers import LedgerApi
 from mockserver.orchestration.api.v1 import OrchestrationApi
 from mockserver.orchestration.api.v2 import OrchestrationApiV2
 from mockserver.state.backend import Backend
+from mockserver.wallets.handlers import WalletsApi
+from mockserver.wallets.specview import as_validated as wallets_as_validated
 from mockserver.webhooks.handlers import WebhooksApi
 
 # Orchestration: v1 at the root, v2 under /v2, each also under the gateway prefix.
@@ -41,7 +43,7 @@ LEDGER_STREAMS = frozenset(
 )
 WEBHOOKS_PREFIX = "/api/webhooks"
 # The services whose scopes a token asked without ``scope`` carries.
-SERVICES = ("orchestration", "ledger", "webhooks")
+SERVICES = ("orchestration", "ledger", "webhooks", "wallets")
 
 
 @functools.cache
@@ -52,7 +54,12 @@ def spec(path: Path) -> dict[str, Any]:
 
 def mounts(settings: Settings, current: Callable[[], Backend], version: str) -> list[Mount]:
     """Every API the mock serves, for the tenant ``current()`` returns at request time."""
-    return [*orchestration_mounts(settings, current, version), ledger_mount(current), webhooks_mount(current)]
+    return [
+        *orchestration_mounts(settings, current, version),
+        ledger_mount(current),
+        webhooks_mount(current),
+        wallets_mount(current),
+    ]
 
 
 def ledger_mount(current: Callable[[], Backend]) -> Mount:
@@ -68,6 +75,25 @@ def ledger_mount(current: Callable[[], Backend]) -> Mount:
         protected=re.compile(r"^(?!/_/(?:info|metrics)/?$)"),
         integer_message=_ledger_integer_message,
         raw_media=LEDGER_STREAMS,
+    )
+
+
+WALLETS_PREFIX = "/api/wallets"
+
+
+def wallets_mount(current: Callable[[], Backend]) -> Mount:
+    """Wallets v1 under ``/api/wallets``. The release's auth middleware guards the group of its
+    routes (``pkg/api/router.go:34-67``): ``/_info`` and unknown top-level paths need no token.
+    Collections and ``/{id}`` roots take a trailing slash (chi sub-routers), leaves do not."""
+    return Mount(
+        name="wallets",
+        service="wallets",
+        prefix=WALLETS_PREFIX,
+        base="",
+        spec=wallets_as_validated(spec(WALLETS_SPEC)),
+        handlers=WalletsApi(lambda: current().wallets).registry(),
+        protected=re.compile(r"^/(?:wallets|transactions|holds)(?:/|$)"),
+        slash_roots=re.compile(r"^/(?:wallets(?:/[^/]+(?:/balances)?)?|transactions|holds(?:/[^/]+)?)$"),
     )
 
 

@@ -16,6 +16,7 @@ from mockserver.ledger.service import LedgerService
 from mockserver.orchestration.engine.activities import ACTIVITY_TYPES, ActivityContext
 from mockserver.orchestration.engine.bank import Bank
 from mockserver.orchestration.engine.failures import ActivityError, as_activity_error
+from mockserver.wallets.service import WalletsService
 from tests.test_engine_harness import check_schema
 
 WALLET = "5f1e2d3c-0000-4000-8000-000000000001"
@@ -30,16 +31,18 @@ NOW = "2025-01-01T00:00:00Z"
 
 def _bank() -> Bank:
     clock = ManualClock()
-    bank = Bank(clock=clock, ids=IdSource(1), ledger=LedgerService(clock=clock, bus=EventBus()))
+    ids, ledger = IdSource(1), LedgerService(clock=clock, bus=EventBus())
+    wallets = WalletsService(ledger=ledger, clock=clock, ids=ids, ledger_name="default")
+    bank = Bank(clock=clock, ids=ids, ledger=ledger, wallets=wallets)
     bank.load(copy.deepcopy(SEED))
     return bank
 
 
-def _tx(tx_id: int, *postings: tuple[str, str, int]) -> dict[str, Any]:
-    """A transaction as the ledger lists it (no volumes), booked now with no metadata."""
+def _tx(tx_id: int, *postings: tuple[str, str, int], metadata: dict[str, str] | None = None) -> dict[str, Any]:
+    """A transaction as the ledger lists it (no volumes), booked now."""
     return {
         "postings": [{"source": s, "destination": d, "amount": a, "asset": "USD/2"} for s, d, a in postings],
-        "metadata": {},
+        "metadata": metadata or {},
         "timestamp": NOW,
         "id": tx_id,
         "insertedAt": NOW,
@@ -56,10 +59,10 @@ def test_seeding_books_one_opening_transaction_per_ledger_without_events() -> No
         "balances": {"USD/2": 1000},
     }
     assert bank.account("default", "world")["balances"] == {"USD/2": -1100}
-    # The ledgers' opening balances, then the wallet's, each one transaction from world.
+    # The ledgers' opening balances, then the wallet's, credited from world as the wallets API would.
     assert bank.transactions("default") == [
         _tx(1, ("world", "users:1", 1000)),
-        _tx(2, ("world", WALLET_MAIN, 100)),
+        _tx(2, ("world", WALLET_MAIN, 100), metadata={"wallets/transaction": "true"}),
     ]
     assert bank.ledger.bus.recent() == []  # a fixture declares a state: no event, no trigger
     assert bank.account("nowhere", "nobody") == {"address": "nobody", "metadata": {}, "balances": {}}
@@ -74,8 +77,7 @@ def test_wallet_and_payment_views() -> None:
     (payment,) = bank.payments()
     check_schema("Payment", payment)
     assert payment["reference"] == "p1" and payment["type"] == "PAY-IN" and payment["status"] == "SUCCEEDED"
-    book = bank.wallet_book
-    check_schema("WalletWithBalances", book.view_with_balances(next(iter(book.items.values()))))
+    check_schema("WalletWithBalances", bank.wallet_service.get_wallet(WALLET))
 
 
 def test_fund_books_a_transaction_from_world() -> None:
@@ -150,6 +152,10 @@ def test_fund_books_a_transaction_from_world() -> None:
         (
             {"wallets": [{"name": "x", "ledger": "bad name!", "balances": {"main": {"USD/2": 1}}}]},
             "wallets[0].ledger: invalid ledger configuration: invalid ledger name 'bad name!'",
+        ),
+        (
+            {"wallets": [{"name": "x", "ledger": "other", "balances": {"main": {"USD/2": 1}}}]},
+            "wallets[0].ledger: the wallets service keeps every wallet in its ledger 'default'",
         ),
         (
             {"wallets": [{"name": "x", "balances": {"bad balance!": {"USD/2": 1}}}]},
@@ -228,10 +234,12 @@ def test_ledger_rules_as_the_activities_meet_them() -> None:
     assert bank.ledger.account_v1("default", "b")["volumes"] == {"USD/2": {"input": 10, "output": 0, "balance": 10}}
 
 
-def test_reset_forgets_wallets_and_payments_but_not_the_ledger() -> None:
+def test_reset_forgets_payments_but_not_the_ledger_nor_its_wallets() -> None:
     bank = _bank()
     bank.reset()
-    assert bank.wallets() == [] and bank.payments() == []
-    # The ledger service belongs to the stack (its owner resets it): the money stays booked.
+    assert bank.payments() == []
+    # The ledger service belongs to the stack (its owner resets it): the money stays booked, and the
+    # wallets with it (they are the ledger's accounts).
+    assert [w["id"] for w in bank.wallets()] == [WALLET]
     assert [t["id"] for t in bank.transactions("default")] == [1, 2]
     assert bank.account("default", WALLET_MAIN)["balances"] == {"USD/2": 100}

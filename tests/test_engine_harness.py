@@ -23,6 +23,7 @@ from mockserver.orchestration.api import presenter
 from mockserver.orchestration.domain.model import Instance, Trigger, Workflow
 from mockserver.orchestration.domain.store import Store
 from mockserver.orchestration.engine import Engine
+from mockserver.wallets.service import DEFAULT_LEDGER, WalletsService
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = ROOT / "spec" / "orchestration.v1.yaml"
@@ -47,7 +48,13 @@ LEDGERS = ("default", "main", "books", "other", "l", "orchestration-000-internal
 
 
 class Harness:
-    def __init__(self, quirks: str = "spec", seed: int = 7, ledgers: tuple[str, ...] = LEDGERS) -> None:
+    def __init__(
+        self,
+        quirks: str = "spec",
+        seed: int = 7,
+        ledgers: tuple[str, ...] = LEDGERS,
+        wallets_ledger: str = DEFAULT_LEDGER,
+    ) -> None:
         self.clock = ManualClock()
         self.ids = IdSource(seed)
         self.store = Store()
@@ -55,7 +62,13 @@ class Harness:
         self.ledger = LedgerService(clock=self.clock, bus=self.bus, real_quirks=quirks == "real")
         for name in ledgers:
             self.ledger.create_ledger(name)
-        self.engine = Engine(store=self.store, clock=self.clock, ids=self.ids, quirks=quirks, ledger=self.ledger)
+        # The stack's wallets service keeps its wallets in one ledger (the release's --ledger).
+        self.wallets = WalletsService(
+            ledger=self.ledger, clock=self.clock, ids=self.ids, real_quirks=quirks == "real", ledger_name=wallets_ledger
+        )
+        self.engine = Engine(
+            store=self.store, clock=self.clock, ids=self.ids, quirks=quirks, ledger=self.ledger, wallets=self.wallets
+        )
         self.bank = self.engine.bank
         self.real = quirks == "real"
 

@@ -18,7 +18,10 @@ from tests.support import Api, RunningMock, create_ledger
 
 WALLET_A = "6a2b1c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 WALLET_B = "7b3c2d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e"
-WALLET_OTHER_LEDGER = "8c4d3e5f-6a7b-4c8d-8e9f-1a2b3c4d5e6f"
+# The wallets live where the stack's wallets service keeps them all: its ledger, wallets-002. A
+# send between a wallet and an account of wallets-002 takes the same-ledger path, one of `default`
+# the cross-ledger one.
+WALLETS_LEDGER = "wallets-002"
 BANK = {
     "ledgers": {
         "default": {
@@ -28,17 +31,16 @@ BANK = {
             }
         },
         "other": {"accounts": {"users:carol": {"balances": {"EUR/2": 500}}}},
+        WALLETS_LEDGER: {"accounts": {"users:walt": {"balances": {"EUR/2": 1_000}}}},
     },
     "wallets": [
         {
             "id": WALLET_A,
             "name": "alice",
-            "ledger": "default",
             "metadata": {"formanceAccountID": "acct_w"},
             "balances": {"main": {"EUR/2": 5_000}},
         },
-        {"id": WALLET_B, "name": "bob", "ledger": "default", "balances": {"main": {"EUR/2": 0}}},
-        {"id": WALLET_OTHER_LEDGER, "name": "carol", "ledger": "other", "balances": {"main": {"EUR/2": 0}}},
+        {"id": WALLET_B, "name": "bob", "ledger": WALLETS_LEDGER, "balances": {"main": {"EUR/2": 0}}},
     ],
     "payments": [
         {
@@ -55,6 +57,7 @@ BANK = {
 }
 
 ACCOUNT = {"account": {"id": "users:alice", "ledger": "default"}}
+WALLETS_ACCOUNT = {"account": {"id": "users:walt", "ledger": WALLETS_LEDGER}}
 COMBINATIONS = {
     "account-account": (ACCOUNT, {"account": {"id": "users:bob", "ledger": "default"}}, ["CreateTransaction"]),
     "account-account-cross-ledger": (
@@ -62,22 +65,27 @@ COMBINATIONS = {
         {"account": {"id": "users:dave", "ledger": "other"}},
         ["CreateTransaction", "CreateTransaction"],
     ),
-    "account-wallet": (ACCOUNT, {"wallet": {"id": WALLET_B}}, ["GetWallet", "CreditWallet"]),
-    "account-wallet-by-name": (ACCOUNT, {"wallet": {"name": "bob"}}, ["ListWallets", "CreditWallet"]),
+    "account-wallet": (WALLETS_ACCOUNT, {"wallet": {"id": WALLET_B}}, ["GetWallet", "CreditWallet"]),
+    "account-wallet-by-name": (WALLETS_ACCOUNT, {"wallet": {"name": "bob"}}, ["ListWallets", "CreditWallet"]),
+    "account-wallet-cross-ledger": (
+        ACCOUNT,
+        {"wallet": {"id": WALLET_B}},
+        ["GetWallet", "CreateTransaction", "CreditWallet"],
+    ),
     "wallet-account": (
         {"wallet": {"id": WALLET_A}},
-        {"account": {"id": "users:bob", "ledger": "default"}},
+        {"account": {"id": "users:bob", "ledger": WALLETS_LEDGER}},
         ["GetWallet", "DebitWallet"],
+    ),
+    "wallet-account-cross-ledger": (
+        {"wallet": {"id": WALLET_A}},
+        {"account": {"id": "users:bob", "ledger": "default"}},
+        ["GetWallet", "DebitWallet", "CreateTransaction"],
     ),
     "wallet-wallet": (
         {"wallet": {"id": WALLET_A}},
         {"wallet": {"id": WALLET_B}},
         ["GetWallet", "GetWallet", "CreditWallet"],
-    ),
-    "wallet-wallet-cross-ledger": (
-        {"wallet": {"id": WALLET_A}},
-        {"wallet": {"id": WALLET_OTHER_LEDGER}},
-        ["GetWallet", "GetWallet", "DebitWallet", "CreditWallet"],
     ),
     "account-payment": (
         ACCOUNT,
@@ -170,14 +178,14 @@ def test_send_moves_balances_in_the_ledger(bank: Api, control: httpx.Client, led
     bob = control.get("/ledgers/default/accounts/users:bob").json()["data"]
     assert alice["balances"]["EUR/2"] == 9_750 and bob["balances"]["EUR/2"] == 250
     # The control API lists the ledger's own V2Transactions: the fixture's opening balances (1),
-    # Alice's wallet (2), then the send (3), each as GET /api/ledger/v2/default/transactions/{id}.
+    # then the send (2), each as GET /api/ledger/v2/default/transactions/{id}.
     listed = control.get("/ledgers/default/transactions").json()["data"]
-    assert listed == [ledger.get(f"/v2/default/transactions/{i}").json()["data"] for i in (1, 2, 3)]
-    assert listed[2]["postings"] == [
+    assert listed == [ledger.get(f"/v2/default/transactions/{i}").json()["data"] for i in (1, 2)]
+    assert listed[1]["postings"] == [
         {"source": "users:alice", "destination": "users:bob", "amount": 250, "asset": "EUR/2"}
     ]
     entry = bank.get(f"/instances/{instance_id}/stages/0/history").json()["data"][0]
-    assert entry["output"]["CreateTransaction"]["data"]["id"] == 3
+    assert entry["output"]["CreateTransaction"]["data"]["id"] == 2
     volumes = ledger.get("/v2/default/accounts/users:bob", params={"expand": "volumes"}).json()["data"]["volumes"]
     assert volumes == {"EUR/2": {"input": 250, "output": 0, "balance": 250}}
 
@@ -316,8 +324,8 @@ def test_the_transaction_a_send_books_is_the_one_the_ledger_api_returns(bank: Ap
     entries = bank.get(f"/instances/{instance_id}/stages/0/history").json()["data"]
     moved_out, moved_in = (e["output"]["CreateTransaction"]["data"] for e in entries)
     expand = [("expand", "volumes"), ("expand", "effectiveVolumes")]  # a single read takes each value whole
-    # default: the fixture's opening balances (1) and Alice's wallet (2) came first; other: its opening (1).
-    assert moved_out == ledger.get("/v2/default/transactions/3", params=expand).json()["data"]
+    # default: the fixture's opening balances (1) came first; other: its opening (1).
+    assert moved_out == ledger.get("/v2/default/transactions/2", params=expand).json()["data"]
     assert moved_in == ledger.get("/v2/other/transactions/2", params=expand).json()["data"]
     assert moved_out["postings"] == [{"source": "users:alice", "destination": "world", "amount": 120, "asset": "EUR/2"}]
     assert moved_out["metadata"] == {"order": "o-1", "orchestration/move-to-ledger": "other"}

@@ -13,9 +13,11 @@ from mockserver.ledger.pipeline import Written
 from mockserver.orchestration.domain.model import Instance
 from tests.test_engine_harness import Harness, account, send, wallet
 
-ALICE = "0b0b0b0b-0000-4000-8000-00000000000a"  # ledger default, has money and a Stripe id
-BOB = "0b0b0b0b-0000-4000-8000-00000000000b"  # ledger default, empty
-CAROL = "0b0b0b0b-0000-4000-8000-00000000000c"  # ledger wallets-002 (the default)
+# One stack, one wallets service, one wallets ledger: here `default`, the ledger of the accounts, so
+# that account <-> wallet sends on `default` take the same-ledger path and those on `other` the other.
+ALICE = "0b0b0b0b-0000-4000-8000-00000000000a"  # has money and a Stripe id
+BOB = "0b0b0b0b-0000-4000-8000-00000000000b"  # empty
+CAROL = "0b0b0b0b-0000-4000-8000-00000000000c"  # empty, with a `bonus` balance
 PAYMENT = "pay-0001"
 
 BANK = {
@@ -34,7 +36,7 @@ BANK = {
             "balances": {"main": {"EUR/2": 300}, "savings": {"EUR/2": 50}},
         },
         {"id": BOB, "name": "bob", "ledger": "default"},
-        {"id": CAROL, "name": "carol"},
+        {"id": CAROL, "name": "carol", "balances": {"bonus": {}}},
         {"name": "twin"},
         {"name": "twin"},
     ],
@@ -54,7 +56,7 @@ def _volume(input_: int, output: int) -> dict[str, int]:
 
 
 def _bank(quirks: str = "spec") -> Harness:
-    h = Harness(quirks)
+    h = Harness(quirks, wallets_ledger="default")
     h.bank.load(BANK)
     return h
 
@@ -150,7 +152,8 @@ def test_account_to_wallet_same_ledger() -> None:
     instance = _ok(h, send(account("users:1"), wallet(ALICE), timestamp="2024-05-02T10:00:00Z"))
     assert h.names(instance) == ["GetWallet", "CreditWallet"]
     get, credit = h.activities(instance, 0)
-    assert get["output"]["GetWallet"]["data"]["balances"] == {"main": {"assets": {"EUR/2": 300}}}
+    main = {"expiresAt": None, "priority": 0, "assets": {"EUR/2": 300}}
+    assert get["output"]["GetWallet"]["data"]["balances"] == {"main": main}
     assert credit["input"] == {
         "CreditWallet": {
             "id": ALICE,
@@ -176,14 +179,15 @@ def test_account_to_wallet_same_ledger() -> None:
 
 def test_account_to_wallet_by_name_across_ledgers() -> None:
     h = _bank()
-    instance = _ok(h, send(account("users:1"), wallet(name="carol", balance="bonus")))
+    instance = _ok(h, send(account("treasury", "other"), wallet(name="carol", balance="bonus")))
     assert h.names(instance) == ["ListWallets", "CreateTransaction", "CreditWallet"]
     listed = h.activities(instance, 0)[0]["output"]["ListWallets"]["cursor"]
-    assert listed["data"][0]["id"] == CAROL and listed["data"][0]["ledger"] == "wallets-002"
+    assert listed["data"][0]["id"] == CAROL and listed["data"][0]["ledger"] == "default"
+    assert listed["pageSize"] == 15 and listed["hasMore"] is False
     credit = instance.activities[0][2].input["CreditWallet"]["data"]
     assert credit["sources"] == [{"type": "ACCOUNT", "identifier": "world"}]
-    assert credit["metadata"] == {"orchestration/move-from-ledger": "default"}
-    assert _wallet_balance(h, CAROL, "bonus") == 100
+    assert credit["metadata"] == {"orchestration/move-from-ledger": "other"}
+    assert _wallet_balance(h, CAROL, "bonus") == 100 and _balance(h, "other", "treasury") == 400
 
 
 @pytest.mark.parametrize("quirks", ["spec", "real"])
@@ -224,11 +228,17 @@ def test_wallet_to_wallet_same_ledger_takes_from_main() -> None:
     assert (_wallet_balance(h, ALICE), _wallet_balance(h, BOB)) == (200, 100)
 
 
-def test_wallet_to_wallet_across_ledgers() -> None:
+def test_a_credit_to_a_balance_the_wallet_lacks_is_retried_until_it_exists() -> None:
+    """The wallets service refuses a credit to a balance that does not exist (spec mode: 400
+    ``balance not exists``), and the real CreditWallet activity retries every refusal."""
     h = _bank()
-    instance = _ok(h, send(wallet(ALICE), wallet(CAROL)))
-    assert h.names(instance) == ["GetWallet", "GetWallet", "DebitWallet", "CreditWallet"]
-    assert (_wallet_balance(h, ALICE), _wallet_balance(h, CAROL)) == (200, 100)
+    instance = h.run(send(account("users:1"), wallet(BOB, balance="gifts")))
+    pending = instance.activities[0][-1]
+    assert not instance.terminated and pending.last_failure == "balance not exists" and pending.attempt == 2
+    h.wallets.create_balance(BOB, {"name": "gifts"})
+    h.advance(1)
+    assert instance.terminated and instance.error is None
+    assert _wallet_balance(h, BOB, "gifts") == 100
 
 
 def test_account_to_payment() -> None:
@@ -418,7 +428,7 @@ def test_insufficient_funds_retries_with_growing_backoff_then_completes() -> Non
 def test_wallet_without_funds_and_unknown_wallet_are_retried() -> None:
     h = _bank()
     poor = h.run(send(wallet(BOB), account("users:1")))
-    assert not poor.terminated and "insufficient funds" in poor.activities[0][-1].last_failure
+    assert not poor.terminated and poor.activities[0][-1].last_failure == "insufficient fund"
     ghost = h.run(send(account("users:1"), wallet("11111111-1111-4111-8111-111111111111")))
     assert not ghost.terminated and ghost.activities[0][-1].last_failure.startswith("wallet not found")
 

@@ -301,17 +301,18 @@ def test_same_seed_and_clock_give_identical_records() -> None:
 
 
 def test_reset_forgets_everything_but_the_stacks_ledger() -> None:
-    h = Harness()
+    h = Harness(wallets_ledger="default")
     instance = h.run({"delay": {"duration": "1h"}})
     h.bank.load({"wallets": [{"name": "w", "ledger": "default", "balances": {"main": {"EUR/2": 1}}}]})
     h.bank.fund("default", "a", "EUR/2", 5)
     h.engine.reset()
     assert h.engine.next_wakeup() is None and len(h.engine.events) == 0
-    assert h.bank.wallets() == [] and h.bank.payments() == []
-    # The ledger service belongs to the stack: its owner resets it, not the engine.
-    assert [t["id"] for t in h.bank.transactions("default")] == [1, 2]
+    assert h.bank.payments() == []
+    # The ledger service belongs to the stack: its owner resets it, not the engine; the wallets,
+    # which are its accounts, go with it.
+    assert [t["id"] for t in h.bank.transactions("default")] == [1, 2] and len(h.bank.wallets()) == 1
     h.ledger.reset()
-    assert h.bank.transactions("default") == []
+    assert h.bank.transactions("default") == [] and h.bank.wallets() == []
     h.advance(7200)
     assert not instance.terminated
 

@@ -21,16 +21,27 @@ MOCKSERVER_LAYERS: dict[str, set[str]] = {
     # The Numscript language, as the ledger runs it: imports nothing of ours.
     "numscript": set(),
     "ledger": {"numscript", "core", "errors", "config"},
+    # Wallets are a client of the ledger service, as the real service is of the ledger's API.
+    "wallets": {"ledger", "numscript", "core", "errors", "config"},
     "orchestration.expr": {"core", "errors"},
     "orchestration.domain": {"orchestration.expr", "core", "errors", "config"},
-    "orchestration.engine": {"orchestration.domain", "orchestration.expr", "ledger", "core", "errors", "config"},
-    "orchestration": {"orchestration.engine", "orchestration.domain", "ledger", "core", "errors", "config"},
+    "orchestration.engine": {
+        "orchestration.domain",
+        "orchestration.expr",
+        "ledger",
+        "wallets",
+        "core",
+        "errors",
+        "config",
+    },
+    "orchestration": {"orchestration.engine", "orchestration.domain", "ledger", "wallets", "core", "errors", "config"},
     "orchestration.api": {"orchestration", "orchestration.engine", "orchestration.domain", "core", "errors", "config"},
     # Webhooks hears the bus; it calls no other service.
     "webhooks": {"core", "errors", "config"},
     # The shared state of a tenant: it composes the services.
     "state": {
         "ledger",
+        "wallets",
         "webhooks",
         "orchestration",
         "orchestration.engine",

@@ -60,6 +60,8 @@ RUN = {
     "LEDGER=http://127.0.0.1:55001/api/ledger/v2/default": "test_the_ledger_curl_block",
     "ledger = sdk.ledger.v2": "test_the_ledger_sdk_block",
     "# A split payout on the demo's ledger": "test_the_numscript_block",
+    "WALLETS=http://127.0.0.1:55001/api/wallets": "test_the_wallets_curl_block",
+    "wallets = sdk.wallets.v1": "test_the_wallets_sdk_block",
     'pytest_plugins = ["mockserver.testing"]': "test_the_pytest_fixture_block",
     "-H 'Prefer: code=404'": "test_the_faults_block",
     "http://127.0.0.1:55001/api/webhooks/configs": "test_the_webhooks_curl_block",
@@ -186,17 +188,17 @@ def test_the_pytest_fixture_block(tmp_path: Path) -> None:
 def test_the_ledger_curl_block(mock: RunningMock) -> None:
     page, alice, paid, hit, revert = run_sh(find_block("LEDGER=http://127.0.0.1:55001/api/ledger/v2/default"), mock)
     cursor = json.loads(page)["cursor"]
-    assert [tx["id"] for tx in cursor["data"]] == [6, 5] and cursor["hasMore"] is True and cursor["next"]
+    assert [tx["id"] for tx in cursor["data"]] == [5, 4] and cursor["hasMore"] is True and cursor["next"]
     assert json.loads(alice)["data"]["volumes"] == {"EUR/2": {"input": 50800, "output": 1750, "balance": 49050}}
-    assert json.loads(paid)["data"]["id"] == 7 and json.loads(paid)["data"]["metadata"] == {"order": "1002"}
+    assert json.loads(paid)["data"]["id"] == 6 and json.loads(paid)["data"]["metadata"] == {"order": "1002"}
     assert hit.strip().lower() == "idempotency-hit: true"
     reverted = json.loads(revert)["data"]
-    assert reverted["id"] == 8 and reverted["metadata"] == {"com.formance.spec/state/reverts": "2"}
+    assert reverted["id"] == 7 and reverted["metadata"] == {"com.formance.spec/state/reverts": "2"}
     assert reverted["postings"] == [
         {"source": "platform:fees", "destination": "users:alice", "amount": 250, "asset": "EUR/2"}
     ]
     transactions = httpx.get(mock.url + "/_mock/ledgers/default/transactions").json()["data"]
-    assert [tx["id"] for tx in transactions] == [1, 2, 3, 4, 5, 6, 7, 8]  # the repeated transfer booked nothing
+    assert [tx["id"] for tx in transactions] == [1, 2, 3, 4, 5, 6, 7]  # the repeated transfer booked nothing
 
 
 def test_the_ledger_sdk_block(mock: RunningMock) -> None:
@@ -206,7 +208,7 @@ def test_the_ledger_sdk_block(mock: RunningMock) -> None:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         exec(compile(with_port(block.code, mock), "README.md", "exec"), {"__name__": "readme"})
-    assert out.getvalue().splitlines() == ["49050", "7 48950", "[7]"]
+    assert out.getvalue().splitlines() == ["49050", "6 48950", "[6]"]
 
 
 def test_the_numscript_block(mock: RunningMock) -> None:
@@ -219,7 +221,7 @@ def test_the_numscript_block(mock: RunningMock) -> None:
     assert [(p["source"], p["amount"]) for p in machine["postings"]] == [("users:dave", 0), ("world", 100)]
     assert [(p["source"], p["amount"]) for p in interpreter["postings"]] == [("world", 100)]
     transactions = httpx.get(mock.url + "/_mock/ledgers/default/transactions").json()["data"]
-    assert [tx["id"] for tx in transactions][-1] == split["id"] == 7  # the dry runs booked nothing
+    assert [tx["id"] for tx in transactions][-1] == split["id"] == 6  # the dry runs booked nothing
 
 
 def test_the_webhooks_curl_block(mock: RunningMock) -> None:
@@ -265,3 +267,23 @@ def test_the_delivery_faults_block(mock: RunningMock) -> None:
     assert rule["eventType"] == "ledger.committed_transactions" and rule["drop"] is True and rule["times"] == 1
     assert [r["id"] for r in listed["data"]] == [rule["id"]]
     assert httpx.get(mock.url + "/_mock/webhooks/faults").json() == {"data": []}  # the block ends by removing them
+
+
+def test_the_wallets_curl_block(mock: RunningMock) -> None:
+    hold, summary, account = (json.loads(line)["data"] for line in run_sh(find_block("WALLETS=http://"), mock))
+    assert (hold["originalAmount"], hold["remaining"], hold["destination"]["identifier"]) == (3000, 2000, "shops:42")
+    assert summary["availableFunds"] == {"EUR/2": 29000} and summary["holdFunds"] == {"EUR/2": 0}
+    assert account["volumes"] == {"EUR/2": {"input": 32000, "output": 3000, "balance": 29000}}  # one top-up
+    assert account["metadata"]["wallets/spec/type"] == "wallets.primary"
+    shop = httpx.get(mock.url + "/_mock/ledgers/wallets-002/transactions").json()["data"]
+    assert [p["destination"] for tx in shop for p in tx["postings"]].count("shops:42") == 1  # the confirmation
+
+
+def test_the_wallets_sdk_block(mock: RunningMock) -> None:
+    block = find_block("wallets = sdk.wallets.v1")
+    assert block.language == "python"
+    httpx.post(mock.url + "/_mock/reset").raise_for_status()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(with_port(block.code, mock), "README.md", "exec"), {"__name__": "readme"})
+    assert out.getvalue().splitlines() == ["24700 {'coupons': 0, 'main': 24700}"]

@@ -2,7 +2,8 @@
 
 Modules: request (what a client sent), inputs (inputs reach outputs, look-alikes stay put), response, shapes,
 model, pagination, links, related (views of one resource that must agree); the ledger's: ledger_response (one
-answer), ledger_model (an answer against the ledger model), ledger_lists (walked lists, the log, the money).
+answer), ledger_model (an answer against the ledger model), ledger_lists (walked lists, the log, the money);
+the wallets': wallets_model (an answer against the wallets model and the ledger behind it).
 
 Importing the package registers every check: `load_all()` is the complete registry.
 """
@@ -21,6 +22,7 @@ from contract_tests.checks import (
     request,
     response,
     shapes,
+    wallets_model,
 )
 from contract_tests.checks.registry import REGISTRY, Check
 
@@ -39,6 +41,7 @@ _MODULES = (
     request,
     response,
     shapes,
+    wallets_model,
 )
 
 

@@ -89,7 +89,8 @@ class Config:
     use_control_api: bool = True
     extra_headers: dict[str, str] = field(default_factory=dict)
     # Which API to check: orchestration "v1", "v2" (paths under <base_url>/v2) or "all" (both, in turn), or
-    # "ledger" (the ledger v2 API, `base_url` its root: `http://host/api/ledger`).
+    # "ledger" (the ledger v2 API, `base_url` its root: `http://host/api/ledger`), or "wallets" (the wallets
+    # v1 API, `http://host/api/wallets`; the ledger beside it is read to check the wallets' accounts).
     api: str = "v1"
     # The stack's ledger API, where the runs' ledgers are created (default: beside a gateway's /api/orchestration).
     ledger_url: str | None = None
@@ -138,8 +139,9 @@ class Config:
             return self.base_url
         if self.ledger_url:
             return self.ledger_url.rstrip("/")
-        if urlsplit(self.base_url).path.endswith("/api/orchestration"):
-            return self.base_url.removesuffix("/orchestration") + "/ledger"
+        path = urlsplit(self.base_url).path
+        if path.endswith(("/api/orchestration", "/api/wallets")):
+            return self.base_url.rsplit("/", 1)[0] + "/ledger"
         return None
 
     @property

@@ -5,7 +5,7 @@ Orchestration comes in two versions: the phases, checks and model name operation
 `testTrigger` aside. `canonical_name` maps any of them back, so a check written once applies to every
 version. The ledger is a service of its own (`--api ledger`): its spec's operationIds carry the same
 `v2` prefix (`v2CreateTransaction` -> `createTransaction`), its tokens other scopes, and its phases
-their own vocabulary.
+their own vocabulary. So are the wallets (`--api wallets`), a client of the ledger.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ __all__ = [
     "ORCHESTRATION_CHOICES",
     "SERVICES",
     "VERSIONS",
+    "WALLETS",
     "ApiVersion",
     "Service",
     "canonical_name",
@@ -36,6 +37,8 @@ LIST_OPERATIONS = frozenset({"listWorkflows", "listInstances", "listTriggers", "
 LEDGER_LISTS = frozenset(
     {"listLedgers", "listTransactions", "listAccounts", "getVolumesWithBalances", "listLogs", "listSchemas"}
 )
+# The wallets' lists: every one takes `pageSize` and `cursor` (the ledger's cursors, passed through).
+WALLETS_LISTS = frozenset({"listWallets", "listBalances", "getHolds", "getTransactions"})
 _VERSION_PREFIX = re.compile(r"^v\d+(?=[A-Z])")
 
 
@@ -55,6 +58,7 @@ class Service:
 SERVICES: dict[str, Service] = {
     "orchestration": Service("orchestration", "orchestration:read", "orchestration:write", "/_info", "/workflows"),
     "ledger": Service("ledger", "ledger:read", "ledger:write", "/_/info", "/v2"),
+    "wallets": Service("wallets", "wallets:read", "wallets:write", "/_info", "/wallets"),
 }
 
 
@@ -86,10 +90,11 @@ VERSIONS: dict[str, ApiVersion] = {
     "v2": ApiVersion("v2", "orchestration.v2.yaml", paginated=True),
 }
 LEDGER = ApiVersion("ledger", "ledger.v2.yaml", paginated=True, service_name="ledger", lists=LEDGER_LISTS)
-APIS: dict[str, ApiVersion] = {**VERSIONS, "ledger": LEDGER}
+WALLETS = ApiVersion("wallets", "wallets.v1.yaml", paginated=True, service_name="wallets", lists=WALLETS_LISTS)
+APIS: dict[str, ApiVersion] = {**VERSIONS, "ledger": LEDGER, "wallets": WALLETS}
 ORCHESTRATION_CHOICES = ("v1", "v2", "all")
-# `all` is the orchestration API in both versions; the ledger is checked on its own.
-API_CHOICES = (*ORCHESTRATION_CHOICES, "ledger")
+# `all` is the orchestration API in both versions; the ledger and the wallets are checked on their own.
+API_CHOICES = (*ORCHESTRATION_CHOICES, "ledger", "wallets")
 
 
 def versions_for(choice: str) -> tuple[ApiVersion, ...]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import httpx
 
@@ -94,6 +94,8 @@ def obtain_tokens(config: Config, client: httpx.Client) -> Tokens:
     if not config.client_id:
         return Tokens(write=None, read=None, read_missing_reason="no credentials given")
     service = config.service
+    if service.name == "wallets":
+        return _wallets_tokens(config, client)
     if service.name != "orchestration":
         return _service_tokens(config, client, service.read_scope, service.write_scope)
     write, _ = _request_token(config, client, f"{READ_SCOPE} {WRITE_SCOPE}")
@@ -109,6 +111,17 @@ def obtain_tokens(config: Config, client: httpx.Client) -> Tokens:
         reason = "the token endpoint does not issue read-only tokens"
         return Tokens(write=write, read=None, read_missing_reason=reason, ledger=ledger)
     return Tokens(write=write, read=read, ledger=ledger)
+
+
+def _wallets_tokens(config: Config, client: httpx.Client) -> Tokens:
+    """The wallets' tokens, and one for the ledger beside them (`ledger:read`), where the suite reads the
+    accounts the wallets are (None when the stack will not issue it: those checks are then skipped)."""
+    tokens = _service_tokens(config, client, "wallets:read", "wallets:write")
+    try:
+        ledger: str | None = _request_token(config, client, "ledger:read")[0]
+    except AuthError:
+        ledger = None
+    return replace(tokens, ledger=ledger)
 
 
 def _service_tokens(config: Config, client: httpx.Client, read_scope: str, write_scope: str) -> Tokens:

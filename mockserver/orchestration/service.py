@@ -22,14 +22,24 @@ from mockserver.orchestration.domain.store import Store
 from mockserver.orchestration.domain.triggers import Triggers
 from mockserver.orchestration.domain.workflows import Workflows
 from mockserver.orchestration.engine import Engine
+from mockserver.wallets.service import WalletsService
 
 
 class Orchestration:
-    def __init__(self, *, clock: Clock, ids: IdSource, quirks: str, ledger: LedgerService, bus: EventBus) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        ids: IdSource,
+        quirks: str,
+        ledger: LedgerService,
+        bus: EventBus,
+        wallets: WalletsService | None = None,
+    ) -> None:
         self.real_quirks = quirks == "real"
         self.clock = clock
         self.store = Store()
-        self.engine = Engine(store=self.store, clock=clock, ids=ids, quirks=quirks, ledger=ledger)
+        self.engine = Engine(store=self.store, clock=clock, ids=ids, quirks=quirks, ledger=ledger, wallets=wallets)
         real = self.real_quirks
         self.workflows = Workflows(store=self.store, clock=clock, ids=ids, runner=self.engine, real_quirks=real)
         self.instances = Instances(store=self.store, runner=self.engine, real_quirks=real)

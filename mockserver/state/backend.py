@@ -17,6 +17,7 @@ from mockserver.state import gcpolicy
 from mockserver.state.faults import FaultRules
 from mockserver.state.journal import RequestJournal
 from mockserver.state.restore import Restore
+from mockserver.wallets.service import WalletsService
 from mockserver.webhooks.backoff import Backoff
 from mockserver.webhooks.service import WebhooksService
 
@@ -36,8 +37,22 @@ class Backend:
             ids=self.ids,
             schema_enforcement=settings.schema_enforcement,
         )
+        # The wallets service, a client of the ledger service (wallets/service.py).
+        self.wallets = WalletsService(
+            ledger=self.ledger,
+            clock=self.clock,
+            ids=self.ids,
+            bus=self.bus,
+            real_quirks=self.real_quirks,
+            ledger_name=settings.wallets_ledger,
+        )
         self.orchestration = Orchestration(
-            clock=self.clock, ids=self.ids, quirks=settings.quirks, ledger=self.ledger, bus=self.bus
+            clock=self.clock,
+            ids=self.ids,
+            quirks=settings.quirks,
+            ledger=self.ledger,
+            bus=self.bus,
+            wallets=self.wallets,
         )
         # The orchestration parts by their short names, as the control API, the inspector and the
         # state file's command names (``workflows.create``, ``engine.pump``) have always read them.

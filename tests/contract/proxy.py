@@ -45,6 +45,11 @@ class Request:
         prefix = "/api/ledger"
         return [p for p in self.path[len(prefix) :].split("/") if p] if self.path.startswith(prefix + "/") else []
 
+    def wallets_parts(self) -> list[str]:
+        """The path's segments below /api/wallets (none for other paths)."""
+        prefix = "/api/wallets"
+        return [p for p in self.path[len(prefix) :].split("/") if p] if self.path.startswith(prefix + "/") else []
+
     def without_param(self, name: str) -> Request:
         return replace(self, query=tuple((k, v) for k, v in self.query if k != name))
 
@@ -156,6 +161,10 @@ class RunningProxy:
     @property
     def ledger_api(self) -> str:
         return self.url + "/api/ledger"
+
+    @property
+    def wallets_api(self) -> str:
+        return self.url + "/api/wallets"
 
     def use(self, fault: Fault | None) -> None:
         if fault is not None:

@@ -15,7 +15,7 @@ from tests.support import ROOT, RunningMock
 def pytest_run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     installed = any(e.value == "contract_tests.pytest_plugin" for e in entry_points(group="pytest11"))
     plugin = [] if installed else ["-p", "contract_tests.pytest_plugin"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *plugin, *args],
         cwd=cwd, capture_output=True, text=True, timeout=180, env=env,

@@ -33,6 +33,7 @@ from mockserver.orchestration.engine.events import EventLog
 from mockserver.orchestration.engine.execution import Execution, Runtime, State
 from mockserver.orchestration.engine.scheduler import Scheduler
 from mockserver.orchestration.engine.triggers import TriggerDispatcher
+from mockserver.wallets.service import WalletsService
 
 __all__ = ["Bank", "Engine", "EventLog", "TriggerDispatcher"]
 
@@ -51,6 +52,7 @@ class Engine:
         ledger: LedgerService,
         quirks: str = "spec",
         link_resolver: Callable[[str], dict[str, Any] | None] | None = None,
+        wallets: WalletsService | None = None,
     ) -> None:
         if quirks not in QUIRKS:
             raise ValueError(f"unknown quirks mode {quirks!r}: expected 'spec' or 'real'")
@@ -58,7 +60,9 @@ class Engine:
         self.clock = clock
         self.ids = ids
         self.real = quirks == "real"
-        self.bank = Bank(clock=clock, ids=ids, ledger=ledger)
+        # The stack's wallets service (a fresh one on ``ledger`` when the caller has none to share).
+        wallets = wallets or WalletsService(ledger=ledger, clock=clock, ids=ids, real_quirks=self.real)
+        self.bank = Bank(clock=clock, ids=ids, ledger=ledger, wallets=wallets)
         self.events = EventLog()
         self.scheduler = Scheduler()
         self._executions: dict[str, Execution] = {}

@@ -22,11 +22,9 @@ from datetime import datetime
 from typing import Any
 
 from mockserver.core.ids import IdSource
-from mockserver.core.timefmt import parse_rfc3339
+from mockserver.orchestration.engine import wallet_calls
 from mockserver.orchestration.engine.bank import Bank
 from mockserver.orchestration.engine.transfers import transfer_initiation_request
-
-LIST_PAGE_SIZE = 15
 
 
 @dataclass(slots=True)
@@ -63,11 +61,6 @@ def _no_output(response: Any, real: bool) -> None:
 
 def _data(response: Any, real: bool) -> dict[str, Any]:
     return {"data": response}
-
-
-def _when(request: dict[str, Any], now: datetime) -> datetime:
-    stamp = request.get("timestamp")
-    return parse_rfc3339(stamp) if stamp else now
 
 
 # --- ledger ----------------------------------------------------------------------------
@@ -125,44 +118,53 @@ def _add_account_metadata_input(request: dict[str, Any], real: bool) -> dict[str
 
 
 # --- wallets ---------------------------------------------------------------------------
+# Through the stack's wallets service (wallet_calls.py), as the real activities call its API.
 
 
 def _get_wallet(ctx: ActivityContext, request: dict[str, Any]) -> dict[str, Any]:
-    book = ctx.bank.wallet_book
-    return book.view_with_balances(book.get(request["id"]))
+    return wallet_calls.get_wallet(ctx.bank.wallet_service, request["id"])
 
 
-def _list_wallets(ctx: ActivityContext, request: dict[str, Any]) -> list[dict[str, Any]]:
-    book = ctx.bank.wallet_book
-    return [book.view(w) for w in book.named(request["name"])]
+def _list_wallets(ctx: ActivityContext, request: dict[str, Any]) -> wallet_calls.WalletPage:
+    return wallet_calls.list_wallets(ctx.bank.wallet_service, request["name"])
 
 
-def _list_wallets_output(wallets: list[dict[str, Any]], real: bool) -> dict[str, Any]:
-    return {"cursor": {"pageSize": LIST_PAGE_SIZE, "hasMore": False, "data": wallets}}
+def _list_wallets_output(wallets: wallet_calls.WalletPage, real: bool) -> dict[str, Any]:
+    return {"cursor": wallets.cursor}
 
 
 def _credit_wallet(ctx: ActivityContext, request: dict[str, Any]) -> None:
-    ctx.bank.wallet_book.credit(request["id"], request["data"], _when(request["data"], ctx.now))
+    wallet_calls.credit_wallet(ctx.bank.wallet_service, request["id"], request["data"], ctx.idempotency_key)
 
 
 def _debit_wallet(ctx: ActivityContext, request: dict[str, Any]) -> dict[str, Any]:
     data = request["data"]
-    wallet = ctx.bank.wallet_book.debit(request["id"], data, _when(data, ctx.now))
-    # An immediate debit creates no hold; spec mode still shows the Hold the spec's
+    hold = wallet_calls.debit_wallet(ctx.bank.wallet_service, request["id"], data, ctx.idempotency_key)
+    if hold is not None:  # a pending debit: the wallets service's hold
+        return hold
+    # An immediate debit answers 204, no hold; spec mode still shows the Hold the spec's
     # DebitWalletResponse describes, with a fresh id, so clients decoding it succeed.
-    hold: dict[str, Any] = {
+    shown: dict[str, Any] = {
         "id": ctx.ids.uuid(),
-        "walletID": wallet.id,
+        "walletID": request["id"],
         "metadata": dict(data.get("metadata") or {}),
         "description": data.get("description") or "",
     }
     if data.get("destination"):
-        hold["destination"] = data["destination"]
-    return hold
+        shown["destination"] = data["destination"]
+    return shown
 
 
 def _debit_wallet_output(hold: dict[str, Any], real: bool) -> dict[str, Any] | None:
     return None if real else {"data": hold}
+
+
+def _confirm_hold(ctx: ActivityContext, request: dict[str, Any]) -> None:
+    wallet_calls.confirm_hold(ctx.bank.wallet_service, request["id"], ctx.idempotency_key)
+
+
+def _void_hold(ctx: ActivityContext, request: dict[str, Any]) -> None:
+    wallet_calls.void_hold(ctx.bank.wallet_service, request["id"], ctx.idempotency_key)
 
 
 # --- payments --------------------------------------------------------------------------
@@ -194,6 +196,8 @@ ACTIVITY_TYPES: dict[str, ActivityType] = {
         ActivityType("ListWallets", _list_wallets, _same, _list_wallets_output),
         ActivityType("CreditWallet", _credit_wallet, _same, _no_output),
         ActivityType("DebitWallet", _debit_wallet, _same, _debit_wallet_output),
+        ActivityType("ConfirmHold", _confirm_hold, _same, _no_output),
+        ActivityType("VoidHold", _void_hold, _same, _no_output),
         ActivityType("GetPayment", _get_payment, _same, _data),
         ActivityType("StripeTransfer", _stripe_transfer, _same, _no_output),
         ActivityType("CreateTransferInitiation", _create_transfer_initiation, _same, _no_output),

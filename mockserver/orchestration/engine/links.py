@@ -57,7 +57,8 @@ class LinkDocuments:
         if match := _PAYMENT.match(path):
             return self._bank.payment_book.items.get(unquote(match.group(1)))
         if match := _WALLET.match(path):
-            book = self._bank.wallet_book
-            wallet = book.items.get(unquote(match.group(1)))
-            return book.view_with_balances(wallet) if wallet is not None else None
+            try:  # the wallets API's wallet, as a link to it would read it
+                return self._bank.wallet_service.get_wallet(unquote(match.group(1)))
+            except MockError:
+                return None
         return None
