@@ -16,6 +16,7 @@ from pathlib import Path
 from contract_tests.checks import load_all
 from contract_tests.checks.matrix import load_matrix, render_table
 from contract_tests.core.config import PHASES, PROFILES, Config, examples_for
+from contract_tests.core.coverage import parse_status_pair
 from contract_tests.core.errors import CouldNotRun
 from contract_tests.core.versions import API_CHOICES
 from contract_tests.reports.html import write_report
@@ -77,6 +78,19 @@ def parser() -> argparse.ArgumentParser:
         help="the stack's ledger API, where the runs' ledgers are created (default: <gateway>/api/ledger beside "
         "a base URL ending in /api/orchestration)",
     )
+    p.add_argument(
+        "--require-status",
+        action="append",
+        default=[],
+        metavar="OP:STATUS",
+        help="fail (exit 1) unless operation OP (its operationId) answered STATUS at least once; repeatable",
+    )
+    p.add_argument(
+        "--min-status-coverage",
+        type=float,
+        metavar="PCT",
+        help="fail (exit 1) when fewer than PCT %% of the declared (operation, status) pairs were answered",
+    )
     p.add_argument("--list-checks", action="store_true", help="list every named check and exit")
     p.add_argument(
         "--matrix", action="store_true", help="print the input -> output matrix (which check verifies each input)"
@@ -104,6 +118,8 @@ def _config(args: argparse.Namespace) -> Config:
         reveal_token=args.reveal_token,
         use_control_api=not args.no_control_api,
         api=args.api,
+        require_status=tuple(parse_status_pair(text) for text in args.require_status),
+        min_status_coverage=args.min_status_coverage,
     )
 
 

@@ -1,7 +1,8 @@
 """`run(config)`: the one library call behind the CLI and the pytest plugin.
 
 Preflight (reachability, tokens, control API), then the phases in `config.phases` order (by default auth,
-invariants, model, stateful, conformance). Returns a `Report`; raises `CouldNotRun` only when nothing could be checked.
+invariants, model, stateful, conformance, coverage). Returns a `Report`; raises `CouldNotRun` only when
+nothing could be checked.
 With `--api ledger` the same phases run with the ledger's vocabulary (`phases/ledger_run.py`): its scenarios,
 its state machine, and generated requests aimed at a ledger the run created.
 """
@@ -34,6 +35,7 @@ from contract_tests.phases.actions import Actions
 from contract_tests.phases.auth import run_auth
 from contract_tests.phases.checking import PHASE, CheckedApi
 from contract_tests.phases.conformance import run_conformance
+from contract_tests.phases.coverage import run_coverage
 from contract_tests.phases.invariants import SCENARIOS
 from contract_tests.phases.ledger_writes import LedgerNames
 from contract_tests.phases.links import run_links
@@ -182,6 +184,10 @@ def _phase_model(ctx: _Context) -> None:
         _stopped_early(ctx, "model", exc)
 
 
+def _phase_coverage(ctx: _Context) -> None:
+    run_coverage(ctx.api)
+
+
 def _phase_versions(ctx: _Context) -> None:
     assert ctx.other is not None
     run_versions(ctx.api, ctx.other)
@@ -194,6 +200,7 @@ PHASE_RUNNERS: dict[str, Callable[[_Context], None]] = {
     "stateful": _phase_stateful,
     "invariants": _phase_invariants,
     "model": _phase_model,
+    "coverage": _phase_coverage,
 }
 
 
@@ -225,6 +232,11 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
     deviations = load_deviations(config.deviations_path) if config.deviations_path else None
     tokens = _preflight(config)
     results = Results(on_failure=listener.failure, acceptor=deviations.reason_for if deviations else None)
+    versions = config.versions
+    # Built before anything is sent: each declares its operations' statuses, so a required pair the specs
+    # cannot produce is refused (exit 2) before the run spends its time.
+    clients = [Client(load_spec(config.base_url, version=v.name), config, tokens, results) for v in versions]
+    results.coverage.validate(config.require_status)
     # The ledger is checked without the mock's control API (no events to publish, no clock to move), and
     # creates its own ledgers through the API under test.
     checks_ledger = config.service.name == "ledger"
@@ -237,12 +249,11 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
         results.skip("vars_reach_run", reason)
     ledgers = None if checks_ledger else _provision_ledgers(config, tokens, results)
     names = LedgerNames() if checks_ledger else None
-    versions = config.versions
     apis = []
     try:
         with hermetic_generation():  # the seed alone decides what is sent
-            for version in versions:
-                api = CheckedApi(Client(load_spec(config.base_url, version=version.name), config, tokens, results))
+            for version, client in zip(versions, clients, strict=True):
+                api = CheckedApi(client)
                 apis.append(api)
                 ctx = _Context(config, api, control, listener, ledgers=ledgers, names=names)
                 for phase in config.phases:
