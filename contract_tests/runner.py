@@ -67,11 +67,12 @@ class _Context:
         return self.names is not None
 
 
-def _preflight(config: Config) -> Tokens:
+def _preflight(config: Config) -> tuple[Tokens, int]:
+    """The run's tokens, and the status the unsecured info read answered (it counts in the status coverage)."""
     service = config.service
     with httpx.Client(timeout=config.request_timeout) as client:
         try:
-            client.get(f"{config.base_url}{service.info_path}")
+            info = client.get(f"{config.base_url}{service.info_path}").status_code
         except httpx.TransportError as exc:
             raise ServerUnreachable(f"{config.base_url} is unreachable: {exc}") from exc
         tokens = obtain_tokens(config, client)
@@ -79,7 +80,7 @@ def _preflight(config: Config) -> Tokens:
             probe = client.get(f"{config.base_url}{service.probe_path}")
             if probe.status_code == 401:
                 raise CouldNotRun("the server requires a token: pass --token or --client-id/--client-secret")
-    return tokens
+    return tokens, info
 
 
 def _provision_ledgers(config: Config, tokens: Tokens, results: Results) -> Ledgers | None:
@@ -230,13 +231,16 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
     listener = listener or NullListener()
     started = time.monotonic()
     deviations = load_deviations(config.deviations_path) if config.deviations_path else None
-    tokens = _preflight(config)
+    tokens, info_status = _preflight(config)
     results = Results(on_failure=listener.failure, acceptor=deviations.reason_for if deviations else None)
     versions = config.versions
     # Built before anything is sent: each declares its operations' statuses, so a required pair the specs
     # cannot produce is refused (exit 2) before the run spends its time.
     clients = [Client(load_spec(config.base_url, version=v.name), config, tokens, results) for v in versions]
     results.coverage.validate(config.require_status)
+    info = clients[0].spec.for_label(f"GET {config.service.info_path}")
+    if info is not None:
+        results.count_request(info.operation_id, info_status)
     # The ledger is checked without the mock's control API (no events to publish, no clock to move), and
     # creates its own ledgers through the API under test.
     checks_ledger = config.service.name == "ledger"
