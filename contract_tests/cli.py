@@ -1,6 +1,7 @@
 """`orchestration-contract`: flags -> `Config` -> `runner.run` -> summary, files, exit code.
 
-`orchestration-contract proxy ...` is the validating proxy instead (`proxy/cli.py`).
+`orchestration-contract proxy ...` is the validating proxy instead (`proxy/cli.py`), `orchestration-contract
+diff ...` the differential run of two implementations (`diff/cli.py`).
 
 Exit codes: 0 the implementation conforms (accepted deviations aside), 1 violations, 2 could not run
 (unreachable server, refused credentials, bad arguments, or an incomplete run).
@@ -31,7 +32,8 @@ def parser() -> argparse.ArgumentParser:
         prog="orchestration-contract",
         description="Check an implementation of the Formance orchestration API (v1, v2) or of the ledger API (v2) "
         "against the project's specs.",
-        epilog="orchestration-contract proxy --help: the validating proxy, which checks a backend's live traffic.",
+        epilog="orchestration-contract proxy --help: the validating proxy, which checks a backend's live traffic. "
+        "orchestration-contract diff --help: compare two implementations on the same generated requests.",
     )
     p.add_argument(
         "--base-url", help="API root, e.g. http://127.0.0.1:55001/api/orchestration (.../api/ledger with --api ledger)"
@@ -136,6 +138,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from contract_tests.proxy.cli import main as proxy_main  # loaded only for the subcommand
 
         return proxy_main(arguments[1:])
+    if arguments[:1] == ["diff"]:
+        from contract_tests.diff.cli import main as diff_main  # loaded only for the subcommand
+
+        return diff_main(arguments[1:])
     args = parser().parse_args(arguments)
     if args.list_checks:
         return _list_checks()

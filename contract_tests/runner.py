@@ -49,7 +49,7 @@ from contract_tests.transport.client import Client, PollBudget
 from contract_tests.transport.control import Control, detect_control
 from contract_tests.transport.ledgers import STANDARD_LEDGERS, Ledgers, detect_ledgers
 
-__all__ = ["run"]
+__all__ = ["preflight", "run"]
 
 
 @dataclass
@@ -67,7 +67,7 @@ class _Context:
         return self.names is not None
 
 
-def _preflight(config: Config) -> tuple[Tokens, int]:
+def preflight(config: Config) -> tuple[Tokens, int]:
     """The run's tokens, and the status the unsecured info read answered (it counts in the status coverage)."""
     service = config.service
     with httpx.Client(timeout=config.request_timeout) as client:
@@ -231,7 +231,7 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
     listener = listener or NullListener()
     started = time.monotonic()
     deviations = load_deviations(config.deviations_path) if config.deviations_path else None
-    tokens, info_status = _preflight(config)
+    tokens, info_status = preflight(config)
     results = Results(on_failure=listener.failure, acceptor=deviations.reason_for if deviations else None)
     versions = config.versions
     # Built before anything is sent: each declares its operations' statuses, so a required pair the specs

@@ -163,16 +163,28 @@ class Client:
         headers: dict[str, str] | None = None,
     ) -> Exchange:
         """Build a case for an operation by id and send it. `raw` sends bytes as a JSON body, unparsed."""
-        operation = self.spec[operation_id]
+        case = self.case_for(operation_id, path=path, query=query, body=body, raw=raw, headers=headers)
+        return self.send(case, identity=identity)
+
+    def case_for(
+        self,
+        operation_id: str,
+        *,
+        path: dict[str, Any] | None = None,
+        query: dict[str, Any] | None = None,
+        body: Any = NOT_SET,
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Case:
+        """The case `call` sends (for callers that send one case to more than one server)."""
         payload = raw if raw is not None else body
-        case = operation.st.Case(
+        return self.spec[operation_id].st.Case(
             path_parameters=path,
             query=query,
             headers=headers,
             body=payload,
             media_type="application/json" if payload is not NOT_SET else None,
         )
-        return self.send(case, identity=identity)
 
 
 class PollBudget:
