@@ -45,11 +45,15 @@ class StatusCoverage:
 
     declared: dict[str, frozenset[int]] = field(default_factory=dict)
     answered: dict[str, dict[int, int]] = field(default_factory=dict)
+    # Operations with a `default` response: a status outside their codes is still one they describe.
+    defaults: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def declare(self, operation: str, statuses: Iterable[int]) -> None:
+    def declare(self, operation: str, statuses: Iterable[int], *, default: bool = False) -> None:
         with self._lock:
             self.declared[operation] = self.declared.get(operation, frozenset()) | frozenset(statuses)
+            if default:
+                self.defaults.add(operation)
 
     def count(self, operation: str, status: int) -> None:
         with self._lock:
@@ -74,7 +78,7 @@ class StatusCoverage:
         return 100.0 * (len(pairs) - len(self.missing)) / len(pairs) if pairs else 100.0
 
     def undeclared(self) -> dict[str, dict[int, int]]:
-        """Answered statuses an operation does not declare (the response checks judge them; listed here too)."""
+        """Answered statuses outside an operation's codes (its `default`, if any, covers them: `defaults`)."""
         found: dict[str, dict[int, int]] = {}
         for operation, statuses in self.answered.items():
             for status, times in statuses.items():
@@ -113,6 +117,7 @@ class StatusCoverage:
                 for op, statuses in sorted(self.declared.items())
             },
             "missing": [str(pair) for pair in missing],
+            "with_default": sorted(self.defaults),
             "undeclared": {
                 op: {str(status): n for status, n in sorted(statuses.items())}
                 for op, statuses in sorted(self.undeclared().items())

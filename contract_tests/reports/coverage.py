@@ -30,9 +30,10 @@ def coverage_lines(coverage: StatusCoverage, unmet: list[str]) -> list[str]:
     if undeclared:
         listed = "; ".join(
             f"{op} {', '.join(f'{status}={n}' for status, n in sorted(found.items()))}"
+            f"{' (its default response)' if op in coverage.defaults else ' (not declared)'}"
             for op, found in sorted(undeclared.items())
         )
-        lines.append(f"  answered but not declared: {listed}")
+        lines.append(f"  other statuses answered: {listed}")
     lines.extend(f"  UNMET {finding}" for finding in unmet)
     return lines
 
@@ -54,8 +55,10 @@ def coverage_html(coverage: StatusCoverage, unmet: list[str]) -> str:
         for operation, status, times in coverage.rows()
     )
     findings = "".join(f"<li class='fail'>{escape(finding)}</li>" for finding in unmet)
+    others = [line.strip() for line in coverage_lines(coverage, [])[1:] if "other statuses answered" in line]
     return (
         f"<h2>Status coverage</h2>\n<p id='status-coverage'>{escape(_headline(coverage))}</p>\n"
         f"{f'<ul>{findings}</ul>' if findings else ''}"
+        f"{''.join(f'<p>{escape(other)}</p>' for other in others)}"
         f"<table class='coverage'><tr><th>operation</th><th>status</th><th>answered</th></tr>{rows}</table>"
     )

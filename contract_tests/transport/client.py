@@ -118,7 +118,8 @@ class Client:
         self._local = threading.local()
         # Declared before anything is sent, so an operation never called still shows its statuses at 0.
         for operation in spec.operations.values():
-            results.coverage.declare(operation.operation_id, operation.documented)
+            default = "default" in operation.st.definition.raw.get("responses", {})
+            results.coverage.declare(operation.operation_id, operation.documented, default=default)
 
     @property
     def session(self) -> requests.Session:
