@@ -15,6 +15,7 @@ from contract_tests.diff.correspondence import ABSENT, FieldDiff
 __all__ = ["Difference", "Differences"]
 
 _INDEX = re.compile(r"\[\d+\]")
+_CURL_SHOWN = 400
 
 
 def _shown(value: Any) -> str:
@@ -22,6 +23,11 @@ def _shown(value: Any) -> str:
         return "(absent)"
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) or value else '""'
     return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _clipped(curl: str) -> str:
+    # A generated body can make a command of many kilobytes: the console shows its start, --report all of it.
+    return curl if len(curl) <= _CURL_SHOWN else curl[:_CURL_SHOWN] + " ... (the whole command: --report)"
 
 
 def _plain(value: Any) -> Any:
@@ -56,8 +62,8 @@ class Difference:
             lines.append(f"   {diff.path}: A {_shown(diff.a)}  B {_shown(diff.b)}{note}")
         if len(self.fields) > 12:
             lines.append(f"   ... and {len(self.fields) - 12} more fields")
-        lines.append(f"   A: {self.curl_a}")
-        lines.append(f"   B: {self.curl_b}")
+        lines.append(f"   A: {_clipped(self.curl_a)}")
+        lines.append(f"   B: {_clipped(self.curl_b)}")
         return "\n".join(lines)
 
     def as_dict(self) -> dict[str, Any]:
