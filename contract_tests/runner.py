@@ -13,12 +13,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import httpx
 import requests
 from hypothesis.errors import Flaky
 
 from contract_tests.core.config import Config
-from contract_tests.core.errors import CouldNotRun, ServerUnreachable
 from contract_tests.core.results import PhaseStats, Results
 from contract_tests.core.spec import load_spec
 from contract_tests.generation.hermetic import hermetic_generation
@@ -44,12 +42,13 @@ from contract_tests.phases.versions import run_versions
 from contract_tests.reports.deviations import load_deviations
 from contract_tests.reports.progress import Listener, NullListener
 from contract_tests.reports.report import Report
-from contract_tests.transport.auth import Tokens, obtain_tokens
+from contract_tests.transport.auth import Tokens
 from contract_tests.transport.client import Client, PollBudget
 from contract_tests.transport.control import Control, detect_control
 from contract_tests.transport.ledgers import STANDARD_LEDGERS, Ledgers, detect_ledgers
+from contract_tests.transport.preflight import preflight
 
-__all__ = ["preflight", "run"]
+__all__ = ["run"]
 
 
 @dataclass
@@ -65,22 +64,6 @@ class _Context:
     @property
     def ledger(self) -> bool:
         return self.names is not None
-
-
-def preflight(config: Config) -> tuple[Tokens, int]:
-    """The run's tokens, and the status the unsecured info read answered (it counts in the status coverage)."""
-    service = config.service
-    with httpx.Client(timeout=config.request_timeout) as client:
-        try:
-            info = client.get(f"{config.base_url}{service.info_path}").status_code
-        except httpx.TransportError as exc:
-            raise ServerUnreachable(f"{config.base_url} is unreachable: {exc}") from exc
-        tokens = obtain_tokens(config, client)
-        if tokens.write is None:
-            probe = client.get(f"{config.base_url}{service.probe_path}")
-            if probe.status_code == 401:
-                raise CouldNotRun("the server requires a token: pass --token or --client-id/--client-secret")
-    return tokens, info
 
 
 def _provision_ledgers(config: Config, tokens: Tokens, results: Results) -> Ledgers | None:

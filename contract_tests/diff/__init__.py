@@ -1,5 +1,8 @@
-"""Differential runs (`orchestration-contract diff`): the same generated sequences sent to two
-implementations, their answers compared with ids, cursors and hashes matched by correspondence."""
+"""Differential runs (`orchestration-contract diff`); imports phases, generation, transport, core.
+
+The same generated sequences are sent to two implementations, and their answers compared with ids, cursors
+and hashes matched by correspondence.
+"""
 
 from contract_tests.diff.run import DiffResult, run_diff
 

@@ -29,8 +29,8 @@ from contract_tests.phases.conformance import run_conformance
 from contract_tests.phases.ledger_run import targets_for
 from contract_tests.phases.ledger_writes import LedgerNames
 from contract_tests.phases.links import run_links
-from contract_tests.runner import preflight
 from contract_tests.transport.client import Client
+from contract_tests.transport.preflight import preflight
 
 __all__ = ["DiffResult", "run_diff"]
 
