@@ -1,6 +1,7 @@
 """`orchestration-contract`: flags -> `Config` -> `runner.run` -> summary, files, exit code.
 
-`orchestration-contract proxy ...` is the validating proxy instead (`proxy/cli.py`).
+`orchestration-contract proxy ...` is the validating proxy instead (`proxy/cli.py`), `orchestration-contract
+diff ...` the differential run of two implementations (`diff/cli.py`).
 
 Exit codes: 0 the implementation conforms (accepted deviations aside), 1 violations, 2 could not run
 (unreachable server, refused credentials, bad arguments, or an incomplete run).
@@ -16,6 +17,7 @@ from pathlib import Path
 from contract_tests.checks import load_all
 from contract_tests.checks.matrix import load_matrix, render_table
 from contract_tests.core.config import PHASES, PROFILES, Config, examples_for
+from contract_tests.core.coverage import parse_status_pair
 from contract_tests.core.errors import CouldNotRun
 from contract_tests.core.versions import API_CHOICES
 from contract_tests.reports.html import write_report
@@ -30,7 +32,8 @@ def parser() -> argparse.ArgumentParser:
         prog="orchestration-contract",
         description="Check an implementation of the Formance orchestration API (v1, v2), of the ledger API (v2) or "
         "of the wallets API (v1) against the project's specs.",
-        epilog="orchestration-contract proxy --help: the validating proxy, which checks a backend's live traffic.",
+        epilog="orchestration-contract proxy --help: the validating proxy, which checks a backend's live traffic. "
+        "orchestration-contract diff --help: compare two implementations on the same generated requests.",
     )
     p.add_argument(
         "--base-url",
@@ -80,6 +83,19 @@ def parser() -> argparse.ArgumentParser:
         help="the stack's ledger API, where the runs' ledgers are created and the wallets' accounts read (default: "
         "<gateway>/api/ledger beside a base URL ending in /api/orchestration or /api/wallets)",
     )
+    p.add_argument(
+        "--require-status",
+        action="append",
+        default=[],
+        metavar="OP:STATUS",
+        help="fail (exit 1) unless operation OP (its operationId) answered STATUS at least once; repeatable",
+    )
+    p.add_argument(
+        "--min-status-coverage",
+        type=float,
+        metavar="PCT",
+        help="fail (exit 1) when fewer than PCT %% of the declared (operation, status) pairs were answered",
+    )
     p.add_argument("--list-checks", action="store_true", help="list every named check and exit")
     p.add_argument(
         "--matrix", action="store_true", help="print the input -> output matrix (which check verifies each input)"
@@ -107,6 +123,8 @@ def _config(args: argparse.Namespace) -> Config:
         reveal_token=args.reveal_token,
         use_control_api=not args.no_control_api,
         api=args.api,
+        require_status=tuple(parse_status_pair(text) for text in args.require_status),
+        min_status_coverage=args.min_status_coverage,
     )
 
 
@@ -123,6 +141,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from contract_tests.proxy.cli import main as proxy_main  # loaded only for the subcommand
 
         return proxy_main(arguments[1:])
+    if arguments[:1] == ["diff"]:
+        from contract_tests.diff.cli import main as diff_main  # loaded only for the subcommand
+
+        return diff_main(arguments[1:])
     args = parser().parse_args(arguments)
     if args.list_checks:
         return _list_checks()

@@ -1,7 +1,8 @@
 """`run(config)`: the one library call behind the CLI and the pytest plugin.
 
 Preflight (reachability, tokens, control API), then the phases in `config.phases` order (by default auth,
-invariants, model, stateful, conformance). Returns a `Report`; raises `CouldNotRun` only when nothing could be checked.
+invariants, model, stateful, conformance, coverage). Returns a `Report`; raises `CouldNotRun` only when
+nothing could be checked.
 With `--api ledger` the same phases run with the ledger's vocabulary (`phases/ledger_run.py`): its scenarios,
 its state machine, and generated requests aimed at a ledger the run created; with `--api wallets`, with the
 wallets' (`phases/wallets_run.py`), reading the ledger beside them.
@@ -13,12 +14,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import httpx
 import requests
 from hypothesis.errors import Flaky
 
 from contract_tests.core.config import Config
-from contract_tests.core.errors import CouldNotRun, ServerUnreachable
 from contract_tests.core.results import PhaseStats, Results
 from contract_tests.core.spec import load_spec
 from contract_tests.generation.hermetic import hermetic_generation
@@ -36,6 +35,7 @@ from contract_tests.phases.actions import Actions
 from contract_tests.phases.auth import run_auth
 from contract_tests.phases.checking import PHASE, CheckedApi
 from contract_tests.phases.conformance import run_conformance
+from contract_tests.phases.coverage import run_coverage
 from contract_tests.phases.invariants import SCENARIOS
 from contract_tests.phases.ledger_writes import LedgerNames
 from contract_tests.phases.links import run_links
@@ -44,10 +44,11 @@ from contract_tests.phases.versions import run_versions
 from contract_tests.reports.deviations import load_deviations
 from contract_tests.reports.progress import Listener, NullListener
 from contract_tests.reports.report import Report
-from contract_tests.transport.auth import Tokens, obtain_tokens
+from contract_tests.transport.auth import Tokens
 from contract_tests.transport.client import Client, PollBudget
 from contract_tests.transport.control import Control, detect_control
 from contract_tests.transport.ledgers import STANDARD_LEDGERS, Ledgers, detect_ledgers
+from contract_tests.transport.preflight import preflight
 
 __all__ = ["run"]
 
@@ -67,21 +68,6 @@ class _Context:
     @property
     def ledger(self) -> bool:
         return self.names is not None
-
-
-def _preflight(config: Config) -> Tokens:
-    service = config.service
-    with httpx.Client(timeout=config.request_timeout) as client:
-        try:
-            client.get(f"{config.base_url}{service.info_path}")
-        except httpx.TransportError as exc:
-            raise ServerUnreachable(f"{config.base_url} is unreachable: {exc}") from exc
-        tokens = obtain_tokens(config, client)
-        if tokens.write is None:
-            probe = client.get(f"{config.base_url}{service.probe_path}")
-            if probe.status_code == 401:
-                raise CouldNotRun("the server requires a token: pass --token or --client-id/--client-secret")
-    return tokens
 
 
 def _provision_ledgers(config: Config, tokens: Tokens, results: Results) -> Ledgers | None:
@@ -203,6 +189,10 @@ def _phase_model(ctx: _Context) -> None:
         _stopped_early(ctx, "model", exc)
 
 
+def _phase_coverage(ctx: _Context) -> None:
+    run_coverage(ctx.api)
+
+
 def _phase_versions(ctx: _Context) -> None:
     assert ctx.other is not None
     run_versions(ctx.api, ctx.other)
@@ -215,6 +205,7 @@ PHASE_RUNNERS: dict[str, Callable[[_Context], None]] = {
     "stateful": _phase_stateful,
     "invariants": _phase_invariants,
     "model": _phase_model,
+    "coverage": _phase_coverage,
 }
 
 
@@ -244,8 +235,16 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
     listener = listener or NullListener()
     started = time.monotonic()
     deviations = load_deviations(config.deviations_path) if config.deviations_path else None
-    tokens = _preflight(config)
+    tokens, info_status = preflight(config)
     results = Results(on_failure=listener.failure, acceptor=deviations.reason_for if deviations else None)
+    versions = config.versions
+    # Built before anything is sent: each declares its operations' statuses, so a required pair the specs
+    # cannot produce is refused (exit 2) before the run spends its time.
+    clients = [Client(load_spec(config.base_url, version=v.name), config, tokens, results) for v in versions]
+    results.coverage.validate(config.require_status)
+    info = clients[0].spec.for_label(f"GET {config.service.info_path}")
+    if info is not None:
+        results.count_request(info.operation_id, info_status)
     # The ledger and the wallets are checked without the mock's control API (no events to publish, no clock to
     # move); the ledger creates its own ledgers through the API under test, the wallets read the ledger beside.
     checks_ledger = config.service.name == "ledger"
@@ -263,12 +262,11 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
     beside = wallets_run.ledger_reader(config, tokens.ledger) if checks_wallets else None
     if checks_wallets and (beside is None or tokens.ledger is None):
         results.skip("wallet_matches_ledger", "no ledger API beside the wallets (or no ledger:read token)")
-    versions = config.versions
     apis = []
     try:
         with hermetic_generation():  # the seed alone decides what is sent
-            for version in versions:
-                api = CheckedApi(Client(load_spec(config.base_url, version=version.name), config, tokens, results))
+            for version, client in zip(versions, clients, strict=True):
+                api = CheckedApi(client)
                 apis.append(api)
                 ctx = _Context(config, api, control, listener, ledgers=ledgers, names=names, wallets=beside)
                 ctx.checks_wallets = checks_wallets

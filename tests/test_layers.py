@@ -86,6 +86,7 @@ CONTRACT_LAYERS: dict[str, set[str]] = {
     "phases": {"checks", "generation", "oracle", "transport", "core"},
     "reports": {"checks", "core"},
     "proxy": {"reports", "checks", "oracle", "transport", "core"},
+    "diff": {"phases", "generation", "transport", "core"},
 }
 
 

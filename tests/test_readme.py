@@ -51,6 +51,10 @@ NOT_RUN = {
     "orchestration-mock record --from https://STACK": "needs a live stack; tests/test_record.py records a mock",
     "orchestration-contract proxy --upstream": "serves until signalled (test_validating_proxy.py drives it)",
     "orchestration-mock webhooks listen --port 4000": "serves until interrupted; tests/webhooks drive it",
+    "orchestration-contract diff --base-url": "needs a staging server; tests/contract/test_diff.py diffs two mocks",
+    # Outputs shown under the commands that print them.
+    "Status coverage: 33/70 declared": "the status-coverage block's output, which its test checks",
+    "5. getWorkflow: status 404 on A, 500 on B": "diff output; tests/contract/test_diff.py checks these lines",
 }
 
 # Blocks run by the tests below, identified the same way.
@@ -68,6 +72,7 @@ RUN = {
     "def verify(headers: dict[str, str], body: bytes, secret: str)": "test_the_signature_block",
     "def test_payment_webhook(orchestration_mock, webhook_receiver)": "test_the_webhook_receiver_block",
     "/_mock/webhooks/faults": "test_the_delivery_faults_block",
+    "--require-status getWorkflow:200": "test_the_status_coverage_block",
 }
 
 
@@ -121,6 +126,18 @@ def test_the_curl_block(mock: RunningMock) -> None:
     assert done.returncode == 0, done.stderr
     v1, v2 = (json.loads(line) for line in done.stdout.splitlines())  # the v1 list, then a v2 page
     assert "data" in v1 and v2["cursor"]["pageSize"] == 2
+
+
+def test_the_status_coverage_block(mock: RunningMock) -> None:
+    """The gate example: exit 1, naming the required pair never answered and the coverage below 90 %."""
+    block = find_block("--require-status getWorkflow:200")
+    code = with_port(block.code, mock).replace("orchestration-contract", f"{sys.executable} -m contract_tests")
+    httpx.post(mock.url + "/_mock/reset").raise_for_status()
+    done = subprocess.run(["bash", "-uc", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 1, done.stderr
+    assert "UNMET required status never answered: getWorkflow:200" in done.stdout
+    unmet = done.stdout.split("UNMET", 1)[1]
+    assert "is below --min-status-coverage 90%" in unmet and "getWorkflow:401" not in unmet
 
 
 def test_the_faults_block(mock: RunningMock) -> None:

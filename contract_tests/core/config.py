@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from contract_tests.core.coverage import StatusPair
 from contract_tests.core.errors import ConfigError
 from contract_tests.core.versions import ApiVersion, Service, versions_for
 
@@ -16,7 +17,8 @@ __all__ = ["DEFAULT_MAX_EXAMPLES", "LEDGER_EXAMPLES", "PHASES", "PROFILES", "Con
 
 # Every phase, in the order the runner executes them: the semantic phases first, on a server that fuzzing has
 # not yet filled with odd data.
-PHASES: tuple[str, ...] = ("auth", "invariants", "model", "stateful", "conformance")
+# `coverage` comes last: it probes only the declared statuses the others left unanswered.
+PHASES: tuple[str, ...] = ("auth", "invariants", "model", "stateful", "conformance", "coverage")
 
 # Measured against the project's mock on 2 cores: the default run takes about 15 s (see README).
 DEFAULT_MAX_EXAMPLES = 20
@@ -94,6 +96,10 @@ class Config:
     api: str = "v1"
     # The stack's ledger API, where the runs' ledgers are created (default: beside a gateway's /api/orchestration).
     ledger_url: str | None = None
+    # The status-coverage gate: pairs that must be answered at least once, and the share of declared pairs
+    # (in %) that must be (None: no minimum). Unmet, the run fails with exit 1 (core/coverage.py).
+    require_status: tuple[StatusPair, ...] = ()
+    min_status_coverage: float | None = None
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_url)
@@ -112,6 +118,8 @@ class Config:
             raise ConfigError(f"unknown phase(s) {', '.join(unknown)}; known: {', '.join(PHASES)}")
         if self.poll_budget is not None and self.poll_budget < 0:
             raise ConfigError("--poll-budget must not be negative")
+        if self.min_status_coverage is not None and not 0 <= self.min_status_coverage <= 100:
+            raise ConfigError("--min-status-coverage is a percentage, from 0 to 100")
         versions_for(self.api)  # refuses an unknown choice
         object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
 

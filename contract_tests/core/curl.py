@@ -12,7 +12,7 @@ from collections.abc import Mapping
 __all__ = ["TOKEN_VARIABLES", "curl_command"]
 
 # Which environment variable a reproduction reads for each identity.
-TOKEN_VARIABLES = {"write": "TOKEN", "read": "READ_TOKEN"}
+TOKEN_VARIABLES = {"write": "TOKEN", "read": "READ_TOKEN", "foreign": "OTHER_SERVICE_TOKEN"}
 
 # Headers every client adds; they say nothing about the failure.
 _NOISE = frozenset(

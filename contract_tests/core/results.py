@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from contract_tests.core.coverage import StatusCoverage
+
 __all__ = ["CheckStats", "Failure", "OperationStats", "PhaseStats", "Results", "Skip"]
 
 
@@ -76,6 +78,8 @@ class Results:
     # operation -> check -> counters: which checks ran on each operation (the HTML report shows them).
     operation_checks: dict[str, dict[str, CheckStats]] = field(default_factory=dict)
     phases: dict[str, PhaseStats] = field(default_factory=dict)
+    # Every answer's status per operation, against what each declares (the status-coverage table and gate).
+    coverage: StatusCoverage = field(default_factory=StatusCoverage)
     skipped: list[Skip] = field(default_factory=list)
     # Errors of the suite itself (a bug in a check, an unexpected exception): reported, never hidden.
     errors: list[str] = field(default_factory=list)
@@ -84,9 +88,11 @@ class Results:
     acceptor: Callable[[Failure], str | None] | None = None
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
-    def count_request(self, operation: str) -> None:
+    def count_request(self, operation: str, status: int | None = None) -> None:
         with self._lock:
             self.operations.setdefault(operation, OperationStats()).requests += 1
+        if status is not None:
+            self.coverage.count(operation, status)
 
     def count_check(self, name: str, operation: str | None = None) -> None:
         # Called for every check on every exchange: no CheckStats is built just to be thrown away.

@@ -39,7 +39,9 @@ class Judgement:
         """Every finding on one exchange (a check that crashes is a suite error, never the client's)."""
         found: list[Failure] = []
         operation = ex.operation.operation_id
-        self.results.count_request(operation)
+        # The status-coverage table of the proxy's reports: the operations the traffic reached, their statuses.
+        self.results.coverage.declare(operation, ex.operation.documented)
+        self.results.count_request(operation, ex.status)
         for entry in [*self._request_checks, *self._response_checks]:
             self._run(entry.name, ex, found, lambda fn=entry.fn: fn(ex))
 

@@ -11,6 +11,7 @@ from html import escape
 from pathlib import Path
 
 from contract_tests.core.results import Failure
+from contract_tests.reports.coverage import coverage_html
 from contract_tests.reports.report import Report
 
 __all__ = ["HTML_SUFFIXES", "render_html", "write_html", "write_report"]
@@ -87,7 +88,7 @@ def _operations(report: Report) -> str:
 def render_html(report: Report) -> str:
     results, config = report.results, report.config
     new, accepted = results.new_failures, results.accepted_failures
-    verdict = {0: "CONFORMS", 1: f"FAILED: {len(new)} violation(s)", 2: "INCOMPLETE (suite errors)"}[report.exit_code]
+    verdict = report.verdict
     phases = "".join(
         f"<tr><td>{escape(n)}</td><td>{escape(p.status)}</td><td class='n'>{p.duration:.1f}s</td></tr>"
         for n, p in results.phases.items()
@@ -115,6 +116,7 @@ def render_html(report: Report) -> str:
 {failures or "<p>None.</p>"}
 <h2>Accepted deviations ({len(accepted)})</h2>
 {accepted_html or "<p>None.</p>"}
+{coverage_html(results.coverage, report.coverage_unmet)}
 <h2>Checks per operation</h2>
 {_operations(report)}
 <h2>Skipped</h2>

@@ -12,6 +12,7 @@ from contract_tests.checks import load_all
 from contract_tests.core.config import Config
 from contract_tests.core.curl import TOKEN_VARIABLES
 from contract_tests.core.results import Failure, Results
+from contract_tests.reports.coverage import coverage_junit, coverage_lines
 from contract_tests.reports.deviations import Deviations
 
 __all__ = ["Report", "render_failure"]
@@ -34,11 +35,28 @@ class Report:
         return [d.reason for d in self.deviations.unused(list(self.results.failures.values()))]
 
     @property
+    def coverage_unmet(self) -> list[str]:
+        """The status-coverage gate's findings (--require-status, --min-status-coverage): each fails the run."""
+        return self.results.coverage.gate(self.config.require_status, self.config.min_status_coverage)
+
+    @property
     def exit_code(self) -> int:
-        """0 conforming, 1 new violations, 2 the run was incomplete (suite errors) without violations."""
-        if self.results.new_failures:
+        """0 conforming, 1 new violations or an unmet coverage gate, 2 the run was incomplete (suite errors)."""
+        if self.results.new_failures or self.coverage_unmet:
             return 1
         return 2 if self.results.errors else 0
+
+    @property
+    def verdict(self) -> str:
+        """CONFORMS, FAILED (violations, unmet coverage requirements) or INCOMPLETE, for every rendering."""
+        if self.exit_code == 0:
+            return "CONFORMS"
+        if self.exit_code == 2:
+            return "INCOMPLETE (suite errors)"
+        violations, unmet = len(self.results.new_failures), len(self.coverage_unmet)
+        parts = [f"{violations} violation(s)"] if violations else []
+        parts += [f"{unmet} unmet status-coverage requirement(s)"] if unmet else []
+        return "FAILED: " + ", ".join(parts)
 
     @property
     def passed(self) -> bool:
@@ -76,6 +94,12 @@ class Report:
             "unused_deviations": self.unused_deviations,
             "skipped": [{"name": s.name, "reason": s.reason} for s in results.skipped],
             "errors": list(results.errors),
+            "status_coverage": {
+                **results.coverage.as_dict(),
+                "required": [str(pair) for pair in self.config.require_status],
+                "min_percent": self.config.min_status_coverage,
+                "unmet": self.coverage_unmet,
+            },
         }
 
     def write_json(self, path: Path) -> None:
@@ -105,6 +129,8 @@ class Report:
             if name in skipped and name not in self.results.checks:
                 counts["skipped"] += 1
                 ET.SubElement(case, "skipped", message=skipped[name])
+        counts["tests"] += 1
+        counts["failures"] += coverage_junit(suite, self.results.coverage, self.coverage_unmet)
         for key, value in counts.items():
             suite.set(key, str(value))
         suite.set("errors", str(len(self.results.errors)))
@@ -140,10 +166,11 @@ class Report:
         if unused:
             lines.append(f"\nAllow-list entries this run did not need ({len(unused)}):")
             lines.extend(f"  unused: {reason}" for reason in unused)
+        unmet = self.coverage_unmet
+        lines.extend(coverage_lines(results.coverage, unmet))
         for error in results.errors:
             lines.append(f"\nsuite error: {error}")
-        verdict = {0: "CONFORMS", 1: f"FAILED: {len(new)} violation(s)", 2: "INCOMPLETE (suite errors)"}[self.exit_code]
-        lines.append(f"\n{verdict} in {self.duration:.1f}s (exit code {self.exit_code})")
+        lines.append(f"\n{self.verdict} in {self.duration:.1f}s (exit code {self.exit_code})")
         return "\n".join(lines)
 
 

@@ -19,7 +19,16 @@ import httpx
 from contract_tests.core.config import Config
 from contract_tests.core.errors import AuthError, ServerUnreachable
 
-__all__ = ["FORGED_TOKEN", "READ_SCOPE", "WRITE_SCOPE", "Tokens", "forged_token", "obtain_tokens", "token_scopes"]
+__all__ = [
+    "FORGED_TOKEN",
+    "READ_SCOPE",
+    "WRITE_SCOPE",
+    "Tokens",
+    "foreign_token",
+    "forged_token",
+    "obtain_tokens",
+    "token_scopes",
+]
 
 READ_SCOPE = "orchestration:read"
 WRITE_SCOPE = "orchestration:write"
@@ -45,6 +54,9 @@ class Tokens:
     read_missing_reason: str | None = None
     # For the stack's ledger API (creating the runs' ledgers): `ledger:write`, or the --token as given.
     ledger: str | None = None
+    # A valid token with none of the API's scopes (another service's), for the 403 of reads; asked only by
+    # the coverage phase when such a 403 is still unseen (`foreign_token`).
+    foreign: str | None = None
 
 
 def token_scopes(token: str) -> frozenset[str] | None:
@@ -136,3 +148,19 @@ def _service_tokens(config: Config, client: httpx.Client, read_scope: str, write
         reason = "the token endpoint does not issue read-only tokens"
         return Tokens(write=write, read=None, read_missing_reason=reason, ledger=write)
     return Tokens(write=write, read=read, ledger=write)
+
+
+def foreign_token(config: Config, service: str) -> str | None:
+    """A token of another service's read scope only (a valid token the API under test must refuse with 403),
+    or None: no client credentials, a refused scope, or an endpoint that grants the API's scopes anyway."""
+    if not config.client_id:
+        return None
+    other = "ledger:read" if service == "orchestration" else "orchestration:read"
+    with httpx.Client(timeout=config.request_timeout) as client:
+        try:
+            token, scopes = _request_token(config, client, other)
+        except (AuthError, ServerUnreachable):
+            return None
+    if scopes is None or any(scope.startswith(f"{service}:") for scope in scopes):
+        return None
+    return token

@@ -2,8 +2,8 @@
 counts it and returns an `Exchange`. It checks nothing: the phase that owns an exchange runs the checks
 on it (`phases/checking.py`).
 
-Identities: "write" (the write token), "read" (the read-only token), "forged" (an unsigned token), None (no
-Authorization header).
+Identities: "write" (the write token), "read" (the read-only token), "forged" (an unsigned token), "foreign"
+(another service's token, without the API's scopes), None (no Authorization header).
 """
 
 from __future__ import annotations
@@ -116,6 +116,10 @@ class Client:
         self.tokens = tokens
         self.results = results
         self._local = threading.local()
+        # Declared before anything is sent, so an operation never called still shows its statuses at 0.
+        for operation in spec.operations.values():
+            default = "default" in operation.st.definition.raw.get("responses", {})
+            results.coverage.declare(operation.operation_id, operation.documented, default=default)
 
     @property
     def session(self) -> requests.Session:
@@ -127,7 +131,10 @@ class Client:
 
     def token_for(self, identity: str | None) -> str | None:
         forged = forged_token(self.spec.version.service_name)
-        return {"write": self.tokens.write, "read": self.tokens.read, "forged": forged}.get(identity or "")
+        tokens = self.tokens
+        return {"write": tokens.write, "read": tokens.read, "forged": forged, "foreign": tokens.foreign}.get(
+            identity or ""
+        )
 
     def send(self, case: Case, *, identity: str | None = "write") -> Exchange:
         """Send a (generated or built) case; the Authorization header is always ours, never generated."""
@@ -142,7 +149,7 @@ class Client:
             base_url=self.config.base_url, session=self.session, headers=headers, timeout=self.config.request_timeout
         )
         exchange = Exchange(operation, case, response, identity if token else None)
-        self.results.count_request(operation.operation_id)
+        self.results.count_request(operation.operation_id, exchange.status)
         return exchange
 
     def call(
@@ -157,16 +164,28 @@ class Client:
         headers: dict[str, str] | None = None,
     ) -> Exchange:
         """Build a case for an operation by id and send it. `raw` sends bytes as a JSON body, unparsed."""
-        operation = self.spec[operation_id]
+        case = self.case_for(operation_id, path=path, query=query, body=body, raw=raw, headers=headers)
+        return self.send(case, identity=identity)
+
+    def case_for(
+        self,
+        operation_id: str,
+        *,
+        path: dict[str, Any] | None = None,
+        query: dict[str, Any] | None = None,
+        body: Any = NOT_SET,
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Case:
+        """The case `call` sends (for callers that send one case to more than one server)."""
         payload = raw if raw is not None else body
-        case = operation.st.Case(
+        return self.spec[operation_id].st.Case(
             path_parameters=path,
             query=query,
             headers=headers,
             body=payload,
             media_type="application/json" if payload is not NOT_SET else None,
         )
-        return self.send(case, identity=identity)
 
 
 class PollBudget:

@@ -24,7 +24,9 @@ def test_the_mock_conforms_with_default_settings(mock_server: RunningMock) -> No
     assert report.exit_code == 0, report.summary()
     # Its speed (under 60 s by default) is measured by benchmarks/contract_speed.py, not asserted here.
     assert sum(s.requests for s in report.results.operations.values()) > 300
-    assert {"auth", "invariants", "model", "stateful", "conformance"} == set(report.results.phases)
+    assert {"auth", "invariants", "model", "stateful", "conformance", "coverage"} == set(report.results.phases)
+    # Every status v1 declares is answered by the default run (the coverage phase probes what the others miss).
+    assert report.results.coverage.missing == [], report.results.coverage.missing
 
 
 def test_a_seeded_run_is_deterministic(mock_server: RunningMock) -> None:

@@ -28,7 +28,7 @@ def test_the_mock_conforms_with_the_ledgers_default_settings(mock_server: Runnin
     config = Config(base_url=ledger_api(mock_server), client_id="contract-tests", client_secret="secret", api="ledger")
     report = run(config.with_changes(max_examples=8, seed=1))
     assert report.exit_code == 0, report.summary()
-    assert {"auth", "invariants", "model", "stateful", "conformance"} == set(report.results.phases)
+    assert {"auth", "invariants", "model", "stateful", "conformance", "coverage"} == set(report.results.phases)
     assert len(report.results.operations) == 45  # every operation of the ledger spec was sent
 
 
