@@ -21,6 +21,7 @@ from contract_tests.core.config import Config
 from contract_tests.core.errors import Violation
 from contract_tests.core.results import Failure, Results
 from contract_tests.core.spec import Spec
+from contract_tests.phases.views import ViewTracker
 from contract_tests.transport.auth import Tokens
 from contract_tests.transport.client import Client, Exchange, PollBudget
 
@@ -50,6 +51,10 @@ class CheckedApi:
         # Applied to every generated case before it is sent (not to the vocabulary's calls): the ledger's
         # phases aim generated requests at a ledger the run created (see `phases/ledger_run.py`).
         self.prepare: Callable[[Case], None] | None = None
+        # Copies of resources inside other answers, re-read when their resource changes (`phases/views.py`).
+        self.views = ViewTracker(self)
+        # The query that started the cursor walk under way: what its pages are held to.
+        self._walk_query: dict[str, Any] | None = None
 
     @property
     def spec(self) -> Spec:
@@ -78,6 +83,9 @@ class CheckedApi:
         """`Client.call` (path, query, body, raw, identity, headers), then the response checks."""
         exchange = self.client.call(operation_id, body=body, **request)
         self._check_response(exchange)
+        self.views.observe(exchange, self._walk_query)
+        if exchange.operation.is_write:
+            self.views.after_write(exchange)
         return exchange
 
     def list_all(self, operation_id: str, **request: Any) -> Exchange:
