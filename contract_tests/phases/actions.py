@@ -131,12 +131,7 @@ class Actions(TriggerActions):
         )
         if self.api.apply("valid_request_accepted", ex, expected=200, why="read an instance"):
             self.api.apply("instance_progress", ex, prediction=model.prediction)
-            self.api.apply("instance_embeds_workflow", ex, workflows=self.workflow_reads())
         return ex
-
-    def workflow_reads(self) -> dict[str, dict[str, Any]]:
-        """Each workflow this run created, as created: what an instance of it must embed."""
-        return {w.id: w.created for w in self.world.workflows.values()}
 
     def history(self, model: InstanceModel) -> None:
         names = model.history_names
@@ -224,11 +219,15 @@ class Actions(TriggerActions):
             )
         self.api.apply("list_contains_created", ex, present=wanted)
         self.api.apply("list_excludes_deleted", ex, absent=self.world.hidden_instances())
-        self.api.apply("instance_embeds_workflow", ex, workflows=self.workflow_reads())
 
     def advance_clock(self, seconds: float) -> None:
         if self.control is None:
             return
         self.control.advance(seconds)
+        before = {i: m.prediction for i, m in self.world.instances.items()}
         for model in self.world.instances.values():
             model.advance(seconds)
+        # Every run may have moved on the clock but those the model follows and knows did not (a trigger's runs
+        # are not the model's): their views are re-read.
+        unmoved = {i for i, m in self.world.instances.items() if not m.unknown and m.prediction == before[i]}
+        self.api.views.changed("instance", unmoved=unmoved)

@@ -16,23 +16,16 @@ from schemathesis.core import NOT_SET
 from schemathesis.generation.case import Case
 
 from contract_tests.checks import load_all
-from contract_tests.checks.pagination import item_key
 from contract_tests.core.config import Config
 from contract_tests.core.errors import Violation
 from contract_tests.core.results import Failure, Results
 from contract_tests.core.spec import Spec
+from contract_tests.phases.views import ViewTracker
+from contract_tests.phases.walks import keys, walk_whole
 from contract_tests.transport.auth import Tokens
 from contract_tests.transport.client import Client, Exchange, PollBudget
 
 __all__ = ["PHASE", "CheckedApi"]
-
-# Small pages make even a handful of items a walk of several pages, with `previous` checked on each;
-# a longer list is then walked in pages of 100 (the real service's cap), so a server holding thousands
-# of items costs tens of requests. The bound stops a `next` that never ends (page_walk_complete).
-SMALL_PAGE = 4
-SMALL_PAGES_WALKED = 4
-LARGE_PAGE = 100
-MAX_WALK_PAGES = 1000
 
 # The phase a request belongs to, for failure records; set by the runner (and per worker thread).
 PHASE: contextvars.ContextVar[str] = contextvars.ContextVar("contract_phase", default="")
@@ -50,6 +43,10 @@ class CheckedApi:
         # Applied to every generated case before it is sent (not to the vocabulary's calls): the ledger's
         # phases aim generated requests at a ledger the run created (see `phases/ledger_run.py`).
         self.prepare: Callable[[Case], None] | None = None
+        # Copies of resources inside other answers, re-read when their resource changes (`phases/views.py`).
+        self.views = ViewTracker(self)
+        # The query that started the cursor walk under way: what its pages are held to.
+        self._walk_query: dict[str, Any] | None = None
 
     @property
     def spec(self) -> Spec:
@@ -78,45 +75,27 @@ class CheckedApi:
         """`Client.call` (path, query, body, raw, identity, headers), then the response checks."""
         exchange = self.client.call(operation_id, body=body, **request)
         self._check_response(exchange)
+        self.views.observe(exchange, self._walk_query)
+        if exchange.operation.is_write:
+            self.views.after_write(exchange)
         return exchange
 
     def list_all(self, operation_id: str, **request: Any) -> Exchange:
-        """A whole list: one call for v1. For a cursor list, a walk along `next` in small pages (checking
-        `previous` of each against the page before it); when that does not end within a few pages, a
-        second walk in pages of 100 collects the rest. The returned exchange is the walk's first page,
-        carrying every item walked as its `data`."""
+        """A whole list: one call for v1. For a cursor list, a walk along `next` whose every page is held to
+        the request (`phases/walks.py`). The returned exchange is the walk's first page, carrying every item
+        walked as its `data`."""
         if not self.spec[operation_id].paginated:
             return self.call(operation_id, **request)
         query = request.pop("query", None) or {}
-        first, pages, ended = self._walk(operation_id, query, request, SMALL_PAGE, SMALL_PAGES_WALKED)
-        if pages and not ended:
-            first, pages, ended = self._walk(operation_id, query, request, LARGE_PAGE, MAX_WALK_PAGES)
+        self._walk_query = query
+        try:
+            first, pages, ended = walk_whole(self, operation_id, query, request)
+        finally:
+            self._walk_query = None
         if first.status != 200 or not pages:
             return first  # the response checks report it
-        self.apply("page_walk_complete", first, pages=[_ids(p) for p in pages], ended=ended)
+        self.apply("page_walk_complete", first, pages=[keys(p) for p in pages], ended=ended)
         return replace(first, walked=[item for items in pages for item in items])
-
-    def _walk(
-        self, operation_id: str, query: dict[str, Any], request: dict[str, Any], size: int, most: int
-    ) -> tuple[Exchange, list[list[Any]], bool]:
-        first = page = self.call(operation_id, query={**query, "pageSize": size}, **request)
-        pages: list[list[Any]] = []
-        seen: set[Any] = set()
-        while page.status == 200 and isinstance(page.data, list):
-            pages.append(page.data)
-            ids = set(_ids(page.data))
-            following = (page.cursor or {}).get("next")
-            if not following:
-                return first, pages, True
-            if len(pages) >= most or (ids and ids <= seen):
-                break  # a page of nothing new: the walk cannot progress (page_walk_complete reports it)
-            seen |= ids
-            page = self.call(operation_id, query={"cursor": following}, **request)
-            previous = (page.cursor or {}).get("previous") if page.status == 200 else None
-            if previous and size == SMALL_PAGE:
-                back = self.call(operation_id, query={"cursor": previous}, **request)
-                self.apply("previous_returns_earlier_page", back, earlier=_ids(pages[-1]))
-        return first, pages, False
 
     def apply(self, check: str, exchange: Exchange, **expected: Any) -> bool:
         """Apply a scenario/model check of the registry to an exchange; True when it holds."""
@@ -158,7 +137,3 @@ class CheckedApi:
                 self.record(entry.name, exchange, violation)
             except Exception as exc:  # a bug of the suite must not hide the server's answers
                 self.results.error(f"check {entry.name} crashed on {operation}: {exc!r}")
-
-
-def _ids(items: list[Any]) -> list[Any]:
-    return [item_key(item) for item in items if isinstance(item, dict)]

@@ -184,8 +184,7 @@ def run_wait_honoured(a: Actions) -> None:
         return
     ex = a.api.call("runWorkflow", path={"workflowID": wf.id}, query={"wait": True}, body={})
     if a.api.apply("valid_request_accepted", ex, expected=201, why="run and wait"):
-        a.api.apply("run_waited", ex, stages=2)
-        a.api.apply("instance_embeds_workflow", ex, workflows=a.workflow_reads())
+        a.api.apply("run_waited", ex, stages=2)  # its `workflow`: embed_present and the view tracker
 
 
 def _history(a: Actions, instance_id: str, entries: int) -> Exchange:

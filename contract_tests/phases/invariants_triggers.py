@@ -149,3 +149,39 @@ def delay_follows_clock(a: Actions) -> None:
     a.advance_clock(10)
     a.read_instance(inst)
     a.history(inst)
+
+
+@scenario(22, control=True)
+def occurrence_follows_its_run(a: Actions) -> None:
+    """An occurrence embeds its run, and a list shows it, as the run is now, not as it was: both read while the
+    run waits, then re-read by the view tracker once an event moved the run on (`embedded_matches_endpoint`,
+    rows `occurrence.workflowInstance` and `listed.instance`)."""
+    wf = a.create_workflow({"stages": [{"wait_event": {"event": "go"}}]})
+    if wf is None:
+        return
+    event_type = f"CONTRACT_VIEW_{a.nonce.upper()}"
+    trigger = a.create_trigger({"event": event_type, "workflowID": wf.id})
+    if trigger is None:
+        return
+    a.publish({"type": event_type, "payload": {"id": "view"}})
+    a.occurrences(trigger)
+    listed = a.api.list_all("listTriggersOccurrences", path={"triggerID": trigger.id})
+    started = next((o.get("workflowInstanceID") for o in listed.data or [] if isinstance(o, dict)), None)
+    if not started:
+        return  # occurrences_counted reports a trigger that did not fire
+    waiting = a.poll(  # the real service drops an event sent before its wait_event stage starts
+        lambda: a.api.call("getInstance", path={"instanceID": started}),
+        lambda e: e.status == 200 and len((e.data or {}).get("status") or []) == 1,
+        lambda e: e.status != 200,
+    )
+    if waiting.status != 200:
+        return
+    a.list_instances(workflow=wf)  # the run listed while it waits: one more view of it to re-read
+    a.api.call("sendEvent", path={"instanceID": started}, body={"name": "go"})  # the tracker re-reads its views
+    done = a.poll(
+        lambda: a.api.call("getInstance", path={"instanceID": started}),
+        lambda e: e.status == 200 and (e.data or {}).get("terminated") is True,
+        lambda e: e.status != 200,
+    )
+    if (done.data or {}).get("terminated") is True:
+        a.api.views.changed("instance", {str(started)})  # the run finished on its own time: its views again

@@ -18,7 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from contract_tests.checks.related import EMBEDDED_INSTANCE_FIELDS
+from contract_tests.checks.related import EMBEDDED_INSTANCE_FIELDS, items_of
+from contract_tests.checks.views import view_named
 from contract_tests.transport.client import Exchange
 
 __all__ = ["Judge", "TrafficModel"]
@@ -138,7 +139,7 @@ class TrafficModel:
         if data is not None and ex.status == 200:
             _remember(self.reads, instance_id, ex)
             self._instance_seen(ex, data, judge)
-            judge("instance_embeds_workflow", ex, workflows=self._workflow_reads())
+            self._embeds_workflow(ex, judge)
 
     # Deletions.
     def _deleteWorkflow(self, ex: Exchange, judge: Judge, path: dict[str, str]) -> None:
@@ -201,11 +202,19 @@ class TrafficModel:
         for item in _items(ex):
             self._instance_seen(ex, item, judge)
         if ex.status == 200:
-            judge("instance_embeds_workflow", ex, workflows=self._workflow_reads())
+            self._embeds_workflow(ex, judge)
 
-    def _workflow_reads(self) -> dict[str, dict[str, Any]]:
-        """The workflows created through the proxy, as created: what an instance of one embeds (flows v2.6.0)."""
-        return {k: s.data for k, s in self.workflows.items()}
+    def _embeds_workflow(self, ex: Exchange, judge: Judge) -> None:
+        """Each instance's `workflow` is the workflow created through the proxy (flows v2.6.0); a missing one is
+        `embed_present`'s, a response check."""
+        view = view_named("instance.workflow")
+        for item in items_of(ex) if ex.status == 200 else []:
+            workflow, seen = item.get("workflow"), self.workflows.get(str(item.get("workflowID")))
+            if isinstance(workflow, dict) and seen is not None:
+                fields = view.fields
+                judge(
+                    "embedded_matches_endpoint", ex, embedded=workflow, current=seen.data, fields=fields, view=view.name
+                )
 
     def _listTriggersOccurrences(self, ex: Exchange, judge: Judge, path: dict[str, str]) -> None:
         for occurrence in _items(ex):

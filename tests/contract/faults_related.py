@@ -146,3 +146,40 @@ def _(fault: Fault, request: Request, response: Response) -> Response:
     body = response.json()
     body["data"] = body["data"][:15]
     return response.with_json(body)
+
+
+# ------------------------------------------------------------------ issue 29: views re-read after a change
+def _cached(fault: Fault, key: str, ident: Any, fresh: dict[str, Any]) -> dict[str, Any]:
+    """The copy first served for `ident`, served again whatever the resource became (a cache never evicted)."""
+    return fault.state.setdefault(key, {}).setdefault(ident, fresh)
+
+
+@fault(
+    "occurrence_instance_cached",
+    "an occurrence embeds its run as first served (a cache never invalidated): stale once the run moves on",
+    {"embedded_matches_endpoint"},
+)
+@on("listTriggersOccurrences", status=200)
+def _(fault: Fault, request: Request, response: Response) -> Response:
+    def stale(occurrence: dict[str, Any]) -> None:
+        embedded = occurrence.get("workflowInstance")
+        if isinstance(embedded, dict) and embedded.get("id"):
+            occurrence["workflowInstance"] = _cached(fault, "instances", embedded["id"], embedded)
+
+    return _rewrite_data(response, stale)
+
+
+@fault(
+    "listed_instance_cached",
+    "listed instances are served as first listed: an instance that moved on still lists as it was",
+    {"embedded_matches_endpoint"},
+)
+@on("listInstances", status=200)
+def _(fault: Fault, request: Request, response: Response) -> Response:
+    def stale(item: dict[str, Any]) -> None:
+        first = _cached(fault, "listed", item.get("id"), dict(item))
+        item.update({k: first.get(k) for k in ("terminated", "terminatedAt", "updatedAt", "error")})
+        for gone in [k for k in ("terminatedAt", "error") if first.get(k) is None]:
+            item.pop(gone, None)
+
+    return _rewrite_data(response, stale)

@@ -6,6 +6,8 @@ Each keeps every answer schema-valid: only a suite that walks pages and compares
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tests.contract.proxy import Fault, Request, Response, Send
 
 __all__ = ["V2_FAULTS", "VIEWS_FAULT"]
@@ -111,4 +113,97 @@ VIEWS_FAULT = Fault(
     frozenset({"versions_agree"}),
     None,
     _v2_renames_workflows,
+)
+
+
+# ------------------------------------------------------------------ issue 29: later pages keep the walk
+async def _default_size_later(fault: Fault, request: Request, response: Response, send: Send) -> Response:
+    """A cursor page is served at the default size: the pages after it are pulled in, up to 15 items."""
+    page = _page(response) if _is_list(request) and request.param("cursor") else None
+    if page is None:
+        return response
+    merged, last = list(page.get("data") or []), page
+    while len(merged) < 15 and last.get("next"):
+        more = _page(await send(replace(request, query=(("cursor", last["next"]),))))
+        if more is None:
+            break
+        merged, last = merged + list(more.get("data") or []), more
+    shown = {**page, "data": merged[:15], "pageSize": 15, "hasMore": bool(last.get("next"))}
+    shown.pop("next", None)
+    if last.get("next"):
+        shown["next"] = last["next"]
+    return response.with_json({"cursor": shown})
+
+
+_fault(
+    "later_pages_default_size",
+    "pages reached through a cursor forget pageSize: they hold up to 15 items",
+    {"page_holds_walk"},
+    on_response=_default_size_later,
+)
+
+
+async def _drop_filter_later(fault: Fault, request: Request, response: Response, send: Send) -> Response:
+    """A cursor page of a filtered instance list shows an instance of another workflow in its last place."""
+    parts = tuple(request.parts())
+    if parts != ("v2", "instances") or request.method != "GET":
+        return response
+    if not request.param("cursor"):
+        fault.state["filter"] = request.param("workflowID")
+        return response
+    page, wanted = _page(response), fault.state.get("filter")
+    if page is None or not page.get("data") or not wanted:
+        return response
+    everything = _page(await send(replace(request, query=(("pageSize", "100"),))))
+    other = next((i for i in (everything or {}).get("data") or [] if i.get("workflowID") != wanted), None)
+    if other is None:
+        return response
+    return response.with_json({"cursor": {**page, "data": [*page["data"][:-1], other]}})
+
+
+_fault(
+    "later_pages_drop_the_filter",
+    "pages reached through a cursor forget workflowID: another workflow's instance shows",
+    {"page_holds_walk", "workflow_filter_applied"},
+    on_response=_drop_filter_later,
+)
+
+
+async def _previous_reversed(fault: Fault, request: Request, response: Response, send: Send) -> Response:
+    page = _page(response) if _is_list(request) else None
+    if page is None:
+        return response
+    backs = fault.state.setdefault("previous", set())
+    if request.param("cursor") in backs and len(page.get("data") or []) > 1:
+        page = {**page, "data": list(reversed(page["data"]))}
+    if page.get("previous"):
+        backs.add(page["previous"])
+    return response.with_json({"cursor": page})
+
+
+_fault(
+    "previous_page_reversed",
+    "a previous page lists its items in reverse order",
+    {"previous_returns_earlier_page"},
+    on_response=_previous_reversed,
+)
+
+
+async def _repeat_last(fault: Fault, request: Request, response: Response, send: Send) -> Response:
+    """A cursor page starts with the last item of the page before it (a keyset bound taken inclusively)."""
+    page = _page(response) if _is_list(request) else None
+    if page is None or not page.get("data"):
+        return response
+    last = fault.state.get(request.path)
+    fault.state[request.path] = page["data"][-1]
+    if request.param("cursor") and last is not None and last not in page["data"]:
+        page = {**page, "data": [last, *page["data"][:-1]]}
+    return response.with_json({"cursor": page})
+
+
+_fault(
+    "page_repeats_an_item",
+    "a next page repeats the previous page's last item (in place of its own last)",
+    {"page_walk_complete", "pages_agree_with_whole"},
+    on_response=_repeat_last,
 )

@@ -60,7 +60,11 @@ fault(
 
 
 # ------------------------------------------------------------------ the embedded workflow
-@fault("instance_without_workflow", "getInstance answers without the workflow it ran", {"instance_embeds_workflow"})
+@fault(
+    "instance_without_workflow",
+    "getInstance answers without the workflow it ran",
+    {"embed_present", "embedded_matches_endpoint"},
+)
 @on("getInstance", status=200)
 def _(fault: Fault, request: Request, response: Response) -> Response:
     return _rewrite_data(response, lambda item: item.pop("workflow", None))
@@ -69,7 +73,7 @@ def _(fault: Fault, request: Request, response: Response) -> Response:
 @fault(
     "listed_instance_embeds_a_stale_workflow",
     "listed instances embed their workflow with another definition",
-    {"instance_embeds_workflow"},
+    {"embed_present", "embedded_matches_endpoint"},
 )
 @on("listInstances", status=200)
 def _(fault: Fault, request: Request, response: Response) -> Response:

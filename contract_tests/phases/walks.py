@@ -1,0 +1,89 @@
+"""Walking a cursor list, every page held to the request that started the walk.
+
+`CheckedApi.list_all` walks along `next` in small pages (reading `previous` of each back), then, when the list is
+longer, in pages of 100. Every page (first, next, previous) goes through `page_holds_walk`: the walk's page
+size, filters, body filter, expansions and order. A list that fits in one small page is walked again in two
+halves and compared with that page (`pages_agree_with_whole`), so even short filtered lists get a `next`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from contract_tests.checks.pagination import item_key
+
+if TYPE_CHECKING:
+    from contract_tests.phases.checking import CheckedApi
+    from contract_tests.transport.client import Exchange
+
+__all__ = ["SMALL_PAGE", "Walk", "keys", "walk"]
+
+# Small pages make even a handful of items a walk of several pages, with `previous` checked on each;
+# a longer list is then walked in pages of 100 (the real service's cap), so a server holding thousands
+# of items costs tens of requests. The bound stops a `next` that never ends (page_walk_complete).
+SMALL_PAGE = 4
+SMALL_PAGES_WALKED = 4
+LARGE_PAGE = 100
+MAX_WALK_PAGES = 1000
+
+Walk = tuple["Exchange", list[list[Any]], bool]  # the first page, the items of each page, whether it ended
+
+
+def keys(items: list[Any]) -> list[Any]:
+    return [item_key(item) for item in items if isinstance(item, dict)]
+
+
+def walk(
+    api: CheckedApi, operation_id: str, query: dict[str, Any], request: dict[str, Any], size: int, most: int,
+    *, back: bool,
+) -> Walk:  # fmt: skip
+    """Follow `next` from a first page of `size` for at most `most` pages, each held to the walk; with `back`,
+    read `previous` of every later page and compare it with the page before."""
+    held = {"size": size, "query": query, "body": request.get("body")}
+    first = page = api.call(operation_id, query={**query, "pageSize": size}, **request)
+    pages: list[list[Any]] = []
+    seen: set[Any] = set()
+    which = "first"
+    while page.status == 200 and isinstance(page.data, list):
+        before = keys(pages[-1])[-1] if pages and pages[-1] else None
+        api.apply("page_holds_walk", page, before=before, which=which, **held)
+        pages.append(page.data)
+        ids = set(keys(page.data))
+        following = (page.cursor or {}).get("next")
+        if not following:
+            return first, pages, True
+        if len(pages) >= most or (ids and ids <= seen):
+            break  # a page of nothing new: the walk cannot progress (page_walk_complete reports it)
+        seen |= ids
+        page, which = api.call(operation_id, query={"cursor": following}, **request), "next"
+        previous = (page.cursor or {}).get("previous") if page.status == 200 else None
+        if previous and back:
+            earlier = api.call(operation_id, query={"cursor": previous}, **request)
+            api.apply("page_holds_walk", earlier, which="previous", **held)
+            api.apply("previous_returns_earlier_page", earlier, earlier=keys(pages[-1]))
+    return first, pages, False
+
+
+def walk_whole(api: CheckedApi, operation_id: str, query: dict[str, Any], request: dict[str, Any]) -> Walk:
+    """The whole list: small pages first, pages of 100 when it is longer; a one-page list walked in halves too."""
+    first, pages, ended = walk(api, operation_id, query, request, SMALL_PAGE, SMALL_PAGES_WALKED, back=True)
+    if pages and not ended:
+        return walk(api, operation_id, query, request, LARGE_PAGE, MAX_WALK_PAGES, back=False)
+    if ended and len(pages) == 1 and len(pages[0]) >= 2:
+        _in_halves(api, operation_id, query, request, keys(pages[0]))
+    return first, pages, ended
+
+
+def _in_halves(
+    api: CheckedApi, operation_id: str, query: dict[str, Any], request: dict[str, Any], whole: list[Any]
+) -> None:
+    """Walk a list that fits in one page again in two pages and compare; a list that changed between the reads
+    (an asynchronous run finishing) is read once more, and a difference is reported only when it is stable."""
+    size = (len(whole) + 1) // 2
+    first, pages, _ = walk(api, operation_id, query, request, size, len(whole) + 1, back=True)
+    walked = [key for page in pages for key in keys(page)]
+    if walked != whole:
+        again = api.call(operation_id, query={**query, "pageSize": SMALL_PAGE}, **request)
+        if again.status != 200 or not isinstance(again.data, list) or keys(again.data) != whole:
+            return  # the list moved between the reads: nothing to conclude
+    api.apply("pages_agree_with_whole", first, walked=walked, whole=whole, size=size)
