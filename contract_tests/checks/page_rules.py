@@ -28,6 +28,9 @@ class PageRules:
     order: tuple[str, bool, str] | None = None
     # the body's `$match` filter is judged on each item (the ledger's filters are bodies)
     body_filter: Callable[[dict[str, Any], str, Any], bool | None] | None = None
+    # the answer's `pageSize` echoes the request's own parameter (its default when a cursor comes alone),
+    # not the walk's: only the number of items on a cursor page is held to the walk
+    size_echoes_request: bool = False
 
 
 def _tx_match(item: dict[str, Any], name: str, value: Any) -> bool | None:
@@ -86,4 +89,10 @@ PAGE_RULES: dict[str, PageRules] = {
     "getVolumesWithBalances": PageRules(),
     "listLedgers": PageRules(),
     "listSchemas": PageRules(),
+    # wallets v1: v2.1.5 answers the pageSize it parsed from the request, 15 for a cursor alone, while the
+    # ledger behind it keeps the walk's size in the cursor (formancehq/wallets pkg/api/utils.go, cursor pages)
+    "listWallets": PageRules(size_echoes_request=True),
+    "listBalances": PageRules(size_echoes_request=True),
+    "getHolds": PageRules(size_echoes_request=True),
+    "getTransactions": PageRules(size_echoes_request=True),
 }

@@ -20,7 +20,7 @@ from contract_tests.checks.related import items_of
 from contract_tests.checks.views import View, fill, load_changes, load_views
 
 if TYPE_CHECKING:
-    from contract_tests.phases.checking import CheckedApi
+    from contract_tests.phases.walks import CheckedApi
     from contract_tests.transport.client import Exchange
 
 __all__ = ["ViewTracker"]

@@ -8,15 +8,28 @@ halves and compared with that page (`pages_agree_with_whole`), so even short fil
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from contract_tests.checks.pagination import item_key
 
 if TYPE_CHECKING:
-    from contract_tests.phases.checking import CheckedApi
+    from contract_tests.core.spec import Spec
     from contract_tests.transport.client import Exchange
 
-__all__ = ["SMALL_PAGE", "Walk", "keys", "walk"]
+__all__ = ["SMALL_PAGE", "CheckedApi", "Walk", "keys", "walk"]
+
+
+class CheckedApi(Protocol):
+    """What walks and views need of phases.checking's CheckedApi (which uses them: a Protocol keeps the
+    import one way)."""
+
+    @property
+    def spec(self) -> Spec: ...
+
+    def call(self, operation_id: str, **request: Any) -> Exchange: ...
+
+    def apply(self, check: str, exchange: Exchange, **expected: Any) -> bool: ...
+
 
 # Small pages make even a handful of items a walk of several pages, with `previous` checked on each;
 # a longer list is then walked in pages of 100 (the real service's cap), so a server holding thousands

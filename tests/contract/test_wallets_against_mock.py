@@ -33,7 +33,7 @@ def test_the_mock_conforms_with_the_wallets_settings(mock_server: RunningMock) -
     )
     report = run(config.with_changes(max_examples=5, seed=1))
     assert report.exit_code == 0, report.summary()
-    assert {"auth", "invariants", "model", "stateful", "conformance"} == set(report.results.phases)
+    assert {"auth", "invariants", "model", "stateful", "conformance", "coverage"} == set(report.results.phases)
     assert len(report.results.operations) == 16  # every operation of the wallets spec was sent
 
 
