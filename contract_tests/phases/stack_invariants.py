@@ -174,5 +174,3 @@ def trigger_fires(s: StackApis, caused: Caused) -> None:
         instance = occurrence.get("workflowInstanceID") if isinstance(occurrence, dict) else None
         if instance:
             caused.events.add(("orchestration.succeeded_workflow", str(instance), ""))
-
-
