@@ -44,8 +44,9 @@ def parser() -> argparse.ArgumentParser:
         "--api",
         choices=API_CHOICES,
         default="v1",
-        help="API to check: orchestration v1, v2 (paths under <base-url>/v2), all (both), the ledger v2 API or the "
-        "wallets v1 API",
+        help="API to check: orchestration v1, v2 (paths under <base-url>/v2), orchestration (both), the ledger v2 "
+        "API, the wallets v1 API, or all: the whole stack at <base-url> (its root, or .../api/orchestration), each "
+        "service in turn, then the cross-service `stack` phase",
     )
     p.add_argument("--token", help="a bearer token with the API's read and write scopes (ledger:read ledger:write...)")
     p.add_argument("--client-id", help="OAuth2 client id (client credentials)")
@@ -69,7 +70,11 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         help="YAML list of accepted deviations (check, operation?, status?, match?, reason) or a shipped name",
     )
-    p.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated subset of {','.join(PHASES)}")
+    p.add_argument(
+        "--phases",
+        default=",".join(PHASES),
+        help=f"comma-separated subset of {','.join(PHASES)} (and stack, with --api all)",
+    )
     p.add_argument("--poll-timeout", type=float, default=5.0, help="seconds to wait for asynchronous progress")
     p.add_argument(
         "--poll-budget",
@@ -112,6 +117,7 @@ def _config(args: argparse.Namespace) -> Config:
         token_url=args.token_url,
         ledger_url=args.ledger_url,
         max_examples=args.max_examples or examples_for(args.api, args.profile),
+        profile_name=None if args.max_examples else args.profile,
         seed=args.seed,
         workers=args.workers,
         junit_xml=args.junit_xml,

@@ -5,7 +5,8 @@ invariants, model, stateful, conformance, coverage). Returns a `Report`; raises 
 nothing could be checked.
 With `--api ledger` the same phases run with the ledger's vocabulary (`phases/ledger_run.py`): its scenarios,
 its state machine, and generated requests aimed at a ledger the run created; with `--api wallets`, with the
-wallets' (`phases/wallets_run.py`), reading the ledger beside them.
+wallets' (`phases/wallets_run.py`), reading the ledger beside them; `--api all` runs each service so, merges
+their results, then the cross-service `stack` phase (`phases/stack_run.py`).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from dataclasses import dataclass
 import requests
 from hypothesis.errors import Flaky
 
-from contract_tests.core.config import Config
+from contract_tests.core.config import PHASES, Config
 from contract_tests.core.results import PhaseStats, Results
 from contract_tests.core.spec import load_spec
+from contract_tests.core.versions import STACK
 from contract_tests.generation.hermetic import hermetic_generation
 from contract_tests.oracle.model import World
 from contract_tests.phases import (  # noqa: F401  (register their scenarios)
@@ -29,6 +31,7 @@ from contract_tests.phases import (  # noqa: F401  (register their scenarios)
     invariants_triggers,
     invariants_v2,
     ledger_run,
+    stack_run,
     wallets_run,
 )
 from contract_tests.phases.actions import Actions
@@ -230,9 +233,30 @@ def _run_phase(ctx: _Context, phase: str, label: str) -> None:
     listener.phase_finished(label, stats)
 
 
+def _run_stack(config: Config, listener: Listener) -> Report:
+    """`--api all`: each service's run in turn, merged into one report, then the cross-service phase."""
+    started = time.monotonic()
+    deviations = load_deviations(config.deviations_path) if config.deviations_path else None
+    results = Results(on_failure=listener.failure, acceptor=deviations.reason_for if deviations else None)
+    control = False
+    for prefix, service in stack_run.service_configs(config):
+        if service.phases:
+            part = run(service, listener=listener)
+            stack_run.merge(results, part.results, prefix)
+            control = control or part.control
+    if stack_run.STACK_PHASE in config.phases or config.phases == PHASES:
+        listener.phase_started(stack_run.STACK_PHASE)
+        listener.phase_finished(stack_run.STACK_PHASE, stack_run.run_stack_phase(config, results))
+    results.coverage.validate(config.require_status)
+    duration = time.monotonic() - started
+    return Report(config=config, results=results, duration=duration, control=control, deviations=deviations)
+
+
 def run(config: Config, *, listener: Listener | None = None) -> Report:
     """Check the implementation at `config.base_url` against the contract and return what was found."""
     listener = listener or NullListener()
+    if config.api == STACK:
+        return _run_stack(config, listener)
     started = time.monotonic()
     deviations = load_deviations(config.deviations_path) if config.deviations_path else None
     tokens, info_status = preflight(config)

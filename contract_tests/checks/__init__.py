@@ -3,7 +3,8 @@
 Modules: request (what a client sent), inputs (inputs reach outputs, look-alikes stay put), response, shapes,
 model, pagination, links, related (views of one resource that must agree); the ledger's: ledger_response (one
 answer), ledger_model (an answer against the ledger model), ledger_lists (walked lists, the log, the money);
-the wallets': wallets_model (an answer against the wallets model and the ledger behind it).
+the wallets': wallets_model (an answer against the wallets model and the ledger behind it); stack: what one
+service did, as another shows it (`--api all`).
 
 Importing the package registers every check: `load_all()` is the complete registry.
 """
@@ -22,6 +23,7 @@ from contract_tests.checks import (
     request,
     response,
     shapes,
+    stack,
     wallets_model,
 )
 from contract_tests.checks.registry import REGISTRY, Check
@@ -41,6 +43,7 @@ _MODULES = (
     request,
     response,
     shapes,
+    stack,
     wallets_model,
 )
 

@@ -100,6 +100,9 @@ class Config:
     # (in %) that must be (None: no minimum). Unmet, the run fails with exit 1 (core/coverage.py).
     require_status: tuple[StatusPair, ...] = ()
     min_status_coverage: float | None = None
+    # The named profile `max_examples` came from (None: --max-examples): with `--api all` each service takes
+    # that profile's own budget.
+    profile_name: str | None = None
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_url)
@@ -113,9 +116,11 @@ class Config:
             raise ConfigError("--client-id and --client-secret go together")
         if self.token and self.client_id:
             raise ConfigError("give either --token or --client-id/--client-secret, not both")
-        unknown = [phase for phase in self.phases if phase not in PHASES]
+        # `stack` is the cross-service phase of `--api all` (`phases/stack_run.py`).
+        known = (*PHASES, "stack") if self.api == "all" else PHASES
+        unknown = [phase for phase in self.phases if phase not in known]
         if unknown:
-            raise ConfigError(f"unknown phase(s) {', '.join(unknown)}; known: {', '.join(PHASES)}")
+            raise ConfigError(f"unknown phase(s) {', '.join(unknown)}; known: {', '.join(known)}")
         if self.poll_budget is not None and self.poll_budget < 0:
             raise ConfigError("--poll-budget must not be negative")
         if self.min_status_coverage is not None and not 0 <= self.min_status_coverage <= 100:

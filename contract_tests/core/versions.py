@@ -23,6 +23,7 @@ __all__ = [
     "LIST_OPERATIONS",
     "ORCHESTRATION_CHOICES",
     "SERVICES",
+    "STACK",
     "VERSIONS",
     "WALLETS",
     "ApiVersion",
@@ -93,12 +94,14 @@ LEDGER = ApiVersion("ledger", "ledger.v2.yaml", paginated=True, service_name="le
 WALLETS = ApiVersion("wallets", "wallets.v1.yaml", paginated=True, service_name="wallets", lists=WALLETS_LISTS)
 APIS: dict[str, ApiVersion] = {**VERSIONS, "ledger": LEDGER, "wallets": WALLETS}
 ORCHESTRATION_CHOICES = ("v1", "v2", "all")
-# `all` is the orchestration API in both versions; the ledger and the wallets are checked on their own.
-API_CHOICES = (*ORCHESTRATION_CHOICES, "ledger", "wallets")
+# `orchestration` is that API in both versions; `all` is the whole stack (`phases/stack_run.py`): orchestration
+# in both versions, the ledger, the wallets, then the cross-service phase. Its versions are orchestration's.
+STACK = "all"
+API_CHOICES = ("v1", "v2", "orchestration", "ledger", "wallets", STACK)
 
 
 def versions_for(choice: str) -> tuple[ApiVersion, ...]:
-    if choice == "all":
+    if choice in ("orchestration", STACK):
         return tuple(VERSIONS.values())
     if choice not in APIS:
         raise ConfigError(f"--api must be one of {', '.join(API_CHOICES)}, got {choice!r}")
