@@ -90,7 +90,8 @@ class Config:
     # Use `<origin>/_mock` when it answers (publishing bus events, moving the clock); never required.
     use_control_api: bool = True
     extra_headers: dict[str, str] = field(default_factory=dict)
-    # Which API to check: orchestration "v1", "v2" (paths under <base_url>/v2) or "all" (both, in turn), or
+    # Which API to check: orchestration "v1", "v2" (paths under <base_url>/v2) or "orchestration" (both, in
+    # turn), "all" (the whole stack at its root, then the cross-service phase), or
     # "ledger" (the ledger v2 API, `base_url` its root: `http://host/api/ledger`), or "wallets" (the wallets
     # v1 API, `http://host/api/wallets`; the ledger beside it is read to check the wallets' accounts).
     api: str = "v1"
