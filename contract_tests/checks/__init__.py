@@ -23,6 +23,8 @@ from contract_tests.checks import (
     response,
     shapes,
     wallets_model,
+    webhooks_deliveries,
+    webhooks_model,
 )
 from contract_tests.checks.registry import REGISTRY, Check
 
@@ -42,6 +44,8 @@ _MODULES = (
     response,
     shapes,
     wallets_model,
+    webhooks_deliveries,
+    webhooks_model,
 )
 
 

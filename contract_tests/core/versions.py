@@ -5,7 +5,8 @@ Orchestration comes in two versions: the phases, checks and model name operation
 `testTrigger` aside. `canonical_name` maps any of them back, so a check written once applies to every
 version. The ledger is a service of its own (`--api ledger`): its spec's operationIds carry the same
 `v2` prefix (`v2CreateTransaction` -> `createTransaction`), its tokens other scopes, and its phases
-their own vocabulary. So are the wallets (`--api wallets`), a client of the ledger.
+their own vocabulary. So are the wallets (`--api wallets`), a client of the ledger, and the webhooks
+(`--api webhooks`), whose deliveries the suite receives itself.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ __all__ = [
     "SERVICES",
     "VERSIONS",
     "WALLETS",
+    "WEBHOOKS",
     "ApiVersion",
     "Service",
     "canonical_name",
@@ -59,6 +61,7 @@ SERVICES: dict[str, Service] = {
     "orchestration": Service("orchestration", "orchestration:read", "orchestration:write", "/_info", "/workflows"),
     "ledger": Service("ledger", "ledger:read", "ledger:write", "/_/info", "/v2"),
     "wallets": Service("wallets", "wallets:read", "wallets:write", "/_info", "/wallets"),
+    "webhooks": Service("webhooks", "webhooks:read", "webhooks:write", "/_info", "/configs"),
 }
 
 
@@ -91,10 +94,12 @@ VERSIONS: dict[str, ApiVersion] = {
 }
 LEDGER = ApiVersion("ledger", "ledger.v2.yaml", paginated=True, service_name="ledger", lists=LEDGER_LISTS)
 WALLETS = ApiVersion("wallets", "wallets.v1.yaml", paginated=True, service_name="wallets", lists=WALLETS_LISTS)
-APIS: dict[str, ApiVersion] = {**VERSIONS, "ledger": LEDGER, "wallets": WALLETS}
+# The webhooks' one list answers every config at once (no pagination).
+WEBHOOKS = ApiVersion("webhooks", "webhooks.v1.yaml", paginated=False, service_name="webhooks", lists=frozenset())
+APIS: dict[str, ApiVersion] = {**VERSIONS, "ledger": LEDGER, "wallets": WALLETS, "webhooks": WEBHOOKS}
 ORCHESTRATION_CHOICES = ("v1", "v2", "all")
-# `all` is the orchestration API in both versions; the ledger and the wallets are checked on their own.
-API_CHOICES = (*ORCHESTRATION_CHOICES, "ledger", "wallets")
+# `all` is the orchestration API in both versions; the ledger, the wallets and the webhooks on their own.
+API_CHOICES = (*ORCHESTRATION_CHOICES, "ledger", "wallets", "webhooks")
 
 
 def versions_for(choice: str) -> tuple[ApiVersion, ...]:
