@@ -7,8 +7,11 @@ makes points at `<receiver>/hooks/<name>`, a path of its own, so what arrives th
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from typing import Any
+
+import httpx
 
 from contract_tests.oracle.webhooks_model import WebhooksModel, refusal
 from contract_tests.phases.checking import CheckedApi
@@ -119,6 +122,13 @@ class WebhooksActions:
             changed = {"secret": self.m.configs[config_id].secret}
             self.api.apply("activation_answers_previous", ex, previous=previous, changed=changed)
         self.lists()
+
+    def tick(self) -> None:
+        """Move a manual clock a second (control API only), so a new `updatedAt` differs from the previous one
+        and an answer that shows the new one instead is seen. A clock that will not move is left alone."""
+        if self.control is not None:
+            with contextlib.suppress(httpx.HTTPError):
+                self.control.advance(1)
 
     # --- reads -----------------------------------------------------------------------------------
     def lists(self) -> Exchange | None:

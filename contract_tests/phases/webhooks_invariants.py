@@ -65,9 +65,11 @@ def config_lifecycle(a: WebhooksActions) -> None:
 @scenario()
 def activation_answers_the_previous_config(a: WebhooksActions) -> None:
     older, newer = _config(a), _config(a)
+    a.tick()
     a.set_active(older, False)  # moves to the top, answered with its previous updatedAt
     a.set_active(older, False)  # nothing changes: the config as it is
     a.set_active(newer, True)  # already active: unchanged
+    a.tick()
     a.set_active(older, True)
     for operation in ("activateConfig", "deactivateConfig"):
         ex = a.api.call(operation, path={"id": str(uuid.uuid4())})
