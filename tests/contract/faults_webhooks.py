@@ -15,6 +15,7 @@ from typing import Any
 
 from tests.contract.faults_ledger_reads import _scopes
 from tests.contract.proxy import Fault, Request, Response, Send
+from tests.contract.webhooks_relay import Alter, Relay
 
 __all__ = ["WEBHOOKS_FAULTS", "webhooks_operation"]
 
@@ -192,3 +193,37 @@ async def _read_writes(fault: Fault, request: Request, send: Send) -> Request:
     headers = {"content-type": "application/x-www-form-urlencoded"}
     token = (await send(Request("POST", "/api/auth/oauth/token", (), headers, form))).json()["access_token"]
     return replace(request, headers={**request.headers, "authorization": f"Bearer {token}"})
+
+
+# ------------------------------------------------------------------ deliveries altered on their way
+RELAY = Relay()
+
+
+def _relayed(name: str, description: str, caught_by: set[str], alter: Alter) -> None:
+    """A fault whose deliveries pass through the relay, which alters them with `alter`."""
+
+    async def endpoint_in(fault: Fault, request: Request, send: Send) -> Request:
+        RELAY.alter = alter  # the relay serves one fault at a time, as the proxy does
+        body = request.json()
+        writes = webhooks_operation(request) in {"insertConfig", "updateConfig"}
+        if not writes or not isinstance(body, dict) or not isinstance(body.get("endpoint"), str):
+            return request
+        return replace(request, body=json.dumps({**body, "endpoint": RELAY.wrap(body["endpoint"])}).encode())
+
+    async def endpoint_out(fault: Fault, request: Request, response: Response, send: Send) -> Response:
+        text = RELAY.unwrap_text(response.body.decode("utf-8", "replace"))
+        return replace(response, body=text.encode()) if webhooks_operation(request) else response
+
+    WEBHOOKS_FAULTS.append(Fault(name, description, frozenset(caught_by), endpoint_in, endpoint_out))
+
+
+def _without(header: str) -> Alter:
+    return lambda headers, body: ({k: v for k, v in headers.items() if k != header}, body)
+
+
+_relayed("webhooks_delivery_without_timestamp", "deliveries lack Formance-Webhook-Timestamp",
+         {"delivery_well_formed", "delivery_signed"}, _without("formance-webhook-timestamp"))  # fmt: skip
+_relayed("webhooks_delivery_without_test_header", "deliveries lack Formance-Webhook-Test", {"delivery_well_formed"},
+         _without("formance-webhook-test"))  # fmt: skip
+_relayed("webhooks_body_reencoded", "the body is re-encoded after signing (the signature no longer matches)",
+         {"delivery_signed"}, lambda headers, body: (headers, body + b"\n"))  # fmt: skip
