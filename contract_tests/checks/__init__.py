@@ -3,7 +3,8 @@
 Modules: request (what a client sent), inputs (inputs reach outputs, look-alikes stay put), response, shapes,
 model, pagination, links, related (views of one resource that must agree); the ledger's: ledger_response (one
 answer), ledger_model (an answer against the ledger model), ledger_lists (walked lists, the log, the money);
-the wallets': wallets_model (an answer against the wallets model and the ledger behind it).
+the wallets': wallets_model (an answer against the wallets model and the ledger behind it); the webhooks':
+webhooks_model (an answer against the configs model), webhooks_deliveries (what reached the run's receiver).
 
 Importing the package registers every check: `load_all()` is the complete registry.
 """
