@@ -27,8 +27,8 @@ _OPTIONS: list[tuple[str, dict[str, Any]]] = [
         "--orchestration-api",
         {
             "default": "v1",
-            "choices": ("v1", "v2", "all", "ledger", "wallets"),
-            "help": "API version(s) to check, the ledger or the wallets",
+            "choices": ("v1", "v2", "all", "ledger", "wallets", "webhooks"),
+            "help": "API version(s) to check, the ledger, the wallets or the webhooks",
         },
     ),
     ("--orchestration-token", {"help": "bearer token (read and write scopes)"}),

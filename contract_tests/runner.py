@@ -5,8 +5,9 @@ invariants, model, stateful, conformance, coverage). Returns a `Report`; raises 
 nothing could be checked.
 With `--api ledger` the same phases run with the ledger's vocabulary (`phases/ledger_run.py`): its scenarios,
 its state machine, and generated requests aimed at a ledger the run created; with `--api wallets`, with the
-wallets' (`phases/wallets_run.py`), reading the ledger beside them; `--api all` runs each service so, merges
-their results, then the cross-service `stack` phase (`phases/stack_run.py`).
+wallets' (`phases/wallets_run.py`), reading the ledger beside them; with `--api webhooks`, with the webhooks'
+(`phases/webhooks_run.py`), deliveries received by a receiver the run starts; `--api all` runs each service
+so, merges their results, then the cross-service `stack` phase (`phases/stack_run.py`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from contract_tests.phases import (  # noqa: F401  (register their scenarios)
     ledger_run,
     stack_run,
     wallets_run,
+    webhooks_run,
 )
 from contract_tests.phases.actions import Actions
 from contract_tests.phases.auth import run_auth
@@ -67,6 +69,7 @@ class _Context:
     names: LedgerNames | None = None  # --api ledger: the names of the ledgers this run creates
     wallets: wallets_run.LedgerReader | None = None  # --api wallets: the ledger beside them, read only
     checks_wallets: bool = False
+    webhooks: webhooks_run.WebhooksSession | None = None  # --api webhooks: the receiver, the control API
 
     @property
     def ledger(self) -> bool:
@@ -93,7 +96,13 @@ def _phase_auth(ctx: _Context) -> None:
 
 def _aim_generated_cases(ctx: _Context) -> bool:
     """For the ledger: aim generated cases at a ledger of the run (False, and a skip, when none could be made);
-    for the wallets, at a wallet and a hold of the run."""
+    for the wallets, at a wallet and a hold of the run; for the webhooks, at a config of the run."""
+    if ctx.webhooks is not None:
+        target = webhooks_run.targets_for(ctx.api, ctx.webhooks)
+        if target is None:
+            ctx.api.results.skip("generated requests on a config", "the run could not create a config to aim them at")
+        ctx.api.prepare = target.prepare if target is not None else None
+        return True
     if ctx.checks_wallets:
         found = wallets_run.targets_for(ctx.api, ctx.wallets)
         if found is None:
@@ -139,6 +148,9 @@ def _phase_stateful(ctx: _Context) -> None:
 
 
 def _phase_invariants(ctx: _Context) -> None:
+    if ctx.webhooks is not None:
+        webhooks_run.run_invariants(ctx.api, ctx.webhooks, ctx.listener.operation_done)
+        return
     if ctx.checks_wallets:
         wallets_run.run_invariants(ctx.api, ctx.wallets, ctx.listener.operation_done)
         return
@@ -164,6 +176,13 @@ def _phase_invariants(ctx: _Context) -> None:
 
 def _phase_model(ctx: _Context) -> None:
     profile = ctx.config.profile
+    if ctx.webhooks is not None:
+        try:
+            seed = ctx.config.seed
+            webhooks_run.run_model(ctx.api, ctx.webhooks, scenarios=profile.scenarios, steps=profile.steps, seed=seed)
+        except Flaky as exc:
+            _stopped_early(ctx, "model", exc)
+        return
     if ctx.checks_wallets:
         try:
             seed = ctx.config.seed
@@ -273,9 +292,11 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
     # move); the ledger creates its own ledgers through the API under test, the wallets read the ledger beside.
     checks_ledger = config.service.name == "ledger"
     checks_wallets = config.service.name == "wallets"
-    on_its_own = checks_ledger or checks_wallets
+    checks_webhooks = config.service.name == "webhooks"
+    on_its_own = checks_ledger or checks_wallets or checks_webhooks
     control = None
-    if config.use_control_api and not on_its_own:
+    # The webhooks use the control API when there is one (to publish events), and say what they skip without.
+    if config.use_control_api and (not on_its_own or checks_webhooks):
         control = detect_control(config.control_url, config.request_timeout)
     if control is None and not on_its_own:
         reason = f"no control API at {config.control_url}: bus events and clock moves are not possible"
@@ -286,6 +307,7 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
     beside = wallets_run.ledger_reader(config, tokens.ledger) if checks_wallets else None
     if checks_wallets and (beside is None or tokens.ledger is None):
         results.skip("wallet_matches_ledger", "no ledger API beside the wallets (or no ledger:read token)")
+    session = webhooks_run.WebhooksSession(control) if checks_webhooks else None
     apis = []
     try:
         with hermetic_generation():  # the seed alone decides what is sent
@@ -293,7 +315,7 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
                 api = CheckedApi(client)
                 apis.append(api)
                 ctx = _Context(config, api, control, listener, ledgers=ledgers, names=names, wallets=beside)
-                ctx.checks_wallets = checks_wallets
+                ctx.checks_wallets, ctx.webhooks = checks_wallets, session
                 for phase in config.phases:
                     # One version: the phase's own name; both: "v1 auth", "v2 auth", ...
                     label = phase if len(versions) == 1 else f"{version.name} {phase}"
@@ -307,5 +329,7 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
             ledgers.close()
         if beside is not None:
             beside.close()
+        if session is not None:
+            session.close()
     duration = time.monotonic() - started
     return Report(config=config, results=results, duration=duration, control=control is not None, deviations=deviations)

@@ -3,8 +3,9 @@
 Modules: request (what a client sent), inputs (inputs reach outputs, look-alikes stay put), response, shapes,
 model, pagination, links, related (views of one resource that must agree); the ledger's: ledger_response (one
 answer), ledger_model (an answer against the ledger model), ledger_lists (walked lists, the log, the money);
-the wallets': wallets_model (an answer against the wallets model and the ledger behind it); stack: what one
-service did, as another shows it (`--api all`).
+the wallets': wallets_model (an answer against the wallets model and the ledger behind it); the webhooks':
+webhooks_model (an answer against the configs model), webhooks_deliveries (what reached the run's receiver);
+stack: what one service did, as another shows it (`--api all`).
 
 Importing the package registers every check: `load_all()` is the complete registry.
 """
@@ -25,6 +26,8 @@ from contract_tests.checks import (
     shapes,
     stack,
     wallets_model,
+    webhooks_deliveries,
+    webhooks_model,
 )
 from contract_tests.checks.registry import REGISTRY, Check
 
@@ -45,6 +48,8 @@ _MODULES = (
     shapes,
     stack,
     wallets_model,
+    webhooks_deliveries,
+    webhooks_model,
 )
 
 

@@ -5,7 +5,8 @@ Orchestration comes in two versions: the phases, checks and model name operation
 `testTrigger` aside. `canonical_name` maps any of them back, so a check written once applies to every
 version. The ledger is a service of its own (`--api ledger`): its spec's operationIds carry the same
 `v2` prefix (`v2CreateTransaction` -> `createTransaction`), its tokens other scopes, and its phases
-their own vocabulary. So are the wallets (`--api wallets`), a client of the ledger.
+their own vocabulary. So are the wallets (`--api wallets`), a client of the ledger, and the webhooks
+(`--api webhooks`), whose deliveries the suite receives itself.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = [
     "STACK",
     "VERSIONS",
     "WALLETS",
+    "WEBHOOKS",
     "ApiVersion",
     "Service",
     "canonical_name",
@@ -60,6 +62,7 @@ SERVICES: dict[str, Service] = {
     "orchestration": Service("orchestration", "orchestration:read", "orchestration:write", "/_info", "/workflows"),
     "ledger": Service("ledger", "ledger:read", "ledger:write", "/_/info", "/v2"),
     "wallets": Service("wallets", "wallets:read", "wallets:write", "/_info", "/wallets"),
+    "webhooks": Service("webhooks", "webhooks:read", "webhooks:write", "/_info", "/configs"),
 }
 
 
@@ -92,12 +95,15 @@ VERSIONS: dict[str, ApiVersion] = {
 }
 LEDGER = ApiVersion("ledger", "ledger.v2.yaml", paginated=True, service_name="ledger", lists=LEDGER_LISTS)
 WALLETS = ApiVersion("wallets", "wallets.v1.yaml", paginated=True, service_name="wallets", lists=WALLETS_LISTS)
-APIS: dict[str, ApiVersion] = {**VERSIONS, "ledger": LEDGER, "wallets": WALLETS}
+# The webhooks' one list answers every config at once (no pagination).
+WEBHOOKS = ApiVersion("webhooks", "webhooks.v1.yaml", paginated=False, service_name="webhooks", lists=frozenset())
+APIS: dict[str, ApiVersion] = {**VERSIONS, "ledger": LEDGER, "wallets": WALLETS, "webhooks": WEBHOOKS}
 ORCHESTRATION_CHOICES = ("v1", "v2", "all")
 # `orchestration` is that API in both versions; `all` is the whole stack (`phases/stack_run.py`): orchestration
 # in both versions, the ledger, the wallets, then the cross-service phase. Its versions are orchestration's.
+# The ledger, the wallets and the webhooks each run on their own too.
 STACK = "all"
-API_CHOICES = ("v1", "v2", "orchestration", "ledger", "wallets", STACK)
+API_CHOICES = ("v1", "v2", "orchestration", "ledger", "wallets", "webhooks", STACK)
 
 
 def versions_for(choice: str) -> tuple[ApiVersion, ...]:

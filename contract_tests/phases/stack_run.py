@@ -48,11 +48,13 @@ def _service(config: Config, api: str, path: str) -> Config:
 
 
 def service_configs(config: Config) -> list[tuple[str, Config]]:
-    """(label prefix, config) for each service's run, in order: orchestration (v1, v2), the ledger, the wallets."""
+    """(label prefix, config) for each service's run, in order: orchestration (v1, v2), the ledger, the wallets,
+    the webhooks."""
     return [
         ("", _service(config, "orchestration", _SUFFIX)),
         ("ledger ", _service(config, "ledger", "/api/ledger")),
         ("wallets ", _service(config, "wallets", "/api/wallets")),
+        ("webhooks ", _service(config, "webhooks", "/api/webhooks")),
     ]
 
 

@@ -10,6 +10,7 @@ that is gone. Without a webhooks API beside the others the checks are skipped, w
 from __future__ import annotations
 
 import contextlib
+import json
 import time
 import uuid
 from typing import Any
@@ -60,7 +61,7 @@ class Webhooks:
             self._register(name, types)
 
     def _register(self, name: str, types: list[str]) -> None:
-        body = {"endpoint": self.receiver.url(f"{name}-{uuid.uuid4().hex[:8]}"), "eventTypes": types}
+        body = {"endpoint": self.receiver.endpoint(f"{name}-{uuid.uuid4().hex[:8]}"), "eventTypes": types}
         try:
             reply = self.client.post("/configs", json=body)
             data = reply.json().get("data") if reply.status_code in (200, 201) else None
@@ -82,7 +83,7 @@ class Webhooks:
         other = next(name for name in self.configs if name.startswith("other"))
         deadline = time.monotonic() + s.poll_timeout
         while True:
-            got = set().union(*(_seen_all(b) for b in self.receiver.received(matching)))
+            got = set().union(*(_seen_all(b) for b in self._bodies(matching)))
             missing = caused.events - got
             if not missing or time.monotonic() >= deadline:
                 break
@@ -90,8 +91,18 @@ class Webhooks:
         s.judge(s.orchestration, "events_reach_webhook", config=self.configs[matching],
                 missing=sorted(" ".join(filter(None, event)) for event in missing))  # fmt: skip
         for name, types in ((matching, MATCHING), (other, OTHER)):
-            kinds = [str(b.get("type")) if isinstance(b, dict) else "(not JSON)" for b in self.receiver.received(name)]
+            kinds = [str(b.get("type")) if isinstance(b, dict) else "(not JSON)" for b in self._bodies(name)]
             s.judge(s.orchestration, "webhook_types_respected", config=self.configs[name], types=types, got=kinds)
+
+    def _bodies(self, name: str) -> list[Any]:
+        """The decoded bodies delivered to `name`'s path (None for one that is not JSON)."""
+        bodies: list[Any] = []
+        for delivery in self.receiver.received(name):
+            try:
+                bodies.append(json.loads(delivery.body))
+            except ValueError:
+                bodies.append(None)
+        return bodies
 
     def close(self) -> None:
         for config_id in self.configs.values():
