@@ -29,7 +29,7 @@ from typing import Any
 from mockserver.core.timefmt import parse_rfc3339, timestamp
 from mockserver.ledger import gojson, logs
 from mockserver.ledger.book import HASHED, LedgerBook
-from mockserver.ledger.errors import LedgerError, internal, validation
+from mockserver.ledger.errors import LedgerError, internal
 from mockserver.ledger.model import Log, Posting, Transaction
 from mockserver.ledger.pipeline import Pipeline
 from mockserver.ledger.postings import parse_postings
@@ -90,7 +90,9 @@ class LogTransfer(Pipeline):
             self._import_one(book, raw)
 
     def _import_unreadable(self, message: str) -> LedgerError:
-        return internal() if self.real else validation(message)
+        # v2.4.6 answers 500 (common.InternalServerError); its spec's import errors are IMPORT, so spec mode
+        # answers that (spec/ledger.v2.yaml, ImportBadRequest).
+        return internal() if self.real else _import_error(message)
 
     def _import_one(self, book: LedgerBook, raw: Any) -> None:
         entry = self._import_decode(raw)
