@@ -14,7 +14,8 @@ import pytest
 from mockserver.orchestration.domain.model import Instance
 from tests.test_engine_harness import LEDGERS, Harness, send
 
-WALLET = "0c0c0c0c-0000-4000-8000-00000000000a"  # ledger ledger2
+WALLET = "0c0c0c0c-0000-4000-8000-00000000000a"
+WALLETS_LEDGER = "wallets-002"  # where the wallets service keeps every wallet (v2.1.5's default)
 BANK = {
     "ledgers": {
         "main": {
@@ -29,7 +30,7 @@ BANK = {
         {
             "id": WALLET,
             "name": "w",
-            "ledger": "ledger2",
+            "ledger": WALLETS_LEDGER,
             "metadata": {"stripeConnectID": "acct_w", "wiseRecipientID": "recipient-w"},
             "balances": {"main": {"USD": 1000}},
         }
@@ -42,7 +43,7 @@ BANK = {
 
 
 def _bank(quirks: str = "spec") -> Harness:
-    h = Harness(quirks, ledgers=(*LEDGERS, "ledger1", "ledger2"))
+    h = Harness(quirks, ledgers=(*LEDGERS, "ledger1", "ledger2", WALLETS_LEDGER))
     h.bank.load(BANK)
     return h
 
@@ -143,12 +144,12 @@ def test_one_ledger_ignores_through_accounts_and_overdrafts() -> None:
 
 def test_account_to_wallet_across_ledgers_credits_from_the_through_account() -> None:
     h = _bank()
-    h.bank.fund("ledger2", "bridge:in", "USD", 40)  # the wallets service debits it in the wallet's ledger
+    h.bank.fund(WALLETS_LEDGER, "bridge:in", "USD", 40)  # the wallets service debits it in the wallet's ledger
     src = _acct("users:123", "main", throughAccount="bridge:in", allowOverdraft=True)
     instance = _run(h, src, {"wallet": {"id": WALLET}}, amount=40, asset="USD")
     get, tx, credit = _inputs(instance)
     assert get == ("GetWallet", {"id": WALLET})
-    assert tx == _tx("main", {TO: "ledger2"}, script={"plain": _script("users:123", "bridge:in", "USD 40")})
+    assert tx == _tx("main", {TO: WALLETS_LEDGER}, script={"plain": _script("users:123", "bridge:in", "USD 40")})
     assert credit == (
         "CreditWallet",
         {
@@ -161,7 +162,7 @@ def test_account_to_wallet_across_ledgers_credits_from_the_through_account() -> 
             },
         },
     )
-    assert _balance(h, "ledger2", "bridge:in", "USD") == 0 and _balance(h, "main", "bridge:in", "USD") == 40
+    assert _balance(h, WALLETS_LEDGER, "bridge:in", "USD") == 0 and _balance(h, "main", "bridge:in", "USD") == 40
 
 
 def test_wallet_to_account_across_ledgers_enters_through_the_destination_bridge() -> None:
@@ -171,7 +172,7 @@ def test_wallet_to_account_across_ledgers_enters_through_the_destination_bridge(
     names = [name for name, _ in _inputs(instance)]
     assert names == ["GetWallet", "DebitWallet", "CreateTransaction"]
     assert _inputs(instance)[2] == _tx(
-        "main", {FROM: "ledger2"}, script={"plain": _script("assets:incoming", "merchants:1", "USD 30")}
+        "main", {FROM: WALLETS_LEDGER}, script={"plain": _script("assets:incoming", "merchants:1", "USD 30")}
     )
     assert _balance(h, "main", "assets:incoming", "USD") == -30
 

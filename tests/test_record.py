@@ -159,17 +159,21 @@ def test_recorded_ledgers_load_back_as_they_were(live: RunningMock, tmp_path: Pa
     done = record("--from", live.api, "--token", token_for(live.url), "--ledgers", "-o", str(out))
     assert done.returncode == 0, done.stderr
     doc = json.loads(out.read_text())
-    assert set(doc["ledgers"]) == {"default", "orchestration-000-internal"}
+    # wallets-002: the wallets service keeps the demo's wallet there, so it comes back with its ledger
+    assert set(doc["ledgers"]) == {"default", "orchestration-000-internal", "wallets-002"}
     assert len(doc["ledgers"]["default"]["logs"]) >= 3  # the opening balances, the demo's two, the runs'
     paths = ["/v2", "/v2/default", "/v2/default/stats", "/v2/default/accounts?expand=volumes&pageSize=100"]
     paths += ["/v2/default/transactions?expand=volumes&expand=effectiveVolumes&pageSize=100"]
     paths += ["/v2/default/logs?pageSize=100", "/v2/orchestration-000-internal/transactions"]
+    paths += ["/v2/wallets-002/accounts?expand=volumes&pageSize=100", "/v2/wallets-002/logs?pageSize=100"]
     with running_mock("--fixtures", str(out)) as replay:
-        answers = []
+        answers, wallets = [], []
         for server in (live, replay):
             headers = {"Authorization": f"Bearer {token_for(server.url)}"}
             with httpx.Client(base_url=server.url + "/api/ledger", headers=headers, timeout=10) as ledger:
                 answers.append([ledger.get(path) for path in paths])
+            wallets.append(httpx.get(server.url + "/api/wallets/wallets?expand=balances", headers=headers).json())
+    assert wallets[0] == wallets[1] and wallets[0]["cursor"]["data"]  # the wallet, read back from its ledger
     assert [r.status_code for r in answers[0]] == [200] * len(paths)
     assert [p for p, a, b in zip(paths, *answers, strict=True) if a.content != b.content] == []
 

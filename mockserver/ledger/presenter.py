@@ -8,6 +8,7 @@ Volumes are ``{"input", "output", "balance"}`` per asset.
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,11 @@ from mockserver.core.timefmt import timestamp
 from mockserver.ledger.model import Account, LedgerInfo, Log, Transaction
 
 Volumes = dict[str, dict[str, dict[str, int]]]
+
+
+def _go_map(values: Mapping[str, str]) -> dict[str, str]:
+    """A metadata map as the release writes it: Go's encoding/json sorts a map's keys."""
+    return dict(sorted(values.items()))
 
 
 def volume(input_: int, output: int) -> dict[str, int]:
@@ -56,7 +62,7 @@ def transaction(
     reverted_at = tx.reverted_at if pit is None or (tx.reverted_at is not None and tx.reverted_at <= pit) else None
     out: dict[str, Any] = {
         "postings": [p.as_json() for p in tx.postings],
-        "metadata": dict(metadata),
+        "metadata": _go_map(metadata),
         "timestamp": timestamp(tx.timestamp),
     }
     if tx.reference:
@@ -94,7 +100,7 @@ def account(
     by insertion date for volumes, by effective date for effective volumes)."""
     out: dict[str, Any] = {
         "address": found.address,
-        "metadata": dict(found.metadata if pit is None else found.metadata_at(pit)),
+        "metadata": _go_map(found.metadata if pit is None else found.metadata_at(pit)),
         "firstUsage": timestamp(found.first_usage),
         "insertionDate": timestamp(found.insertion_date),
         "updatedAt": timestamp(found.updated_at),
@@ -141,8 +147,8 @@ def log(entry: Log) -> dict[str, Any]:
 def ledger(info: LedgerInfo, *, deleted_at: datetime | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "bucket": info.bucket,
-        "metadata": dict(info.metadata),
-        "features": dict(info.features),
+        "metadata": _go_map(info.metadata),
+        "features": _go_map(info.features),
         "id": info.id,
         "name": info.name,
         "addedAt": timestamp(info.added_at),
