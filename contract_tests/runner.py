@@ -12,6 +12,7 @@ so, merges their results, then the cross-service `stack` phase (`phases/stack_ru
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -314,6 +315,8 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
             for version, client in zip(versions, clients, strict=True):
                 api = CheckedApi(client)
                 apis.append(api)
+                if session is not None:
+                    session.note_found(api)
                 ctx = _Context(config, api, control, listener, ledgers=ledgers, names=names, wallets=beside)
                 ctx.checks_wallets, ctx.webhooks = checks_wallets, session
                 for phase in config.phases:
@@ -330,6 +333,9 @@ def run(config: Config, *, listener: Listener | None = None) -> Report:
         if beside is not None:
             beside.close()
         if session is not None:
+            with contextlib.suppress(requests.RequestException):  # a server gone: nothing left to tidy
+                for api in apis:
+                    session.tidy(api)
             session.close()
     duration = time.monotonic() - started
     return Report(config=config, results=results, duration=duration, control=control is not None, deviations=deviations)

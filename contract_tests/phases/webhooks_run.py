@@ -34,12 +34,32 @@ class WebhooksSession:
 
     control: Control | None
     receiver: Receiver = field(default_factory=Receiver)
+    found: frozenset[str] | None = None  # the configs the implementation held before the run
 
     def actions(self, api: CheckedApi) -> WebhooksActions:
         return WebhooksActions(api, self.receiver, self.control, WebhooksModel())
 
+    def note_found(self, api: CheckedApi) -> None:
+        """Remember the configs held before the run: `tidy` keeps those."""
+        self.found = _config_ids(api)
+
+    def tidy(self, api: CheckedApi) -> None:
+        """Delete every config the run made (its scenarios' and the generated cases'): an active config left
+        behind is sent every later event of the stack, so a run would slow the implementation's deliveries
+        for whatever comes next (a stack run's own webhook checks included)."""
+        if self.found is None:
+            return
+        for config_id in sorted(_config_ids(api) - self.found):
+            api.call("deleteConfig", path={"id": config_id})
+
     def close(self) -> None:
         self.receiver.close()
+
+
+def _config_ids(api: CheckedApi) -> frozenset[str]:
+    ex = api.call("getManyConfigs")
+    items = ex.data if ex.status == 200 and isinstance(ex.data, list) else []
+    return frozenset(str(item["id"]) for item in items if isinstance(item, dict) and "id" in item)
 
 
 @dataclass

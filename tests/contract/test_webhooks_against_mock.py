@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import httpx
+
 from contract_tests.checks import load_all
 from contract_tests.cli import main
 from contract_tests.core.config import Config
 from contract_tests.runner import run
 from tests.contract.conftest import reset, run_suite
-from tests.support import RunningMock
+from tests.support import RunningMock, token_for
 
 WEBHOOKS_MODULES = {"contract_tests.checks.webhooks_model", "contract_tests.checks.webhooks_deliveries"}
 WEBHOOKS_CHECKS = {name for name, c in load_all().items() if c.fn.__module__ in WEBHOOKS_MODULES}
@@ -31,6 +33,21 @@ def test_the_mock_conforms_with_every_phase(mock_server: RunningMock) -> None:
     assert report.exit_code == 0, report.summary()
     assert {"auth", "invariants", "model", "stateful", "conformance"} <= set(report.results.phases)
     assert len(report.results.operations) == 9  # every operation of the webhooks spec was sent
+
+
+def test_a_run_leaves_the_configs_it_found_and_no_other(mock_server: RunningMock) -> None:
+    """An active config left behind would be sent every later event of the stack: the run deletes its own."""
+    reset(mock_server)
+    headers = {"Authorization": f"Bearer {token_for(mock_server.url)}"}
+    kept = httpx.post(
+        webhooks_api(mock_server) + "/configs",
+        headers=headers,
+        json={"endpoint": "http://127.0.0.1:9/hooks", "eventTypes": ["ledger.committed_transactions"]},
+    ).json()["data"]["id"]
+    report = run_suite(webhooks_api(mock_server), api="webhooks", seed=2)
+    assert report.exit_code == 0, report.summary()
+    left = httpx.get(webhooks_api(mock_server) + "/configs", headers=headers).json()["cursor"]["data"]
+    assert [c["id"] for c in left] == [kept]
 
 
 def test_every_webhooks_check_runs_and_holds_against_the_mock(mock_server: RunningMock) -> None:
