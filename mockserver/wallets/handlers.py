@@ -17,6 +17,7 @@ from urllib.parse import parse_qs
 
 from connexion import context as connexion_context
 
+from mockserver.core.bound import ServiceHandlers
 from mockserver.core.requestctx import request_header
 from mockserver.wallets.errors import NotFoundEmpty
 from mockserver.wallets.service import WalletsService
@@ -70,14 +71,7 @@ def _sent_a_body() -> bool:
     return length.isdigit() and int(length) > 0
 
 
-class WalletsApi:
-    def __init__(self, current: Callable[[], WalletsService]) -> None:
-        self._current = current
-
-    @property
-    def _s(self) -> WalletsService:
-        return self._current()
-
+class WalletsApi(ServiceHandlers[WalletsService]):
     def registry(self) -> dict[str, Callable[..., Any]]:
         return {
             "getServerInfo": self.get_info,

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any
 
+from mockserver.core.bound import ServiceHandlers
 from mockserver.core.requestctx import request_body, request_header, request_query
 from mockserver.webhooks.errors import Unanswered
 from mockserver.webhooks.service import WebhooksService
@@ -31,14 +32,7 @@ def _unanswered(handler: Callable[..., Awaitable[Reply]]) -> Callable[..., Await
     return answer
 
 
-class WebhooksApi:
-    def __init__(self, current: Callable[[], WebhooksService]) -> None:
-        self._current = current
-
-    @property
-    def _s(self) -> WebhooksService:
-        return self._current()
-
+class WebhooksApi(ServiceHandlers[WebhooksService]):
     def registry(self) -> dict[str, Callable[..., Any]]:
         return {
             "getWebhooksServerInfo": self.get_info,

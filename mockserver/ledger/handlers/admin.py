@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from mockserver.core.bound import ServiceHandlers
 from mockserver.core.requestctx import request_header
 from mockserver.ledger.handlers.params import Reply, idempotency_key, written
 from mockserver.ledger.service import LedgerService
@@ -18,14 +19,7 @@ def _text(body: Any) -> Any:
     return body.decode("utf-8", "replace") if isinstance(body, bytes) else body
 
 
-class AdminHandlers:
-    def __init__(self, current: Callable[[], LedgerService]) -> None:
-        self._current = current
-
-    @property
-    def _s(self) -> LedgerService:
-        return self._current()
-
+class AdminHandlers(ServiceHandlers[LedgerService]):
     def registry(self) -> dict[str, Callable[..., Any]]:
         return {
             "getMetrics": self.get_metrics,

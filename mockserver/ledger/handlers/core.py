@@ -5,19 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from mockserver.core.bound import ServiceHandlers
 from mockserver.ledger.handlers.lists import query_params
 from mockserver.ledger.handlers.params import Reply, expansions, idempotency_key, instant, written
 from mockserver.ledger.service import LedgerService
 
 
-class CoreHandlers:
-    def __init__(self, current: Callable[[], LedgerService]) -> None:
-        self._current = current
-
-    @property
-    def _s(self) -> LedgerService:
-        return self._current()
-
+class CoreHandlers(ServiceHandlers[LedgerService]):
     def registry(self) -> dict[str, Callable[..., Any]]:
         return {
             "v2GetInfo": self.get_info,

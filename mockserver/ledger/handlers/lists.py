@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 from connexion import context as connexion_context
 
 from mockserver.core import requestctx
+from mockserver.core.bound import ServiceHandlers
 from mockserver.ledger.handlers.params import Reply
 from mockserver.ledger.service import LedgerService
 
@@ -57,14 +58,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-class ListHandlers:
-    def __init__(self, current: Callable[[], LedgerService]) -> None:
-        self._current = current
-
-    @property
-    def _s(self) -> LedgerService:
-        return self._current()
-
+class ListHandlers(ServiceHandlers[LedgerService]):
     def registry(self) -> dict[str, Callable[..., Any]]:
         return {
             "v2ListLedgers": self.list_ledgers,
