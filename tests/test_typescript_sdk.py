@@ -4,10 +4,15 @@ and ledger v2.
 ``tests/typescript_sdk/check.mjs`` does the calls; this test installs its node project when
 ``node_modules`` is missing and runs one of its scenarios against the session's mock.
 Node and npm are required: without them the test fails, it does not skip.
+
+The install runs once per checkout under a file lock and is marked done only when it succeeded:
+``npm ci`` first deletes ``node_modules``, so two xdist workers installing at once would pull the
+SDK from under each other's running checks (CI saw half-installed modules that way).
 """
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import subprocess
 
@@ -17,7 +22,11 @@ import pytest
 from tests.support import ROOT, RunningMock
 
 PROJECT = ROOT / "tests" / "typescript_sdk"
+INSTALLED = PROJECT / "node_modules" / ".installed-by-tests"
 NPM_TIMEOUT = 180
+
+# Every test that runs node shares one worker, so no check runs while another worker installs.
+pytestmark = pytest.mark.xdist_group("typescript_sdk")
 
 
 def tool(name: str) -> str:
@@ -31,18 +40,25 @@ def tool(name: str) -> str:
 def node_project() -> str:
     """The node executable, once the pinned SDK is installed into tests/typescript_sdk/node_modules."""
     node, npm = tool("node"), tool("npm")
-    if not (PROJECT / "node_modules" / "@formance" / "formance-sdk").is_dir():
-        command = "ci" if (PROJECT / "package-lock.json").is_file() else "install"
-        done = subprocess.run(
-            [npm, command, "--no-audit", "--no-fund"],
-            cwd=PROJECT,
-            capture_output=True,
-            text=True,
-            timeout=NPM_TIMEOUT,
-            check=False,
-        )
-        assert done.returncode == 0, f"npm {command} failed:\n{done.stdout}\n{done.stderr}"
+    with open(PROJECT / "package.json") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not INSTALLED.is_file():
+            install(npm)
     return node
+
+
+def install(npm: str) -> None:
+    command = "ci" if (PROJECT / "package-lock.json").is_file() else "install"
+    done = subprocess.run(
+        [npm, command, "--no-audit", "--no-fund"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=NPM_TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0, f"npm {command} failed:\n{done.stdout}\n{done.stderr}"
+    INSTALLED.touch()
 
 
 def run_check(node: str, mock: RunningMock, scenario: str) -> subprocess.CompletedProcess[str]:

@@ -7,9 +7,12 @@ from __future__ import annotations
 import subprocess
 
 import httpx
+import pytest
 
 from tests.support import RunningMock
 from tests.test_typescript_sdk import PROJECT, node_project  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.xdist_group("typescript_sdk")
 
 
 def test_typescript_sdk_wallet_flow(node_project: str, mock_server: RunningMock) -> None:  # noqa: F811
