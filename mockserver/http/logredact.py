@@ -24,6 +24,10 @@ def redact(text: str) -> str:
 
 
 SENSITIVE_KEY = re.compile(r"(?i)token|secret|password|passwd|api[_-]?key|assertion|authorization")
+# The same words in the raw bytes: a body that never spells one has no key to mask. A backslash
+# (a JSON escape) or a non-ASCII byte (Unicode case folding: the Kelvin sign is a "k") sends the
+# body through ``_masked`` too.
+_SENSITIVE_BYTES = re.compile(rb"(?i)token|secret|password|passwd|api[_-]?key|assertion|authorization|[\\\x80-\xff]")
 MAX_JOURNALLED_BODY = 8 * 1024
 
 
@@ -33,9 +37,10 @@ def journal_body(raw: bytes) -> object:
     if len(raw) > MAX_JOURNALLED_BODY:
         return {"truncated": True, "bytes": len(raw)}
     try:
-        return _masked(orjson.loads(raw))
+        value = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return {"truncated": True, "bytes": len(raw)}
+    return _masked(value) if _SENSITIVE_BYTES.search(raw) else value
 
 
 def _masked(value: object) -> object:
