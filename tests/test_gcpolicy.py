@@ -38,6 +38,15 @@ def test_objects_that_survive_a_young_collection_are_frozen(policy: None) -> Non
     assert gc.get_freeze_count() >= frozen  # a full collection did not walk them back
 
 
+def test_survivors_of_the_first_generation_are_frozen_at_once(policy: None) -> None:
+    """Not aged into the second generation first: the collector would walk each twice."""
+    gc.collect()
+    before = gc.get_freeze_count()
+    survivors = [Node() for _ in range(100)]
+    gc.collect(0)
+    assert gc.get_freeze_count() >= before + len(survivors)
+
+
 def test_frozen_cycles_wait_for_a_thaw_then_one_full_collection_frees_them(policy: None) -> None:
     node = Node()
     ref = weakref.ref(node)
