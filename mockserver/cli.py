@@ -325,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     with _lean_connexion_import():
         from mockserver.app import create_app
+        from mockserver.http.coalesce import GatheringHttpToolsProtocol
 
     try:
         settings = settings_from(args)
@@ -347,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         access_log=False,
         log_level="info",
         loop="uvloop",
-        http="httptools",
+        http=GatheringHttpToolsProtocol,  # httptools, one socket write per answer (http/coalesce.py)
         lifespan="on",
     )
     _Server(config).run()
