@@ -48,6 +48,9 @@ class GatheringTransport:
         if not self._transport.is_closing():
             self._transport.write(data)
 
+    def is_closing(self) -> bool:  # asked on every answer: spared the __getattr__ detour
+        return self._transport.is_closing()
+
     def close(self) -> None:
         self.flush()
         self._transport.close()
