@@ -1199,7 +1199,9 @@ def test_schemathesis_generates_a_request_for_every_operation() -> None:
         op = result.ok()
 
         @given(op.as_strategy())
-        @settings(max_examples=1, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=1, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+        )
         def generate(case: Any) -> None:
             generated.append(case.operation.label)
 
