@@ -1,11 +1,12 @@
 """The request journal: what the API received, for ``GET /_mock/requests`` and the inspector.
 
 Bounded (``--journal-size`` entries, oldest dropped first). Each entry gets a sequence number
-that never repeats within a run (``since`` filters on it). Its operationId and its body are
-resolved when someone asks, not on the request path, so journalling costs the hot path nothing
-extra: a request's body is kept as the bytes that came (``body``) and shown as its JSON value with
-secret-named keys masked, or a note of its size when it is larger than ``MAX_SHOWN_BODY`` or not
-JSON. Decoding and masking it on every write cost a ledger create about 7 % of its CPU.
+that never repeats within a run (``since`` filters on it). What an entry shows is worked out when
+someone asks, not on the request path, so journalling costs the hot path nothing extra: its
+operationId; its body, kept as the bytes that came and shown as its JSON value with secret-named
+keys masked (or a note of its size when it is larger than ``MAX_SHOWN_BODY`` or not JSON); its
+query string, kept as bytes and shown with credentials redacted; its date, kept as the instant.
+Decoding and masking bodies on every request cost a ledger create about 7 % of its CPU.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 import orjson
 
+from mockserver.core.logredact import redact
+from mockserver.core.timefmt import rfc3339
 from mockserver.errors import ValidationError
 
 SENSITIVE_KEY = re.compile(r"(?i)token|secret|password|passwd|api[_-]?key|assertion|authorization")
@@ -87,11 +91,17 @@ class RequestJournal:
 
 
 def shown(entry: dict[str, Any]) -> dict[str, Any]:
-    """The entry as the control API and the inspector show it: its body decoded and masked."""
-    raw = entry.get("body")
-    if not isinstance(raw, bytes):
-        return entry
-    return {**entry, "body": _body(raw)}
+    """The entry as the control API and the inspector show it: body decoded and masked, query
+    string redacted, date in RFC 3339 (entries the webhooks write come with those done)."""
+    changes: dict[str, Any] = {}
+    body, query, date = entry.get("body"), entry.get("query"), entry.get("date")
+    if isinstance(body, bytes):
+        changes["body"] = _body(body)
+    if isinstance(query, bytes):
+        changes["query"] = redact("?" + query.decode("latin-1"))[1:] if query else ""
+    if isinstance(date, datetime):
+        changes["date"] = rfc3339(date)
+    return {**entry, **changes} if changes else entry
 
 
 def _body(raw: bytes) -> object:

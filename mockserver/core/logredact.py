@@ -1,4 +1,4 @@
-"""Keep credentials out of the access log (the request journal masks bodies itself: state/journal.py).
+"""Keep credentials out of the access log and the request journal.
 
 Credentials do not belong in a query string, but clients put them there anyway
 (``?access_token=``, ``?client_secret=``), and a log is copied around far more freely
