@@ -2,8 +2,9 @@
 
 A rule matches a request by any of ``operationId``, ``method`` and ``path`` (a regex searched in
 the path); the first live rule that matches and wins its ``probability`` draw fires. ``times``
-makes a rule expire after that many firings. Draws come from one generator seeded by ``--seed``,
-so a seeded run fires the same rules on the same requests (and sends the same garbage). A rule
+makes a rule expire after that many firings. Draws come from one generator seeded by ``--seed``
+(``core/rulebook.py`` keeps the rules and draws), so a seeded run fires the same rules on the same
+requests (and sends the same garbage). A rule
 with a ``status`` or a connection fault (``drop``, ``empty``, ``reset``, ``garbage``: see
 ``http/connection.py``) answers before any handler runs (the state does not change); one with
 only ``delayMs`` delays the real answer.
@@ -11,37 +12,27 @@ only ``delayMs`` delays the real answer.
 
 from __future__ import annotations
 
-import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from mockserver.errors import NotFound, ValidationError
+from mockserver.core.rulebook import Rule, RuleBook
+from mockserver.errors import ValidationError
 
 CONNECTION_FAULTS = ("drop", "empty", "reset", "garbage")
 _FIELDS = {"operationId", "method", "path", "status", "delayMs", *CONNECTION_FAULTS, "times", "probability"}
 _METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}
 MAX_DELAY_MS = 60_000
-MAX_RULES = 1_000
 
 
 @dataclass(slots=True)
-class FaultRule:
-    id: str
+class FaultRule(Rule):
     operation_id: str | None = None
     method: str | None = None
     path: re.Pattern[str] | None = None
     status: int | None = None
     delay_ms: int = 0
     connection: str | None = None  # one of CONNECTION_FAULTS: no answer at all
-    times: int | None = None
-    probability: float = 1.0
-    fired: int = 0
-    source: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def expired(self) -> bool:
-        return self.times is not None and self.fired >= self.times
 
     @property
     def answers(self) -> bool:
@@ -55,43 +46,10 @@ class FaultRule:
             and (self.path is None or self.path.search(path) is not None)
         )
 
-    def view(self) -> dict[str, Any]:
-        return {"id": self.id, **self.source, "fired": self.fired, "expired": self.expired}
 
-
-class FaultRules:
+class FaultRules(RuleBook[FaultRule]):
     def __init__(self, seed: int | None) -> None:
-        self._seed = seed
-        self.clear()
-
-    def clear(self) -> None:
-        """As at start: no rule, ids from 1, the seeded draws from their start (``POST /_mock/reset``)."""
-        self._rules: dict[str, FaultRule] = {}
-        self._draws = random.Random(self._seed)
-        self._next_id = 1
-
-    def remove_all(self) -> None:
-        """Every rule goes; ids keep counting, so an old id never names a new rule."""
-        self._rules.clear()
-
-    def __bool__(self) -> bool:
-        return bool(self._rules)
-
-    def add(self, body: Any) -> FaultRule:
-        """A rule from the control API's JSON; every mistake is a 400 that says what is wrong."""
-        rule = _parse(body, f"fault-{self._next_id}")
-        if len(self._rules) >= MAX_RULES:
-            raise ValidationError(f"at most {MAX_RULES} fault rules; DELETE /_mock/faults first")
-        self._next_id += 1
-        self._rules[rule.id] = rule
-        return rule
-
-    def remove(self, rule_id: str) -> None:
-        if self._rules.pop(rule_id, None) is None:
-            raise NotFound(f"no fault rule {rule_id}")
-
-    def list(self) -> list[FaultRule]:
-        return list(self._rules.values())
+        super().__init__(seed, _parse, "fault", "fault rule", "/_mock/faults")
 
     def garbage(self) -> bytes:
         """Random bytes for a ``garbage`` fault (64 to 1024, seeded), never an HTTP status line."""
@@ -102,14 +60,7 @@ class FaultRules:
 
     def pick(self, operation_id: str | None, method: str, path: str) -> FaultRule | None:
         """The rule that fires for this request, counted; None when none does."""
-        for rule in self._rules.values():
-            if rule.expired or not rule.matches(operation_id, method, path):
-                continue
-            if rule.probability < 1.0 and self._draws.random() >= rule.probability:
-                continue
-            rule.fired += 1
-            return rule
-        return None
+        return self.fire(lambda rule: rule.matches(operation_id, method, path))
 
 
 def _parse(body: Any, rule_id: str) -> FaultRule:
