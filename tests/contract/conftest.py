@@ -12,7 +12,7 @@ import pytest
 from contract_tests.core.config import Config
 from contract_tests.reports.report import Report
 from contract_tests.runner import run
-from tests.contract.proxy import RunningProxy, running_proxy
+from tests.contract.proxy import Fault, RunningProxy, running_proxy
 from tests.support import RunningMock
 
 
@@ -35,6 +35,29 @@ def harness_config(base_url: str, **changes: Any) -> Config:
 
 def run_suite(base_url: str, **changes: Any) -> Report:
     return run(harness_config(base_url, **changes))
+
+
+def run_with_fault(
+    mock: RunningMock, proxy: RunningProxy, fault: Fault | None, base_url: str, **changes: Any
+) -> Report:
+    """A run from a fresh reset through the proxy with ``fault`` injected (None: the baseline)."""
+    reset(mock)
+    proxy.use(fault)
+    try:
+        return run_suite(base_url, **changes)
+    finally:
+        proxy.use(None)
+
+
+def assert_caught(fault: Fault, report: Report, baseline: Report) -> None:
+    """One of the checks the fault names found something the baseline did not, and the run failed."""
+    new = [f for key, f in report.results.failures.items() if key not in baseline.results.failures]
+    caught = sorted({f.check for f in new} & fault.caught_by)
+    assert caught, (
+        f"{fault.name} ({fault.description}) was not caught by any of {sorted(fault.caught_by)}; "
+        f"new findings: {sorted({f.check for f in new})}; suite errors: {report.results.errors}"
+    )
+    assert report.exit_code == 1
 
 
 @pytest.fixture(scope="session")
