@@ -5,7 +5,8 @@ reused until ``clear``), kept in that order, and at most ``MAX_RULES`` at once. 
 first live rule that matches and wins its ``probability`` draw, and counts it; a rule expires after
 ``times`` firings. Draws come from one generator seeded by ``--seed`` and are made only for a
 matching live rule whose probability is below 1, so a seeded run fires the same rules in the same
-order. What a rule matches, what it does and how it is parsed belong to its owner.
+order. What a rule matches, what it does and how it is parsed belong to its owner; ``integer`` reads
+the bounded integer fields (``times``, ``delayMs``...) both kinds of rules have, with the same 400.
 """
 
 from __future__ import annotations
@@ -91,3 +92,13 @@ class RuleBook(Generic[R]):
             rule.fired += 1
             return rule
         return None
+
+
+def integer(body: dict[str, Any], name: str, low: int, high: int) -> int | None:
+    """A rule field's integer (``times``, ``delayMs``...): None when absent, else from ``low`` to ``high``, or a 400."""
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ValidationError(f"{name} must be an integer from {low} to {high}")
+    return value

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.core.rulebook import Rule, RuleBook
+from mockserver.core.rulebook import Rule, RuleBook, integer
 from mockserver.errors import ValidationError
 
 CONNECTION_FAULTS = ("drop", "empty", "reset", "garbage")
@@ -81,13 +81,13 @@ def _parse(body: Any, rule_id: str) -> FaultRule:
             rule.path = re.compile(path)
         except re.error as exc:
             raise ValidationError(f"path is not a valid regular expression: {exc}") from None
-    rule.status = _integer(body, "status", 100, 599)
-    rule.delay_ms = _integer(body, "delayMs", 0, MAX_DELAY_MS) or 0
+    rule.status = integer(body, "status", 100, 599)
+    rule.delay_ms = integer(body, "delayMs", 0, MAX_DELAY_MS) or 0
     chosen = [kind for kind in CONNECTION_FAULTS if _optional(body, kind, bool)]
     if len(chosen) > 1:
         raise ValidationError(f"a rule breaks the connection one way only, not {' and '.join(chosen)}")
     rule.connection = chosen[0] if chosen else None
-    rule.times = _integer(body, "times", 1, 1_000_000_000)
+    rule.times = integer(body, "times", 1, 1_000_000_000)
     probability = _optional(body, "probability", (int, float))
     if probability is not None and (isinstance(probability, bool) or not 0.0 < probability <= 1.0):
         raise ValidationError("probability must be a number in (0, 1]")
@@ -104,13 +104,4 @@ def _optional(body: dict[str, Any], name: str, kind: type | tuple[type, ...]) ->
     if value is not None and (not isinstance(value, kind) or (kind is str and not value)):
         names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
         raise ValidationError(f"{name} must be a non-empty {names}" if kind is str else f"{name} must be a {names}")
-    return value
-
-
-def _integer(body: dict[str, Any], name: str, low: int, high: int) -> int | None:
-    value = body.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise ValidationError(f"{name} must be an integer from {low} to {high}")
     return value

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.core.rulebook import Rule, RuleBook
+from mockserver.core.rulebook import Rule, RuleBook, integer
 from mockserver.errors import ValidationError
 
 _FIELDS = {"configId", "eventType", "drop", "duplicate", "delayMs", "reorder", "badSignature", "times", "probability"}
@@ -73,8 +73,8 @@ def _parse(body: Any, rule_id: str) -> DeliveryFault:
             raise ValidationError(f"{name} must be a boolean")
     rule.drop, rule.duplicate = bool(body.get("drop")), bool(body.get("duplicate"))
     rule.reorder, rule.bad_signature = bool(body.get("reorder")), bool(body.get("badSignature"))
-    rule.delay_ms = _integer(body, "delayMs", 0, MAX_DELAY_MS) or 0
-    rule.times = _integer(body, "times", 1, 1_000_000_000)
+    rule.delay_ms = integer(body, "delayMs", 0, MAX_DELAY_MS) or 0
+    rule.times = integer(body, "times", 1, 1_000_000_000)
     probability = body.get("probability")
     if probability is not None and (
         isinstance(probability, bool) or not isinstance(probability, int | float) or not 0.0 < probability <= 1.0
@@ -86,12 +86,3 @@ def _parse(body: Any, rule_id: str) -> DeliveryFault:
     if rule.drop and (rule.duplicate or rule.reorder or rule.bad_signature):
         raise ValidationError("a dropped attempt is never sent: drop excludes duplicate, reorder and badSignature")
     return rule
-
-
-def _integer(body: dict[str, Any], name: str, low: int, high: int) -> int | None:
-    value = body.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise ValidationError(f"{name} must be an integer from {low} to {high}")
-    return value
