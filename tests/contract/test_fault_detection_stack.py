@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from contract_tests.reports.report import Report
-from tests.contract.conftest import reset, run_suite
+from tests.contract.conftest import run_with_fault
 from tests.contract.faults_stack import HARNESS_FAULTS, STACK_FAULTS
 from tests.contract.proxy import Fault, RunningProxy
 from tests.support import RunningMock
@@ -16,12 +16,7 @@ SETTINGS = {"api": "all", "phases": ("stack",), "poll_timeout": 2.0}
 
 
 def _stack(proxy: RunningProxy, mock: RunningMock, fault: Fault | None) -> Report:
-    reset(mock)
-    proxy.use(fault)
-    try:
-        return run_suite(proxy.url, **SETTINGS)
-    finally:
-        proxy.use(None)
+    return run_with_fault(mock, proxy, fault, proxy.url, **SETTINGS)
 
 
 def test_the_healthy_stack_conforms(mock_server: RunningMock, proxy: RunningProxy) -> None:
