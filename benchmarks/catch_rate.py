@@ -75,17 +75,7 @@ V1 = Target("orchestration.v1", ORCHESTRATION_SPEC, "/api/orchestration", DOCS /
 V2 = Target("orchestration.v2", ORCHESTRATION_V2_SPEC, "/api/orchestration", DOCS / "schemathesis.toml")
 LEDGER = Target("ledger.v2", LEDGER_SPEC, "/api/ledger", DOCS / "schemathesis-ledger.toml")
 WALLETS = Target("wallets.v1", WALLETS_SPEC, "/api/wallets", DOCS / "schemathesis-wallets.toml")
-# The webhooks have no documented configuration (README lists none). Without one, plain st reports ST202 on the
-# healthy mock: spec/webhooks.v1.yaml's ConfigUser states in prose only that `eventTypes` must not be empty and
-# that unknown keys are refused, and the endpoint's rules (Go's url.Parse, hosts the mock may deliver to) are
-# ones no schema states. So, as docs/schemathesis*.toml do for such operations, this turns
-# `positive_data_acceptance` off for the two operations taking a ConfigUser, and only for them.
-WEBHOOKS_CONFIG = """\
-[[operations]]
-include-operation-id = ["insertConfig", "updateConfig"]
-checks.positive_data_acceptance.enabled = false
-"""
-WEBHOOKS = Target("webhooks.v1", WEBHOOKS_SPEC, "/api/webhooks", None, WEBHOOKS_CONFIG)
+WEBHOOKS = Target("webhooks.v1", WEBHOOKS_SPEC, "/api/webhooks", DOCS / "schemathesis-webhooks.toml")
 
 
 @dataclass(frozen=True)

@@ -259,6 +259,7 @@ def test_subjects_are_discriminated_by_type() -> None:
     account = WALLETS.validator("#/components/schemas/Subject")
     assert account.is_valid({"type": "ACCOUNT", "identifier": "shop:42"})
     assert account.is_valid({"type": "WALLET", "identifier": "w", "balance": "main"})
+    assert account.is_valid({"type": "WALLET", "identifier": "w", "balance": None})  # main, as Go reads null
     assert not account.is_valid({"type": "ACCOUNT", "identifier": "@shop"})
     assert not account.is_valid({"type": "BANK", "identifier": "x"})
 
