@@ -17,7 +17,7 @@ import orjson
 
 from mockserver.config import CONTROL_PREFIX, TOKEN_PATH, UI_PREFIX
 from mockserver.core import requestctx
-from mockserver.core.logredact import redact
+from mockserver.core.logredact import redact_query
 from mockserver.errors import Forbidden, MockError, PayloadTooLarge, ValidationError
 from mockserver.http.accesslog import AccessLog
 from mockserver.http.asgi import (
@@ -265,8 +265,7 @@ class Gateway:
         raw_query: bytes = scope.get("query_string", b"")
         duration_ms = (time.perf_counter() - started) * 1000
         if self.access_log is not None:
-            query = redact("?" + raw_query.decode("latin-1"))[1:] if raw_query else ""
-            self.access_log.line(scope["method"], path, query, status, duration_ms)
+            self.access_log.line(scope["method"], path, redact_query(raw_query), status, duration_ms)
         if path.startswith(CONTROL_PREFIX):
             return
         backend = self.tenants.current

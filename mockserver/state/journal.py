@@ -19,12 +19,10 @@ from typing import Any
 
 import orjson
 
-from mockserver.core.logredact import redact
+from mockserver.core.logredact import masked, redact_query
 from mockserver.core.timefmt import rfc3339
 from mockserver.errors import ValidationError
 
-SENSITIVE_KEY = re.compile(r"(?i)token|secret|password|passwd|api[_-]?key|assertion|authorization")
-REDACTED = "***"
 MAX_SHOWN_BODY = 8 * 1024
 
 # (method, path) -> operationId, or None for a path no spec declares; wired by the app.
@@ -98,7 +96,7 @@ def shown(entry: dict[str, Any]) -> dict[str, Any]:
     if isinstance(body, bytes):
         changes["body"] = _body(body)
     if isinstance(query, bytes):
-        changes["query"] = redact("?" + query.decode("latin-1"))[1:] if query else ""
+        changes["query"] = redact_query(query)
     if isinstance(date, datetime):
         changes["date"] = rfc3339(date)
     return {**entry, **changes} if changes else entry
@@ -106,18 +104,10 @@ def shown(entry: dict[str, Any]) -> dict[str, Any]:
 
 def _body(raw: bytes) -> object:
     try:
-        return _masked(orjson.loads(raw))
+        return masked(orjson.loads(raw))
     except orjson.JSONDecodeError:
         return _size_note(raw)
 
 
 def _size_note(raw: bytes) -> dict[str, Any]:
     return {"truncated": True, "bytes": len(raw)}
-
-
-def _masked(value: object) -> object:
-    if isinstance(value, dict):
-        return {k: REDACTED if SENSITIVE_KEY.search(k) else _masked(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_masked(v) for v in value]
-    return value
