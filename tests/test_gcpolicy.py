@@ -17,6 +17,24 @@ class Node:
         self.me = self
 
 
+@pytest.fixture(autouse=True)
+def alone() -> Iterator[None]:
+    """The policy is the process's: mocks other tests of this worker left running hold it too.
+    Each test here starts as a process with no mock, and theirs is given back afterwards."""
+    saved = (gcpolicy._users, gcpolicy._thawed, gcpolicy._walked)
+    if saved[0]:
+        gc.callbacks.remove(gcpolicy._freeze_survivors)
+    gcpolicy._users, gcpolicy._thawed = 0, False
+    gc.unfreeze()
+    yield
+    while gcpolicy._users:
+        gcpolicy.uninstall()
+    gcpolicy._users, gcpolicy._thawed, gcpolicy._walked = saved
+    if saved[0]:
+        gc.callbacks.append(gcpolicy._freeze_survivors)
+        gc.freeze()
+
+
 @pytest.fixture
 def policy() -> Iterator[None]:
     gcpolicy.install()
@@ -94,3 +112,18 @@ def test_the_policy_stays_until_the_last_mock_in_the_process_stops() -> None:
     gcpolicy.uninstall()
     assert gc.get_freeze_count() == 0
     gcpolicy.uninstall()  # one too many is harmless
+
+
+def test_a_frozen_heap_that_doubled_is_walked_again_and_its_leaked_cycles_freed(policy: None) -> None:
+    """A cycle frozen while in use and dropped later waits at most until the heap doubles."""
+    node = Node()
+    ref = weakref.ref(node)
+    gc.collect(1)
+    del node
+    gc.collect()
+    assert ref() is not None
+    grown = [Node() for _ in range(gc.get_freeze_count() + 1_000)]
+    gc.collect(0)  # their freeze more than doubles the frozen heap: it is thawed
+    gc.collect()  # and the next full collection walks all of it
+    assert ref() is None
+    assert gc.get_freeze_count() >= len(grown)  # then freezing resumed, the survivors with it
