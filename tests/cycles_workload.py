@@ -99,5 +99,6 @@ def run(base: str, token: str, round_: int) -> None:
         seen = made
         time.sleep(0.3)
 
+
 if __name__ == "__main__":
     run(sys.argv[1], sys.argv[2], int(sys.argv[3]))
