@@ -122,8 +122,9 @@ def test_a_frozen_heap_that_doubled_is_walked_again_and_its_leaked_cycles_freed(
     del node
     gc.collect()
     assert ref() is not None
-    grown = [Node() for _ in range(gc.get_freeze_count() + 1_000)]
-    gc.collect(0)  # their freeze more than doubles the frozen heap: it is thawed
-    gc.collect()  # and the next full collection walks all of it
+    # Young collections on the way freeze them; the frozen heap is counted (not at each one: that
+    # walks it) once it may have doubled, and found doubled it is thawed ...
+    grown = [Node() for _ in range(3 * gc.get_freeze_count())]
+    gc.collect()  # ... for the next full collection to walk all of it
     assert ref() is None
     assert gc.get_freeze_count() >= len(grown)  # then freezing resumed, the survivors with it

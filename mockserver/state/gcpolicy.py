@@ -37,10 +37,11 @@ _lock = threading.Lock()
 _users = 0  # mocks running in this process (mockserver.testing can start several in threads)
 _thawed = False
 _walked = 0  # the frozen count right after the last full walk of the heap
+_young = 0  # young collections since the frozen heap was last counted
 
 
 def _freeze_survivors(phase: str, info: dict[str, Any]) -> None:
-    global _thawed, _walked
+    global _thawed, _walked, _young
     if phase != "stop":
         return
     if _thawed:
@@ -51,6 +52,12 @@ def _freeze_survivors(phase: str, info: dict[str, Any]) -> None:
         _walked = gc.get_freeze_count()
         return
     gc.freeze()
+    # Counting the frozen heap walks all of it: only once enough young collections ran that it may
+    # have doubled (each freezes at most a threshold's worth of objects).
+    _young += 1
+    if _young * gc.get_threshold()[0] < _walked:
+        return
+    _young = 0
     if gc.get_freeze_count() > 2 * _walked:
         _thawed = True
         gc.unfreeze()
