@@ -16,15 +16,10 @@ from typing import Any
 
 from openapi_schema_validator import OAS30Validator
 
-from tests.support import load_spec
+from tests.support import escape, load_spec
 
 METHODS = {"get", "put", "post", "delete", "patch", "head"}
 Operation = tuple[str, str, dict[str, Any]]
-
-
-def escape(token: str) -> str:
-    """A JSON pointer token: ``~`` and ``/`` escaped."""
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 @dataclass(frozen=True)

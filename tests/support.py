@@ -139,7 +139,8 @@ def load_spec(path: Path = SPEC_PATH) -> dict[str, Any]:
     return yaml.safe_load(path.read_text())
 
 
-def _escape(token: str) -> str:
+def escape(token: str) -> str:
+    """A JSON pointer token: ``~`` and ``/`` escaped."""
     return token.replace("~", "~0").replace("/", "~1")
 
 
@@ -173,7 +174,7 @@ def check_response(method: str, path: str, response: httpx.Response, spec_path: 
         declared = spec["components"]["responses"][declared["$ref"].rsplit("/", 1)[1]]
         pointer = f"#/components/responses/{responses[key]['$ref'].rsplit('/', 1)[1]}/content/application~1json/schema"
     else:
-        pointer = f"#/paths/{_escape(template)}/{method.lower()}/responses/{key}/content/application~1json/schema"
+        pointer = f"#/paths/{escape(template)}/{method.lower()}/responses/{key}/content/application~1json/schema"
     content = declared.get("content")
     if not content:
         assert response.content == b"", f"{method} {path}: {response.status_code} must have no body"
