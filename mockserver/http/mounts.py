@@ -157,11 +157,18 @@ def _fits(value: str, schema: dict[str, Any]) -> bool:
 _DECIMAL = re.compile(r"^[+-]?\d{1,20}$")
 
 
+FOUND_CAPACITY = 4096
+_UNKNOWN = object()  # not yet asked (None is an answer: no mount serves the path)
+
+
 class Mounts:
     """Every mount, most specific prefix first."""
 
     def __init__(self, mounts: list[Mount]) -> None:
         self._mounts = sorted(mounts, key=lambda m: (m.at_root, -len(m.prefix + m.base)))
+        # Every request asks, and a client asks about the same few paths over and over: the
+        # answer depends on the path alone (the mounts never change), so it is remembered.
+        self._found: dict[str, tuple[Mount, str] | None] = {}
 
     def __iter__(self) -> Iterator[Mount]:
         return iter(self._mounts)
@@ -173,6 +180,16 @@ class Mounts:
     def of(self, path: str) -> tuple[Mount, str] | None:
         """The mount serving ``path`` and the path below its prefix. Within a service, the mount
         whose operations have that path (v2 beside v1), else the one with the longest base."""
+        found = self._found.get(path, _UNKNOWN)
+        if found is not _UNKNOWN:
+            return found  # type: ignore[return-value]
+        found = self._find(path)
+        if len(self._found) >= FOUND_CAPACITY:  # ids in paths: bounded, started afresh when full
+            self._found.clear()
+        self._found[path] = found
+        return found
+
+    def _find(self, path: str) -> tuple[Mount, str] | None:
         candidates = [(m, rel) for m in self._mounts if (rel := m.relative(path)) is not None]
         if not candidates:
             return None

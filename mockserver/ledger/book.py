@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from mockserver.ledger import gojson, logs
-from mockserver.ledger.model import EMPTY, Account, LedgerInfo, Log, Posting, Transaction
+from mockserver.ledger.model import EMPTY, Account, DeferredDigest, LedgerInfo, Log, Posting, Transaction
 from mockserver.ledger.volumes import Move
 
 HASHED = "SYNC"
@@ -129,7 +129,7 @@ class LedgerBook:
         date: datetime,
         *,
         idempotency_key: str = "",
-        idempotency_hash: str = "",
+        idempotency_hash: str | DeferredDigest = "",
         log_id: int | None = None,
         schema_version: str | None = None,
         records: bool = False,

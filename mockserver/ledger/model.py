@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from mockserver.ledger import packing
 from mockserver.ledger.volumes import Move, VolumeBook
@@ -133,11 +133,20 @@ class Account:
         return found
 
 
+class DeferredDigest(Protocol):
+    """An idempotency hash computed when first read (request.py ``PostingsDigest``)."""
+
+    def digest(self) -> str: ...
+
+
 class Log:
     """One log entry. ``data`` is the payload's JSON as stored when the log was written, kept
-    compressed (packing.py: a transaction's payload is most of what a stored transaction weighs)."""
+    compressed (packing.py: a transaction's payload is most of what a stored transaction weighs).
+    The idempotency hash may be given as a ``DeferredDigest``: a write without an
+    Idempotency-Key never compares it, and most logs are never read, so it is computed (and
+    kept) when it is first read."""
 
-    __slots__ = ("date", "hash", "id", "idempotency_hash", "idempotency_key", "packed", "schema_version", "type")
+    __slots__ = ("_idempotency", "date", "hash", "id", "idempotency_key", "packed", "schema_version", "type")
 
     def __init__(
         self,
@@ -146,7 +155,7 @@ class Log:
         data: bytes,
         date: datetime,
         idempotency_key: str,
-        idempotency_hash: str,
+        idempotency_hash: str | DeferredDigest,
         hash: bytes | None,  # noqa: A002
     ) -> None:
         self.id = id
@@ -154,13 +163,20 @@ class Log:
         self.packed = packing.pack(data)
         self.date = date
         self.idempotency_key = idempotency_key
-        self.idempotency_hash = idempotency_hash
+        self._idempotency = idempotency_hash
         self.hash = hash
         self.schema_version: str | None = None
 
     @property
     def data(self) -> bytes:
         return packing.unpack(self.packed)
+
+    @property
+    def idempotency_hash(self) -> str:
+        found = self._idempotency
+        if not isinstance(found, str):
+            found = self._idempotency = found.digest()  # the deferred source is freed
+        return found
 
 
 @dataclass(slots=True)

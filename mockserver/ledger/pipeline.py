@@ -20,7 +20,7 @@ from mockserver.ledger import logs
 from mockserver.ledger import presenter as present
 from mockserver.ledger.book import LedgerBook
 from mockserver.ledger.errors import internal, validation
-from mockserver.ledger.model import Log, Transaction
+from mockserver.ledger.model import DeferredDigest, Log, Transaction
 from mockserver.ledger.schemas import STRICT, SchemaGuard
 from mockserver.ledger.system import Ledgers
 
@@ -76,21 +76,25 @@ class Pipeline:
         data: dict[str, Any],
         now: datetime,
         key: str | None,
-        inputs: dict[str, Any],
+        inputs: dict[str, Any] | None,
         schema_version: str | None = None,
         *,
-        digest: str | None = None,
+        digest: str | DeferredDigest | None = None,
         records: bool = False,
     ) -> None:
-        """``digest``: the inputs' idempotency hash when the write computed it already; ``records``:
-        memento and data are the ledger's records, with no float (``gojson.dumps_records``)."""
+        """``digest``: the inputs' idempotency hash when the write computed it already (or one to
+        compute when read; ``inputs`` is None then); ``records``: memento and data are the
+        ledger's records, with no float (``gojson.dumps_records``)."""
+        if digest is None:
+            assert inputs is not None
+            digest = logs.idempotency_hash(inputs)
         book.append_log(
             type_,
             memento,
             data,
             now,
             idempotency_key=key or "",
-            idempotency_hash=digest if digest is not None else logs.idempotency_hash(inputs),
+            idempotency_hash=digest,
             schema_version=schema_version,
             records=records,
         )

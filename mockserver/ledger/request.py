@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from mockserver.core.timefmt import parse_rfc3339, rfc3339
-from mockserver.ledger import gojson
+from mockserver.ledger import gojson, logs
 from mockserver.ledger.errors import no_postings, validation
 from mockserver.ledger.model import Posting
 from mockserver.ledger.postings import as_script, parse_postings
@@ -95,6 +95,20 @@ class TransactionRequest:
             runtime=runtime,
         )
 
+    def deferred_digest(self) -> PostingsDigest | None:
+        """The idempotency hash to compute when it is first read, for a request that gives
+        postings and nothing else; None when the request holds more (hash it at once)."""
+        if self.postings is None or self.template or self.runtime or self.timestamp is not None:
+            return None
+        if self.metadata or self.reference or self.account_metadata:
+            return None
+        return PostingsDigest(self.postings, self.force)
+
+    def digest(self) -> str:
+        """The idempotency hash (``ComputeIdempotencyHash``) of ``inputs()``."""
+        # Strings, integers and null only (the vars are normalised to strings): no float.
+        return logs.idempotency_hash(self.inputs(), records=True)
+
     def inputs(self) -> dict[str, Any]:
         """``CreateTransaction`` as the release hashes it for idempotency (``internal/controller/
         ledger/controller.go``): postings travel as the script generated for them."""
@@ -120,6 +134,20 @@ class TransactionRequest:
         )
         out["Runtime"] = self.runtime
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class PostingsDigest:
+    """The idempotency hash of a postings-only request, deferred: its input is a function of the
+    postings (the transaction keeps the same tuple) and ``force`` alone, so a log holds this
+    (48 bytes) instead of hashing a script it will most likely never show."""
+
+    postings: tuple[Posting, ...]
+    force: bool
+
+    def digest(self) -> str:
+        bare = TransactionRequest(self.postings, None, None, {}, {}, False, {}, None, None, self.force, "")
+        return bare.digest()
 
 
 def sorted_accounts(values: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:

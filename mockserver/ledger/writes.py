@@ -29,7 +29,7 @@ from mockserver.ledger.errors import (
     not_found,
     validation,
 )
-from mockserver.ledger.model import EMPTY, WORLD, Posting, Transaction
+from mockserver.ledger.model import EMPTY, WORLD, DeferredDigest, Posting, Transaction
 from mockserver.ledger.pipeline import Pipeline, Written
 from mockserver.ledger.postings import ADDRESS, check_funds
 from mockserver.ledger.request import TransactionRequest, sorted_accounts
@@ -60,14 +60,19 @@ class TransactionWrites(Pipeline):
         request = TransactionRequest.parse(body, force=force)
         if not self.real:
             _check_account_metadata_addresses(request.account_metadata)
-        inputs = request.inputs()
-        # Strings, integers and null only (the vars are normalised to strings): no float.
-        digest = logs.idempotency_hash(inputs, records=True)
-        replay = self._replay(book, idempotency_key, digest)
-        if replay is not None:
-            shown = orjson.loads(replay.data)["transaction"]
-            self._publish("COMMITTED_TRANSACTIONS", {"ledger": name, "transactions": [shown], "accountMetadata": {}})
-            return Written(shown, hit=True)
+        # Without a key the hash is only stored: a postings-only request's waits until it is read.
+        deferred = None if idempotency_key else request.deferred_digest()
+        digest: str | DeferredDigest
+        if deferred is None:
+            digest = request.digest()
+            replay = self._replay(book, idempotency_key, digest)
+            if replay is not None:
+                shown = orjson.loads(replay.data)["transaction"]
+                event = {"ledger": name, "transactions": [shown], "accountMetadata": {}}
+                self._publish("COMMITTED_TRANSACTIONS", event)
+                return Written(shown, hit=True)
+        else:
+            digest = deferred
         guard = self._schema_guard(book, schema_version)
         request = guard.resolve_template(request)
         if request.postings is not None:
@@ -111,7 +116,7 @@ class TransactionWrites(Pipeline):
             data,
             now,
             idempotency_key,
-            inputs,
+            None,
             guard.version,
             digest=digest,
             records=True,
