@@ -45,6 +45,7 @@ def test_a_packaged_spec_is_what_connexion_builds(name: str) -> None:
     with trusted_specs():
         trusted = Specification.load(document)
     assert isinstance(trusted, OpenAPISpecification)
+    assert type(trusted) is not OpenAPISpecification  # built from the JSON text, not by Connexion
     assert same_graph(trusted.raw, own.raw)
     assert same_graph(trusted.spec, own.spec)
     assert trusted.base_path == own.base_path
@@ -73,6 +74,7 @@ def test_what_json_cannot_carry_goes_through_connexion(odd: dict[Any, Any]) -> N
     own = Specification.load(document)
     with trusted_specs():
         trusted = Specification.load(document)
+    assert type(trusted) is OpenAPISpecification
     assert same_graph(trusted.raw, own.raw)
     assert same_graph(trusted.spec, own.spec)
 

@@ -50,13 +50,17 @@ class _HandedOver(dict[str, Any]):
         return self.document
 
 
+_EXACT = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+
+
 def _json_text(spec: Any) -> bytes | None:
-    """The spec as JSON when that is exactly the spec: str keys, no dates, nothing orjson
-    would write as text (a datetime raises here rather than turn into a string)."""
+    """The spec as JSON when that is exactly the spec: str keys, and none of what orjson would
+    otherwise write in another form (a date as text, a dataclass or a dict subclass as a dict)
+    raises here instead. The specs are YAML or JSON documents: no tuples, enums or UUIDs."""
     if not isinstance(spec, dict):
         return None
     try:
-        return orjson.dumps(spec, option=orjson.OPT_PASSTHROUGH_DATETIME)
+        return orjson.dumps(spec, option=_EXACT)
     except (TypeError, orjson.JSONEncodeError):
         return None
 
