@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -17,7 +17,6 @@ from connexion.middleware.main import ConnexionMiddleware
 from connexion.middleware.security import SecurityMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
-from connexion.spec import Specification
 from orchestration_spec import CONTROL_SPEC
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
@@ -37,6 +36,7 @@ from mockserver.http.gateway import Gateway
 from mockserver.http.latency import hide_deliberate_drops
 from mockserver.http.mounts import Mounts
 from mockserver.http.paths import route_every_character
+from mockserver.http.trustedspec import trusted_specs
 from mockserver.http.validation import VALIDATOR_MAP
 from mockserver.inspector import create_inspector
 from mockserver.state import gcpolicy
@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
     # gateway marks prefixed requests with an ASGI root_path, which routing strips (and Swagger UI
     # writes into servers). Starlette tries mounts in order, and a base path of "" takes every
     # path: the longest base paths go first.
-    with _trusted_specs():
+    with trusted_specs():
         for mount in sorted(served, key=lambda m: -len(m.connexion_base)):
             app.add_api(
                 mount.spec,
@@ -159,19 +159,6 @@ def _signing_key(settings: Settings) -> Any:
     if settings.state_file is not None:
         return kept_signing_key(settings.state_file.with_name(settings.state_file.name + ".key"))
     return None
-
-
-@contextlib.contextmanager
-def _trusted_specs() -> Iterator[None]:
-    """Register the packaged specs without Connexion validating them against the OpenAPI
-    schema again: that took 0.1 s, a fifth of the start-up, on every start, and
-    tests/test_spec.py validates both specs with openapi-spec-validator."""
-    checked = Specification.__dict__["_validate_spec"]
-    Specification._validate_spec = classmethod(lambda _cls, _spec: None)  # type: ignore[method-assign,assignment]
-    try:
-        yield
-    finally:
-        Specification._validate_spec = checked  # type: ignore[method-assign]
 
 
 def _swagger_ui_options(settings: Settings, service: str) -> SwaggerUIOptions:

@@ -16,9 +16,11 @@ import httpx
 import pytest
 import yaml
 
+from mockserver import stack
 from mockserver.app import create_app
 from mockserver.config import Settings
 from mockserver.http.fastpath import FastRoutes
+from mockserver.http.validation import LazyValidator, compile_schema
 from tests.support import Api, RunningMock, load_spec
 
 SPEC = load_spec()
@@ -145,6 +147,21 @@ def test_fast_routes_take_exactly_the_operations_connexion_cannot_tell_apart() -
     assert operation.body is not None and operation.body.is_valid({"a": "b"}) and not operation.body.is_valid({"a": 1})
     operation, arguments = routes.match("DELETE", "/triggers/t1") or (None, None)
     assert operation is not None and operation.body is None and arguments == {"trigger_id": "t1"}
+
+
+def test_every_served_fast_body_validator_compiles_and_judges_as_an_eager_one() -> None:
+    """The fast path compiles a body schema on its operation's first request: every one of every
+    service must compile then, and judge as a validator compiled at start would."""
+    routes = FastRoutes()
+    for mount in stack.mounts(Settings(), lambda: None, "t"):
+        routes.add(mount.spec, mount.handlers, mount.base)
+    bodies = [operation.body for shape in routes._routes.values() for operation in shape if operation.body]
+    assert len(bodies) > 20
+    for body in bodies:
+        assert body.compiled is not None
+    schema = {"type": "object", "required": ["a"], "properties": {"a": {"type": "string", "nullable": True}}}
+    for document in ({"a": "x"}, {"a": None}, {"a": 1}, {}, []):
+        assert LazyValidator(schema).is_valid(document) == compile_schema(schema).is_valid(document), document
 
 
 def test_a_uuid_path_parameter_stays_fast_because_connexion_does_not_check_the_format() -> None:

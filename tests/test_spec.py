@@ -77,7 +77,7 @@ def test_spec_file_is_valid_openapi(path: Path) -> None:
 
 @pytest.mark.parametrize("path", SPEC_FILES, ids=lambda p: p.name)
 def test_connexion_accepts_the_spec_it_registers_unchecked_at_start(path: Path) -> None:
-    """The mock skips Connexion's own spec validation at start-up (app._trusted_specs): run it here."""
+    """The mock skips Connexion's own spec validation at start-up (http/trustedspec.py): run it here."""
     Specification.from_dict(yaml.safe_load(path.read_text()))
 
 

@@ -8,7 +8,7 @@ their plain decimal spelling), declared query parameters of plain string or bool
 string's ``pattern`` checked as Connexion's checker does), or of bounded integer type (in its
 plain decimal spelling), each filled with its default when left out, no constrained header
 parameter (the ledger's ``Idempotency-Key``: Connexion checks its length), and, for an operation
-with a body, a JSON document that the operation's schema (compiled once, as in ``validation``)
+with a body, a JSON document that the operation's schema (compiled on first use, as in ``validation``)
 accepts, or no body at all on a read whose body is optional (the ledger's list filters), which
 the handler gets as Connexion gives it. Anything else (an undeclared or repeated query
 parameter, an empty or invalid body, an integer in another spelling, an unknown route) goes
@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl
 
 from connexion.decorators.parameter import pythonic
 
-from mockserver.http.validation import compile_schema
+from mockserver.http.validation import LazyValidator
 
 Handler = Callable[..., Awaitable[tuple[Any, int]]]
 _METHODS = ("get", "put", "post", "delete", "patch")
@@ -49,7 +49,7 @@ class FastOperation:
     handler: Handler
     segments: tuple[str | None, ...]  # a literal segment, or None where a path parameter goes
     arguments: tuple[str, ...]  # the handler's argument name for each path parameter, in order
-    body: Any | None  # the compiled body validator; None when the operation takes no body
+    body: LazyValidator | None  # the body validator (compiled on first use); None when the operation takes no body
     query: dict[str, tuple[str, Callable[[str], Any]]]  # name -> (handler argument, conversion)
     defaults: dict[str, Any]  # handler argument -> the value Connexion passes when it is left out
     operation_id: str = ""
@@ -225,7 +225,7 @@ def _eligible(
         if list(content) != [_JSON]:
             return None
         schema = _inline(spec, content[_JSON].get("schema", {}))
-        body = compile_schema(schema)
+        body = LazyValidator(schema)  # compiled on its operation's first request
         if not request_body.get("required"):
             absent_body = _absent_body(schema)
     return FastOperation(

@@ -64,6 +64,31 @@ def compile_schema(schema: dict) -> t.Any:
     return jsonschema_rs.Draft4Validator(to_json_schema(schema), validate_formats=True)
 
 
+class LazyValidator:
+    """``compile_schema(schema)``, compiled on its first use.
+
+    The gateway's fast path keeps a validator per operation with a body (http/fastpath.py):
+    compiling all of them took about 15 ms of every start, and most are never used in a run.
+    The first request of an operation pays its compilation (well under a millisecond).
+    """
+
+    __slots__ = ("_compiled", "_schema")
+
+    def __init__(self, schema: dict) -> None:
+        self._schema: dict | None = schema
+        self._compiled: t.Any = None
+
+    @property
+    def compiled(self) -> t.Any:
+        if self._compiled is None:
+            self._compiled = compile_schema(t.cast(dict, self._schema))
+            self._schema = None
+        return self._compiled
+
+    def is_valid(self, instance: t.Any) -> bool:
+        return bool(self.compiled.is_valid(instance))
+
+
 _CACHE: dict[int, tuple[dict, t.Any]] = {}
 
 
