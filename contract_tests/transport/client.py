@@ -8,9 +8,11 @@ Identities: "write" (the write token), "read" (the read-only token), "forged" (a
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -25,9 +27,43 @@ from contract_tests.core.results import Results
 from contract_tests.core.spec import Operation, Spec
 from contract_tests.transport.auth import Tokens, forged_token
 
-__all__ = ["Client", "Exchange", "PollBudget", "poll"]
+__all__ = ["CONCURRENT_READS", "Client", "Exchange", "PollBudget", "concurrently", "poll"]
 
 T = TypeVar("T")
+
+# Independent reads sent at once (`concurrently`): enough to share a slow network's wait, few enough for any
+# server. The suite sends them only where their order cannot matter: reads with no write of its own between.
+CONCURRENT_READS = 6
+_READERS = ThreadPoolExecutor(max_workers=CONCURRENT_READS - 1, thread_name_prefix="contract-read")
+
+
+def concurrently(*calls: Callable[[], T]) -> list[T]:
+    """Run independent calls at once (the first on this thread, the others on a small shared pool, each in a
+    copy of this thread's context) and return their results in the order given. Every call ends before this
+    returns; then the first error, in that order, is raised. The calls must not use `concurrently` themselves."""
+    if len(calls) <= 1:
+        return [call() for call in calls]
+    results: list[T] = []
+    errors: list[BaseException] = []
+    for start in range(0, len(calls), CONCURRENT_READS):
+        first, *rest = calls[start : start + CONCURRENT_READS]
+        futures = [_READERS.submit(contextvars.copy_context().run, call) for call in rest]
+        outcomes: list[tuple[T | None, BaseException | None]] = []
+        try:
+            outcomes.append((first(), None))
+        except Exception as exc:
+            outcomes.append((None, exc))
+        for future in futures:
+            error = future.exception()
+            outcomes.append((None, error) if error is not None else (future.result(), None))
+        for value, error in outcomes:
+            if error is not None:
+                errors.append(error)
+            results.append(value)  # type: ignore[arg-type]
+    if errors:
+        raise errors[0]
+    return results
+
 
 # Headers we never let generation set: framing headers test the HTTP server, not the API (a bogus
 # Content-Length is rejected before any handler runs), and authorization is ours to choose.
