@@ -53,30 +53,35 @@ def walk(
     *, back: bool,
 ) -> Walk:  # fmt: skip
     """Follow `next` from a first page of `size` for at most `most` pages, each held to the walk; with `back`,
-    read `previous` of every later page and compare it with the page before."""
+    read `previous` of every later page and compare it with the page before. A page's `previous` and the page
+    after it are read together (both are reads of what the page's cursors name: their order cannot matter)."""
     held = {"size": size, "query": query, "body": request.get("body")}
     first = page = api.call(operation_id, query={**query, "pageSize": size}, **request)
     pages: list[list[Any]] = []
     seen: set[Any] = set()
     which = "first"
-    while page.status == 200 and isinstance(page.data, list):
-        before = keys(pages[-1])[-1] if pages and pages[-1] else None
-        api.apply("page_holds_walk", page, before=before, which=which, **held)
-        pages.append(page.data)
-        ids = set(keys(page.data))
-        following = (page.cursor or {}).get("next")
-        if not following:
-            return first, pages, True
-        if len(pages) >= most or (ids and ids <= seen):
-            break  # a page of nothing new: the walk cannot progress (page_walk_complete reports it)
-        seen |= ids
-        page, which = api.call(operation_id, query={"cursor": following}, **request), "next"
-        previous = (page.cursor or {}).get("previous") if page.status == 200 else None
-        if previous and back:
-            earlier = api.call(operation_id, query={"cursor": previous}, **request)
+    while True:
+        listed = page.status == 200 and isinstance(page.data, list)
+        previous = (page.cursor or {}).get("previous") if back and which == "next" and page.status == 200 else None
+        following, going_on, ids = None, False, set()
+        if listed:
+            before = keys(pages[-1])[-1] if pages and pages[-1] else None
+            api.apply("page_holds_walk", page, before=before, which=which, **held)
+            pages.append(page.data)
+            ids = set(keys(page.data))
+            following = (page.cursor or {}).get("next")
+            # A page of nothing new: the walk cannot progress (page_walk_complete reports it).
+            going_on = bool(following) and len(pages) < most and not (ids and ids <= seen)
+        cursors = [c for c in (previous, following if going_on else None) if c]
+        read = api.call_all(*((operation_id, {**request, "query": {"cursor": c}}) for c in cursors))
+        if previous:
+            earlier = read[0]
             api.apply("page_holds_walk", earlier, which="previous", **held)
-            api.apply("previous_returns_earlier_page", earlier, earlier=keys(pages[-1]))
-    return first, pages, False
+            api.apply("previous_returns_earlier_page", earlier, earlier=keys(pages[-2] if listed else pages[-1]))
+        if not listed or not going_on:
+            return first, pages, listed and not following
+        seen |= ids
+        page, which = read[-1], "next"
 
 
 def walk_whole(api: CheckedApi, operation_id: str, query: dict[str, Any], request: dict[str, Any]) -> Walk:
