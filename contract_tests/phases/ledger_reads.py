@@ -63,10 +63,7 @@ class LedgerReads:
     def newest_log(self, m: LedgerModel) -> tuple[Exchange, Any]:
         """The newest log's id and hash (what a refused write must leave as it was)."""
         ex = self.api.call("listLogs", path={"ledger": m.name}, query={"pageSize": 1})
-        page = ex.data if ex.status == 200 and isinstance(ex.data, list) else None
-        if page is None:
-            return ex, ("unreadable", ex.status)
-        return ex, [(log.get("id"), log.get("hash")) for log in page if isinstance(log, dict)]
+        return ex, _newest(ex)
 
     # ---------------------------------------------------------------- whole lists
     def list_transactions(
@@ -131,18 +128,31 @@ class LedgerReads:
     # ---------------------------------------------------------------- a refused write left nothing
     def unchanged(self, m: LedgerModel, accounts: set[str], log_before: Any) -> None:
         """After a refused write or a dry run: the counts, the accounts it named and the newest log are as the
-        model (and the read before it) say."""
-        stats = self.api.call("readStats", path={"ledger": m.name})
+        model (and the read before it) say. The reads go out together, then are judged in this order."""
+        addresses = sorted(accounts)
+        path = {"ledger": m.name}
+        stats, *reads, logs = self.api.call_all(
+            ("readStats", {"path": path}),
+            *(("getAccount", {"path": {**path, "address": a}, "query": {"expand": "volumes"}}) for a in addresses),
+            ("listLogs", {"path": path, "query": {"pageSize": 1}}),
+        )
         data = stats.data if isinstance(stats.data, dict) else {}
         shown = {key: data.get(key) for key in ("transactions", "accounts")}
         self.api.apply("failed_write_changes_nothing", stats, what="stats", expected=m.stats(), actual=shown)
-        for address in sorted(accounts):
-            ex = self.api.call("getAccount", path={"ledger": m.name, "address": address}, query={"expand": "volumes"})
+        for address, ex in zip(addresses, reads, strict=True):
             if address in m.accounts:
                 actual: Any = (ex.data or {}).get("volumes") or {} if ex.status == 200 else ex.status
                 expected: Any = m.volumes(address)
             else:
                 actual, expected = ex.status, 404
             self.api.apply("failed_write_changes_nothing", ex, what="balances", expected=expected, actual=actual)
-        logs, after = self.newest_log(m)
+        after = _newest(logs)
         self.api.apply("failed_write_changes_nothing", logs, what="the log", expected=log_before, actual=after)
+
+
+def _newest(ex: Exchange) -> Any:
+    """The newest log's id and hash from a one-log page of `listLogs`."""
+    page = ex.data if ex.status == 200 and isinstance(ex.data, list) else None
+    if page is None:
+        return ("unreadable", ex.status)
+    return [(log.get("id"), log.get("hash")) for log in page if isinstance(log, dict)]
