@@ -50,6 +50,8 @@ class CheckedApi:
         self.views = ViewTracker(self)
         # The query that started the cursor walk under way: what its pages are held to.
         self._walk_query: dict[str, Any] | None = None
+        # Writes sent so far (any answer): a read repeated with no write between shows the same state.
+        self.writes = 0
 
     @property
     def spec(self) -> Spec:
@@ -70,6 +72,8 @@ class CheckedApi:
     def send(self, case: Case, *, identity: str | None = "write") -> Exchange:
         if self.prepare is not None:
             self.prepare(case)
+        if case.method.upper() not in ("GET", "HEAD", "OPTIONS"):
+            self.writes += 1
         exchange = self.client.send(case, identity=identity)
         self._check_response(exchange)
         return exchange
@@ -96,6 +100,8 @@ class CheckedApi:
         return exchanges, sent[len(calls) :]  # type: ignore[return-value]
 
     def _took(self, exchange: Exchange) -> Exchange:
+        if exchange.operation.is_write:
+            self.writes += 1
         self._check_response(exchange)
         self.views.observe(exchange, self._walk_query)
         if exchange.operation.is_write:
