@@ -69,13 +69,14 @@ class CheckedApi:
     def results(self) -> Results:
         return self.client.results
 
-    def send(self, case: Case, *, identity: str | None = "write") -> Exchange:
-        if self.prepare is not None:
+    def send(self, case: Case, *, identity: str | None = "write", aimed: bool = False) -> Exchange:
+        """Send a generated case (aimed by `prepare` first, unless `aimed` says it was) and check the answer."""
+        if self.prepare is not None and not aimed:
             self.prepare(case)
         if case.method.upper() not in ("GET", "HEAD", "OPTIONS"):
             self.writes += 1
         exchange = self.client.send(case, identity=identity)
-        self._check_response(exchange)
+        self.check_response(exchange)
         return exchange
 
     def call(self, operation_id: str, *, body: Any = NOT_SET, **request: Any) -> Exchange:
@@ -102,7 +103,7 @@ class CheckedApi:
     def _took(self, exchange: Exchange) -> Exchange:
         if exchange.operation.is_write:
             self.writes += 1
-        self._check_response(exchange)
+        self.check_response(exchange)
         self.views.observe(exchange, self._walk_query)
         if exchange.operation.is_write:
             self.views.after_write(exchange)
@@ -154,7 +155,7 @@ class CheckedApi:
             )
             self.results.add_failure(failure)
 
-    def _check_response(self, exchange: Exchange) -> None:
+    def check_response(self, exchange: Exchange) -> None:
         """Every response check on one exchange; a crashing check is a suite bug, reported as such."""
         operation = exchange.operation.operation_id
         for entry in self._response_checks:
