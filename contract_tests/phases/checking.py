@@ -69,6 +69,10 @@ class CheckedApi:
     def results(self) -> Results:
         return self.client.results
 
+    # Whether generated cases may be drawn while earlier ones are on the wire (`phases/pipeline.py`); a subclass
+    # whose sending does more than `Client.send` (the differential run's pair) says no.
+    pipelines = True
+
     def send(self, case: Case, *, identity: str | None = "write", aimed: bool = False) -> Exchange:
         """Send a generated case (aimed by `prepare` first, unless `aimed` says it was) and check the answer."""
         if self.prepare is not None and not aimed:
