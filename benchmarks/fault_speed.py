@@ -16,7 +16,7 @@ faults (default: the harness faults of faults_stack.py) on each API named, e.g. 
 suite's code that sent them: view re-reads, page walks, polls, generated cases, ...).
 
     .venv/bin/python benchmarks/fault_speed.py [--api v1,v2,...|all] [--profile quick|default] [--faults a,b]
-        [--seed N] [--healthy-runs N] [--bound 2] [--count] [--json out]
+        [--seed N] [--healthy-runs N] [--faulty-runs N] [--bound 2] [--count] [--json out]
 """
 
 from __future__ import annotations
@@ -287,6 +287,7 @@ def main() -> int:
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--healthy-runs", type=int, default=2, help="the healthy time is the fastest of these")
+    parser.add_argument("--faulty-runs", type=int, default=1, help="each faulty time is the fastest of these")
     parser.add_argument("--bound", type=float, default=2.0, help="the allowed ratio to the healthy run")
     parser.add_argument("--count", action="store_true", help="print where each run's requests went")
     parser.add_argument("--json", type=Path, help="also write the figures here")
@@ -322,18 +323,23 @@ def main() -> int:
         print(f"{'fault':<34} {'api':<13} {'faulty':>8} {'healthy':>8} {'ratio':>6}  within {args.bound:g}x  verdict")
         for fault, api in cases:
             counts = Counts() if args.count else None
-            seconds, report = timed_run(mock, proxy, fault, api, args, counts)
+            # On a shared machine one run can be slowed by others: the fastest of --faulty-runs, as for healthy.
+            timed = [
+                timed_run(mock, proxy, fault, api, args, counts if n == 0 else None) for n in range(args.faulty_runs)
+            ]
+            seconds, report = min(timed, key=lambda t: t[0])
             ratio = seconds / healthy[api]
-            same = verdict(report) == verdicts[api]
+            same = all(verdict(r) == verdicts[api] for _, r in timed)
             # A harness fault is no bug: its verdict must be the healthy one. A bug's is expected to differ.
             harness = not fault.caught_by
             row = {"fault": fault.name, "api": api, "faulty": seconds, "healthy": healthy[api], "ratio": ratio,
-                   "same_verdict": same, "harness": harness}  # fmt: skip
+                   "same_verdict": same, "harness": harness, "faulty_runs": [t for t, _ in timed]}  # fmt: skip
             rows.append(row)
             mark = "yes" if ratio <= args.bound else "NO"
             said = ("same" if same else "CHANGED") if harness else ("same" if same else "differs")
+            runs = f"  (runs: {', '.join(f'{t:.1f}' for t, _ in timed)})" if len(timed) > 1 else ""
             print(f"{fault.name:<34} {api:<13} {seconds:>7.1f}s {healthy[api]:>7.1f}s {ratio:>6.2f}  {mark:<9}  "
-                  f"{said}", flush=True)  # fmt: skip
+                  f"{said}{runs}", flush=True)  # fmt: skip
             if harness and not same:
                 print(f"  healthy: {verdicts[api]}\n  faulty:  {verdict(report)}")
             if counts is not None:
