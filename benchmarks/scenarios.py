@@ -62,16 +62,23 @@ class MockClient:
 
     def __init__(self, server: Server, token: str) -> None:
         self.api = httpx.Client(base_url=server.url(""), headers={"Authorization": f"Bearer {token}"}, timeout=120)
+        self.ledger = httpx.Client(
+            base_url=f"{server.origin}/api/ledger/v2", headers={"Authorization": f"Bearer {token}"}, timeout=120
+        )
         self.control = httpx.Client(base_url=f"{server.origin}/_mock", timeout=300)
 
     def close(self) -> None:
         self.api.close()
+        self.ledger.close()
         self.control.close()
 
     def create_workflow(self, name: str, stages: list[dict[str, Any]]) -> str:
         response = self.api.post("/workflows", json={"name": name, "stages": stages})
         _expect(response, 201)
         return str(response.json()["data"]["id"])
+
+    def create_ledger(self, name: str) -> None:
+        _expect(self.ledger.post(f"/{name}"), 204)
 
     def create_trigger(self, event: str, workflow_id: str) -> str:
         response = self.api.post("/triggers", json={"event": event, "workflowID": workflow_id, "name": "bench"})
@@ -140,6 +147,9 @@ def check_v2_page(client: MockClient, path: str, size: int) -> None:
 def seed_mock(client: MockClient) -> dict[str, str]:
     """Create what the mock scenarios read; return the ids they need."""
     ids: dict[str, str] = {}
+    # As on the real stack, a send books on a ledger that exists: without it every run would retry
+    # forever, stay running, and swell the running-instances scenario with the load's runs.
+    client.create_ledger("default")
     ids["workflow"] = client.create_workflow("bench-read", [SEND_STAGE])
     ids["send_workflow"] = client.create_workflow("bench-send", [SEND_STAGE])
     noop = client.create_workflow("bench-noop", [{"noop": {}}])

@@ -9,11 +9,13 @@ import sys
 import types
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
 from mockserver.config import DEFAULT_PORT, GATEWAY_PREFIX, Settings, parse_latency
 from mockserver.errors import MockError
+from mockserver.http.coalesce import GatheringHttpToolsProtocol
 from mockserver.ledger.system import check_name
 
 
@@ -313,6 +315,25 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
+def serving_config(app: Any, host: str, port: int) -> uvicorn.Config:
+    """How the command serves the mock (tests serve it the same way in a thread)."""
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        # The gateway writes the access log itself, in batches (mockserver/http/accesslog.py).
+        access_log=False,
+        log_level="info",
+        loop="uvloop",
+        http=GatheringHttpToolsProtocol,  # httptools, one socket write per answer (http/coalesce.py)
+        # No Server header and no X-Forwarded-* rewrite of the client: nothing reads either, and the
+        # middleware costs every request.
+        server_header=False,
+        proxy_headers=False,
+        lifespan="on",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["record"]:
@@ -339,17 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  inspector: {base}/_mock/ui/  token: POST {base}/api/auth/oauth/token",
         file=sys.stderr,
     )
-    config = uvicorn.Config(
-        mock.asgi,
-        host=settings.host,
-        port=settings.port,
-        # The gateway writes the access log itself, in batches (mockserver/http/accesslog.py).
-        access_log=False,
-        log_level="info",
-        loop="uvloop",
-        http="httptools",
-        lifespan="on",
-    )
+    config = serving_config(mock.asgi, settings.host, settings.port)
     _Server(config).run()
     return 0
 

@@ -210,3 +210,20 @@ class Api:
 
     def delete(self, path: str, **kwargs: Any) -> httpx.Response:
         return self.request("DELETE", path, **kwargs)
+
+
+def assert_plain_schemathesis_passes(
+    mock: RunningMock, spec: Path, prefix: str, config_name: str, cwd: Path, *, max_examples: int = 10
+) -> None:
+    """Plain `st run` on ``spec`` against the mock at ``prefix``, with docs/``config_name`` (README's
+    "Plain Schemathesis"), seed 1: exit 0, and the configuration was read, not skipped."""
+    config = ROOT / "docs" / config_name
+    st = Path(sys.executable).parent / "st"
+    command = [
+        str(st), "--config-file", str(config), "run", str(spec), "-u", mock.url + prefix,
+        "-H", f"Authorization: Bearer {token_for(mock.url)}", "--seed", "1",
+        "--max-examples", str(max_examples), "--generation-database", "none", "--no-color",
+    ]  # fmt: skip
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+    assert "Configuration:    " + str(config) in done.stdout

@@ -12,11 +12,13 @@ from tests.test_engine_harness import Harness, account, send
 ADDRESSES = ["users:1", "users:2", "users:3", "world"]
 
 
+@settings(derandomize=True)
 @given(st.integers(min_value=INT64_MIN, max_value=INT64_MAX))
 def test_go_durations_round_trip(ns: int) -> None:
     assert parse_duration(format_duration(ns)) == ns
 
 
+@settings(derandomize=True)
 @given(
     st.text(alphabet=st.characters(blacklist_characters="$"), max_size=40),
     st.dictionaries(st.text(), st.text()),
@@ -25,6 +27,7 @@ def test_text_without_placeholders_is_left_alone(text: str, variables: dict[str,
     assert interpolate(text, variables) == text
 
 
+@settings(derandomize=True)
 @given(
     st.dictionaries(st.from_regex(r"[a-z]{1,5}", fullmatch=True), st.text(max_size=5), max_size=3),
     st.lists(st.from_regex(r"[a-z]{1,5}", fullmatch=True), max_size=4),
@@ -41,7 +44,7 @@ transfers = st.lists(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(transfers)
 def test_money_is_conserved_and_only_world_goes_negative(moves: list[tuple[str, str, int]]) -> None:
     h = Harness()

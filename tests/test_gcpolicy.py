@@ -17,6 +17,24 @@ class Node:
         self.me = self
 
 
+@pytest.fixture(autouse=True)
+def alone() -> Iterator[None]:
+    """The policy is the process's: mocks other tests of this worker left running hold it too.
+    Each test here starts as a process with no mock, and theirs is given back afterwards."""
+    saved = (gcpolicy._users, gcpolicy._thawed, gcpolicy._walked)
+    if saved[0]:
+        gc.callbacks.remove(gcpolicy._freeze_survivors)
+    gcpolicy._users, gcpolicy._thawed = 0, False
+    gc.unfreeze()
+    yield
+    while gcpolicy._users:
+        gcpolicy.uninstall()
+    gcpolicy._users, gcpolicy._thawed, gcpolicy._walked = saved
+    if saved[0]:
+        gc.callbacks.append(gcpolicy._freeze_survivors)
+        gc.freeze()
+
+
 @pytest.fixture
 def policy() -> Iterator[None]:
     gcpolicy.install()
@@ -36,6 +54,15 @@ def test_objects_that_survive_a_young_collection_are_frozen(policy: None) -> Non
     frozen = gc.get_freeze_count()
     gc.collect()
     assert gc.get_freeze_count() >= frozen  # a full collection did not walk them back
+
+
+def test_survivors_of_the_first_generation_are_frozen_at_once(policy: None) -> None:
+    """Not aged into the second generation first: the collector would walk each twice."""
+    gc.collect()
+    before = gc.get_freeze_count()
+    survivors = [Node() for _ in range(100)]
+    gc.collect(0)
+    assert gc.get_freeze_count() >= before + len(survivors)
 
 
 def test_frozen_cycles_wait_for_a_thaw_then_one_full_collection_frees_them(policy: None) -> None:
@@ -85,3 +112,19 @@ def test_the_policy_stays_until_the_last_mock_in_the_process_stops() -> None:
     gcpolicy.uninstall()
     assert gc.get_freeze_count() == 0
     gcpolicy.uninstall()  # one too many is harmless
+
+
+def test_a_frozen_heap_that_doubled_is_walked_again_and_its_leaked_cycles_freed(policy: None) -> None:
+    """A cycle frozen while in use and dropped later waits at most until the heap doubles."""
+    node = Node()
+    ref = weakref.ref(node)
+    gc.collect(1)
+    del node
+    gc.collect()
+    assert ref() is not None
+    # Young collections on the way freeze them; the frozen heap is counted (not at each one: that
+    # walks it) once it may have doubled, and found doubled it is thawed ...
+    grown = [Node() for _ in range(3 * gc.get_freeze_count())]
+    gc.collect()  # ... for the next full collection to walk all of it
+    assert ref() is None
+    assert gc.get_freeze_count() >= len(grown)  # then freezing resumed, the survivors with it

@@ -48,8 +48,8 @@ NOT_RUN = {
     "make run": "`make run` serves until interrupted and `make test` is the whole suite, this file included",
     "orchestration-contract --base-url https://staging": "needs an external staging server and credentials",
     "st --config-file docs/schemathesis.toml run": "tests/contract/test_plain_schemathesis.py runs it, bounded",
-    "st --config-file docs/schemathesis-ledger.toml run": "tests/ledger/test_plain_schemathesis.py and "
-    "tests/wallets/test_plain_schemathesis.py run them, bounded",
+    "st --config-file docs/schemathesis-ledger.toml run": "tests/ledger/test_plain_schemathesis.py, "
+    "tests/wallets/test_plain_schemathesis.py and tests/webhooks/test_plain_schemathesis.py run them, bounded",
     "orchestration-mock record --from https://STACK": "needs a live stack; tests/test_record.py records a mock",
     "orchestration-contract proxy --upstream": "serves until signalled (test_validating_proxy.py drives it)",
     "orchestration-mock webhooks listen --port 4000": "serves until interrupted; tests/webhooks drive it",

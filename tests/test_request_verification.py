@@ -64,6 +64,16 @@ def test_secret_named_body_keys_are_masked_and_big_bodies_summarised(api: Api, v
     assert created["body"]["truncated"] is True and created["body"]["bytes"] > 9000
 
 
+def test_credentials_in_a_query_string_are_redacted_and_dates_are_rfc3339(
+    api: Api, verify: ControlClient, control: httpx.Client
+) -> None:
+    api.get("/workflows", params={"access_token": "t-123", "pageSize": "2"})
+    clock = control.get("/clock").json()["data"]["now"]
+    (listed,) = verify.requests()
+    assert listed["query"] == "access_token=***&pageSize=2"
+    assert listed["date"] == clock  # the manual clock's reading, written as the API writes dates
+
+
 def test_assert_called(api: Api, verify: ControlClient) -> None:
     flow = api.post("/workflows", json=WAIT).json()["data"]["id"]
     api.post(f"/workflows/{flow}/instances", json={"order": "o-1"})

@@ -7,7 +7,9 @@ status line and headers as soon as that message is sent. What it does offer: the
 hands the app is a bound method of the request's cycle, which holds the connection's
 ``transport``; and once the cycle is ``disconnected`` (what ``connection_lost`` sets), neither
 ``send`` nor ``run_asgi`` writes anything more. The gateway ``remember``s that cycle in the
-scope's ``extensions``; a fault then acts on the transport itself and marks the cycle
+scope's ``extensions`` (by weak reference: the cycle holds the scope, and a strong reference back
+would make every request cyclic garbage, which the frozen heap of ``state/gcpolicy.py`` never
+frees); a fault then acts on the transport itself and marks the cycle
 disconnected, so not one byte of HTTP leaves:
 
 - ``drop``: close at once (FIN; the kernel turns it into a RST if request bytes it still
@@ -27,6 +29,7 @@ import asyncio
 import functools
 import socket
 import struct
+import weakref
 from typing import Any
 
 from mockserver.http.asgi import Receive, Scope, Send
@@ -43,12 +46,13 @@ def remember(scope: Scope, send: Send) -> None:
         send = send.keywords.get("send") or send.func
     cycle = getattr(send, "__self__", None)
     if cycle is not None and hasattr(getattr(cycle, "transport", None), "abort"):
-        scope["extensions"] = {**(scope.get("extensions") or {}), EXTENSION: cycle}
+        scope["extensions"] = {**(scope.get("extensions") or {}), EXTENSION: weakref.ref(cycle)}
 
 
 async def break_connection(scope: Scope, receive: Receive, send: Send, kind: str, garbage: bytes = b"") -> None:
     """End the request with fault ``kind`` (one of ``KINDS``) instead of an answer."""
-    cycle: Any = (scope.get("extensions") or {}).get(EXTENSION)
+    remembered = (scope.get("extensions") or {}).get(EXTENSION)
+    cycle: Any = remembered() if remembered is not None else None
     if cycle is None:
         await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1")]})
         await send({"type": "http.response.body", "body": b"", "more_body": True})

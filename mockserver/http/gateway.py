@@ -17,7 +17,7 @@ import orjson
 
 from mockserver.config import CONTROL_PREFIX, TOKEN_PATH, UI_PREFIX
 from mockserver.core import requestctx
-from mockserver.core.timefmt import rfc3339
+from mockserver.core.logredact import redact_query
 from mockserver.errors import Forbidden, MockError, PayloadTooLarge, ValidationError
 from mockserver.http.accesslog import AccessLog
 from mockserver.http.asgi import (
@@ -40,7 +40,6 @@ from mockserver.http.error_handlers import no_such_route
 from mockserver.http.fastpath import FastRoutes
 from mockserver.http.forcing import OperationIndex
 from mockserver.http.latency import Latency
-from mockserver.http.logredact import journal_body, redact
 from mockserver.http.mounts import Mounts
 from mockserver.http.oauth import JWKS_PATHS, OPENID_PATHS, openid_configuration, token_endpoint
 from mockserver.http.requestbody import BodyTooLarge, as_json_request, content_length, limited
@@ -263,27 +262,26 @@ class Gateway:
 
     def _journal(self, scope: Scope, status: int, started: float) -> None:
         path: str = scope["path"]
-        raw_query = scope.get("query_string", b"")
-        query = redact("?" + raw_query.decode("latin-1"))[1:] if raw_query else ""
+        raw_query: bytes = scope.get("query_string", b"")
         duration_ms = (time.perf_counter() - started) * 1000
         if self.access_log is not None:
-            self.access_log.line(scope["method"], path, query, status, duration_ms)
+            self.access_log.line(scope["method"], path, redact_query(raw_query), status, duration_ms)
         if path.startswith(CONTROL_PREFIX):
             return
         backend = self.tenants.current
+        # The query string and the instant stay as they came: the journal redacts and formats them
+        # when it is read (state/journal.py), as it decodes the body.
         entry = {
             "method": scope["method"],
             "path": path,
-            "query": query,
+            "query": raw_query,
             "status": status,
-            "date": rfc3339(backend.clock.now()),
+            "date": backend.clock.now(),
             "durationMs": round(duration_ms, 3),
         }
         note = scope.get("mock.note")
         if note:
-            entry.update(note)
-            if "body" in note:
-                entry["body"] = journal_body(note["body"])
+            entry.update(note)  # a body stays bytes too
             if note.get("dropped"):
                 entry["status"] = 0  # no answer was given
         backend.journal.record(entry)

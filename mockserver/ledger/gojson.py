@@ -60,6 +60,20 @@ def dumps_records(value: Any) -> bytes:
     return out
 
 
+def dumps_any(value: Any) -> bytes:
+    """``dumps``, by way of ``dumps_records`` when ``value`` holds no float (a cursor's query: a
+    filter may hold a number a client wrote with a fraction)."""
+    return dumps(value) if _has_float(value) else dumps_records(value)
+
+
+def _has_float(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_has_float(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_float(item) for item in value)
+    return isinstance(value, float)
+
+
 def encoder_line(value: Any, *, records: bool = False) -> bytes:
     """What ``json.NewEncoder(w).Encode(value)`` writes: the JSON and a newline (``records``: the
     value holds no float, see ``dumps_records``)."""

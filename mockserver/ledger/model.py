@@ -135,7 +135,7 @@ class Account:
 
 class Log:
     """One log entry. ``data`` is the payload's JSON as stored when the log was written, kept
-    deflated (packing.py: a transaction's payload is most of what a stored transaction weighs)."""
+    compressed (packing.py: a transaction's payload is most of what a stored transaction weighs)."""
 
     __slots__ = ("date", "hash", "id", "idempotency_hash", "idempotency_key", "packed", "schema_version", "type")
 

@@ -68,32 +68,34 @@ def check_funds(postings: Iterable[Posting], balance: Callable[[str, str], int],
 
 def as_script(postings: Iterable[Posting], *, force: bool) -> tuple[str, dict[str, str]]:
     """The program and variables the release generates for postings (``TxToScriptData``)."""
+    postings = tuple(postings)
     accounts: dict[str, str] = {}
-    monetaries: dict[str, tuple[str, str]] = {}
-    postings = list(postings)
+    monetaries: dict[tuple[int, str], str] = {}
     for posting in postings:
-        for address in (posting.source, posting.destination):
-            if address != WORLD and address not in accounts:
-                accounts[address] = f"va{len(accounts)}"
-        key = f"[{posting.amount} {posting.asset}]"
+        source, destination = posting.source, posting.destination
+        if source != WORLD and source not in accounts:
+            accounts[source] = f"va{len(accounts)}"
+        if destination != WORLD and destination not in accounts:
+            accounts[destination] = f"va{len(accounts)}"
+        key = (posting.amount, posting.asset)
         if key not in monetaries:
-            monetaries[key] = (f"vm{len(monetaries)}", f"{posting.asset} {posting.amount}")
+            monetaries[key] = f"vm{len(monetaries)}"
+    overdraft = " allowing unbounded overdraft" if force else ""
     lines = ["vars {"]
     lines += [f"\taccount ${name}" for name in sorted(accounts.values())]
-    lines += [f"\tmonetary ${name}" for name in sorted(name for name, _ in monetaries.values())]
+    lines += [f"\tmonetary ${name}" for name in sorted(monetaries.values())]
     lines.append("}")
     for posting in postings:
-        lines.append(f"send ${monetaries[f'[{posting.amount} {posting.asset}]'][0]} (")
-        if posting.source == WORLD:
-            lines.append("\tsource = @world")
-        else:
-            lines.append(f"\tsource = ${accounts[posting.source]}" + (" allowing unbounded overdraft" if force else ""))
-        lines.append(
+        source = (
+            "\tsource = @world" if posting.source == WORLD else f"\tsource = ${accounts[posting.source]}{overdraft}"
+        )
+        destination = (
             "\tdestination = @world"
             if posting.destination == WORLD
             else f"\tdestination = ${accounts[posting.destination]}"
         )
-        lines.append(")")
+        lines += (f"send ${monetaries[posting.amount, posting.asset]} (", source, destination, ")")
     variables = {name: address for address, name in accounts.items()}
-    variables.update(dict(monetaries.values()))
+    for (amount, asset), name in monetaries.items():
+        variables[name] = f"{asset} {amount}"
     return "\n".join(lines) + "\n", variables

@@ -77,7 +77,10 @@ def transaction(
         pre, post = _commit_volumes(tx, effective=False)
         out["postCommitVolumes"] = post
     if effective:
-        pre_eff, post_eff = _commit_volumes(tx, effective=True)
+        # Unless a back-dated move came in between, the effective volumes are the insertion ones
+        # (volumes.py keeps the very same int objects then): the same maps, built once.
+        same = pre is not None and all(m.eff_input is m.input and m.eff_output is m.output for m in tx.moves)
+        pre_eff, post_eff = (pre, post) if same else _commit_volumes(tx, effective=True)
         out["postCommitEffectiveVolumes"] = post_eff
     if tx.template:
         out["template"] = tx.template

@@ -139,6 +139,9 @@ class Savepoint:
             tx = book.transactions[tx_id]
             if tx.reference and book.references.get(tx.reference) == tx_id:
                 del book.references[tx.reference]
+            # Its moves point back at it: without them it is freed when the write's answer is,
+            # not left as a cycle for a collector that skips the frozen heap (state/gcpolicy.py).
+            tx.moves = ()
         del book.tx_ids[tx_count:]
         for log_id in book.log_ids[log_count:]:
             log = book.logs.pop(log_id)

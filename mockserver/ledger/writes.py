@@ -89,7 +89,7 @@ class TransactionWrites(Pipeline):
             preview.template = guard.template
             if self.real:
                 book.burn_transaction_id()
-            return Written(self._shown(book, preview))
+            return Written(self._shown_preview(book, preview))
         tx = book.insert_transaction(
             postings,
             metadata=tx_meta,
@@ -159,7 +159,7 @@ class TransactionWrites(Pipeline):
         revert_meta = {**metadata, REVERTS_KEY: str(tx_id)}
         timestamp = original.timestamp if at_effective_date else now
         if dry_run:
-            shown = self._shown(book, _preview(book, postings, revert_meta, timestamp, now, None))
+            shown = self._shown_preview(book, _preview(book, postings, revert_meta, timestamp, now, None))
             if self.real:
                 book.burn_transaction_id()  # after the preview took it, as the release's sequence does
             return Written(shown)
@@ -187,6 +187,13 @@ class TransactionWrites(Pipeline):
             "REVERTED_TRANSACTION", {"ledger": name, "revertedTransaction": reverted, "revertTransaction": shown}
         )
         return Written(shown)
+
+    def _shown_preview(self, book: LedgerBook, preview: Transaction) -> dict[str, Any]:
+        shown = self._shown(book, preview)
+        # Its moves point back at it: without them the preview is freed with the answer, not left
+        # as a cycle for a collector that never visits the frozen heap (state/gcpolicy.py).
+        preview.moves = ()
+        return shown
 
 
 def _check_account_metadata_addresses(accounts: dict[str, dict[str, str]]) -> None:

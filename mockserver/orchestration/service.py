@@ -62,16 +62,15 @@ class Orchestration:
     def _heard(self, event: dict[str, Any]) -> None:
         """A service of the stack published ``event``: the triggers see it at the next pump. The
         service's own events are not offered to its triggers, as before they reached the bus."""
-        if self._publishing:
-            return
-        when = parse_rfc3339(event["date"]) if event.get("date") else None
+        if self._publishing or not self.engine.triggers.listens_to(event["type"]):
+            return  # most writes of a busy ledger reach no trigger: nothing to schedule
 
         def fire() -> None:
             self.engine.triggers.publish(
                 event["type"],
                 event.get("payload") or {},
                 app=event.get("app"),
-                date=when,
+                date=parse_rfc3339(event["date"]) if event.get("date") else None,
                 # The envelope's own: a key the producer left out reads as "" (go-libs ``EventMessage``).
                 version=str(event.get("version") or ""),
                 idempotency_key=str(event.get("idempotency_key") or ""),

@@ -2,8 +2,9 @@
 
 A rule matches a request by any of ``operationId``, ``method`` and ``path`` (a regex searched in
 the path); the first live rule that matches and wins its ``probability`` draw fires. ``times``
-makes a rule expire after that many firings. Draws come from one generator seeded by ``--seed``,
-so a seeded run fires the same rules on the same requests (and sends the same garbage). A rule
+makes a rule expire after that many firings. Draws come from one generator seeded by ``--seed``
+(``core/rulebook.py`` keeps the rules and draws), so a seeded run fires the same rules on the same
+requests (and sends the same garbage). A rule
 with a ``status`` or a connection fault (``drop``, ``empty``, ``reset``, ``garbage``: see
 ``http/connection.py``) answers before any handler runs (the state does not change); one with
 only ``delayMs`` delays the real answer.
@@ -11,37 +12,27 @@ only ``delayMs`` delays the real answer.
 
 from __future__ import annotations
 
-import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from mockserver.errors import NotFound, ValidationError
+from mockserver.core.rulebook import Rule, RuleBook, integer
+from mockserver.errors import ValidationError
 
 CONNECTION_FAULTS = ("drop", "empty", "reset", "garbage")
 _FIELDS = {"operationId", "method", "path", "status", "delayMs", *CONNECTION_FAULTS, "times", "probability"}
 _METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}
 MAX_DELAY_MS = 60_000
-MAX_RULES = 1_000
 
 
 @dataclass(slots=True)
-class FaultRule:
-    id: str
+class FaultRule(Rule):
     operation_id: str | None = None
     method: str | None = None
     path: re.Pattern[str] | None = None
     status: int | None = None
     delay_ms: int = 0
     connection: str | None = None  # one of CONNECTION_FAULTS: no answer at all
-    times: int | None = None
-    probability: float = 1.0
-    fired: int = 0
-    source: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def expired(self) -> bool:
-        return self.times is not None and self.fired >= self.times
 
     @property
     def answers(self) -> bool:
@@ -55,43 +46,10 @@ class FaultRule:
             and (self.path is None or self.path.search(path) is not None)
         )
 
-    def view(self) -> dict[str, Any]:
-        return {"id": self.id, **self.source, "fired": self.fired, "expired": self.expired}
 
-
-class FaultRules:
+class FaultRules(RuleBook[FaultRule]):
     def __init__(self, seed: int | None) -> None:
-        self._seed = seed
-        self.clear()
-
-    def clear(self) -> None:
-        """As at start: no rule, ids from 1, the seeded draws from their start (``POST /_mock/reset``)."""
-        self._rules: dict[str, FaultRule] = {}
-        self._draws = random.Random(self._seed)
-        self._next_id = 1
-
-    def remove_all(self) -> None:
-        """Every rule goes; ids keep counting, so an old id never names a new rule."""
-        self._rules.clear()
-
-    def __bool__(self) -> bool:
-        return bool(self._rules)
-
-    def add(self, body: Any) -> FaultRule:
-        """A rule from the control API's JSON; every mistake is a 400 that says what is wrong."""
-        rule = _parse(body, f"fault-{self._next_id}")
-        if len(self._rules) >= MAX_RULES:
-            raise ValidationError(f"at most {MAX_RULES} fault rules; DELETE /_mock/faults first")
-        self._next_id += 1
-        self._rules[rule.id] = rule
-        return rule
-
-    def remove(self, rule_id: str) -> None:
-        if self._rules.pop(rule_id, None) is None:
-            raise NotFound(f"no fault rule {rule_id}")
-
-    def list(self) -> list[FaultRule]:
-        return list(self._rules.values())
+        super().__init__(seed, _parse, "fault", "fault rule", "/_mock/faults")
 
     def garbage(self) -> bytes:
         """Random bytes for a ``garbage`` fault (64 to 1024, seeded), never an HTTP status line."""
@@ -102,14 +60,7 @@ class FaultRules:
 
     def pick(self, operation_id: str | None, method: str, path: str) -> FaultRule | None:
         """The rule that fires for this request, counted; None when none does."""
-        for rule in self._rules.values():
-            if rule.expired or not rule.matches(operation_id, method, path):
-                continue
-            if rule.probability < 1.0 and self._draws.random() >= rule.probability:
-                continue
-            rule.fired += 1
-            return rule
-        return None
+        return self.fire(lambda rule: rule.matches(operation_id, method, path))
 
 
 def _parse(body: Any, rule_id: str) -> FaultRule:
@@ -130,13 +81,13 @@ def _parse(body: Any, rule_id: str) -> FaultRule:
             rule.path = re.compile(path)
         except re.error as exc:
             raise ValidationError(f"path is not a valid regular expression: {exc}") from None
-    rule.status = _integer(body, "status", 100, 599)
-    rule.delay_ms = _integer(body, "delayMs", 0, MAX_DELAY_MS) or 0
+    rule.status = integer(body, "status", 100, 599)
+    rule.delay_ms = integer(body, "delayMs", 0, MAX_DELAY_MS) or 0
     chosen = [kind for kind in CONNECTION_FAULTS if _optional(body, kind, bool)]
     if len(chosen) > 1:
         raise ValidationError(f"a rule breaks the connection one way only, not {' and '.join(chosen)}")
     rule.connection = chosen[0] if chosen else None
-    rule.times = _integer(body, "times", 1, 1_000_000_000)
+    rule.times = integer(body, "times", 1, 1_000_000_000)
     probability = _optional(body, "probability", (int, float))
     if probability is not None and (isinstance(probability, bool) or not 0.0 < probability <= 1.0):
         raise ValidationError("probability must be a number in (0, 1]")
@@ -153,13 +104,4 @@ def _optional(body: dict[str, Any], name: str, kind: type | tuple[type, ...]) ->
     if value is not None and (not isinstance(value, kind) or (kind is str and not value)):
         names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
         raise ValidationError(f"{name} must be a non-empty {names}" if kind is str else f"{name} must be a {names}")
-    return value
-
-
-def _integer(body: dict[str, Any], name: str, low: int, high: int) -> int | None:
-    value = body.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise ValidationError(f"{name} must be an integer from {low} to {high}")
     return value

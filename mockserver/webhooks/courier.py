@@ -73,6 +73,8 @@ class Courier:
 
     def kick(self) -> None:
         """Start a task for every lane with work and none running (on the running loop only)."""
+        if not self._lanes:
+            return  # every request pumps: most find no delivery ever queued
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:

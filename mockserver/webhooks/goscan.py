@@ -218,6 +218,19 @@ class _Scanner:
 def first_value(data: bytes, start: int = 0) -> Scanned:
     """Read one JSON value from ``data[start:]`` as ``json.Decoder.Decode`` reads it."""
     scanner = _Scanner()
+    try:
+        return _scan(scanner, data, start)
+    finally:
+        # ``step`` is a bound method of the scanner: a cycle, freed at once once broken, where
+        # the collector never visits what it froze in flight (state/gcpolicy.py).
+        scanner.step = _spent
+
+
+def _spent(_c: int) -> str:
+    return _ERROR
+
+
+def _scan(scanner: _Scanner, data: bytes, start: int) -> Scanned:
     for i in range(start, len(data)):
         op = scanner.step(data[i])
         if op == _ERROR:

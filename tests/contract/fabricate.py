@@ -37,6 +37,19 @@ def exchange(
     return Exchange(operation, case, response, "write")
 
 
+def service_exchange(base: str, version: str, ids: str, operation_id: str, status: int, body: Any = None) -> Exchange:
+    """An answer of the ``version`` spec served at ``base``: every path parameter is ``ids``, the body JSON if any."""
+    operation = load_spec(base, version=version)[operation_id]
+    case = operation.st.Case(path_parameters={p.name: ids for p in operation.st.path_parameters})
+    request = requests.Request(operation.method, base + case.formatted_path).prepare()
+    payload = json.dumps(body).encode() if body is not None else b""
+    headers = {"content-type": ["application/json"]} if body is not None else {}
+    response = Response(
+        status_code=status, headers=headers, content=payload, request=request, elapsed=0.01, verify=True
+    )
+    return Exchange(operation, case, response, "write")
+
+
 def workflow(**changes: Any) -> dict[str, Any]:
     return {"id": UUID, "config": {"name": "", "stages": []}, "createdAt": "2024-05-02T10:00:00Z",
             "updatedAt": "2024-05-02T10:00:00Z", "deletedAt": None, **changes}  # fmt: skip

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from contract_tests.reports.report import Report
-from tests.contract.conftest import reset, run_suite
+from tests.contract.conftest import assert_caught, run_with_fault
 from tests.contract.faults import FAULTS
 from tests.contract.proxy import Fault, RunningProxy
 from tests.support import RunningMock
@@ -15,9 +15,7 @@ from tests.support import RunningMock
 @pytest.fixture(scope="module")
 def baseline(mock_server: RunningMock, proxy: RunningProxy) -> Report:
     """The same run through the proxy without a fault: what the mock itself answers."""
-    reset(mock_server)
-    proxy.use(None)
-    return run_suite(proxy.api)
+    return run_with_fault(mock_server, proxy, None, proxy.api)
 
 
 def test_there_are_at_least_twenty_distinct_faults() -> None:
@@ -28,16 +26,4 @@ def test_there_are_at_least_twenty_distinct_faults() -> None:
     "fault", [pytest.param(f, id=f.name, marks=[pytest.mark.slow] if f.slow else []) for f in FAULTS]
 )
 def test_the_suite_catches(fault: Fault, baseline: Report, mock_server: RunningMock, proxy: RunningProxy) -> None:
-    reset(mock_server)
-    proxy.use(fault)
-    try:
-        report = run_suite(proxy.api)
-    finally:
-        proxy.use(None)
-    new = [f for key, f in report.results.failures.items() if key not in baseline.results.failures]
-    caught = sorted({f.check for f in new} & fault.caught_by)
-    assert caught, (
-        f"{fault.name} ({fault.description}) was not caught by any of {sorted(fault.caught_by)}; "
-        f"new findings: {sorted({f.check for f in new})}; suite errors: {report.results.errors}"
-    )
-    assert report.exit_code == 1
+    assert_caught(fault, run_with_fault(mock_server, proxy, fault, proxy.api), baseline)

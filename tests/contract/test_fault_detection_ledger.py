@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from contract_tests.reports.report import Report
-from tests.contract.conftest import reset, run_suite
+from tests.contract.conftest import assert_caught, run_with_fault
 from tests.contract.faults_ledger import LEDGER_FAULTS
 from tests.contract.proxy import Fault, RunningProxy
 from tests.support import RunningMock
@@ -20,9 +20,7 @@ PHASES = ("auth", "invariants", "model")
 
 @pytest.fixture(scope="module")
 def ledger_baseline(mock_server: RunningMock, proxy: RunningProxy) -> Report:
-    reset(mock_server)
-    proxy.use(None)
-    report = run_suite(proxy.ledger_api, api="ledger", phases=PHASES)
+    report = run_with_fault(mock_server, proxy, None, proxy.ledger_api, api="ledger", phases=PHASES)
     # The mock's ledger model conforms: every finding of the fault runs below is the fault's. (Whether every
     # operation conforms is test_ledger_against_mock's business; a finding there is in the baseline too.)
     assert [f for f in report.results.failures.values() if f.phase != "auth"] == [], report.summary()
@@ -37,16 +35,5 @@ def test_there_are_distinct_ledger_faults() -> None:
 def test_the_suite_catches_a_broken_ledger(
     fault: Fault, ledger_baseline: Report, mock_server: RunningMock, proxy: RunningProxy
 ) -> None:
-    reset(mock_server)
-    proxy.use(fault)
-    try:
-        report = run_suite(proxy.ledger_api, api="ledger", phases=PHASES)
-    finally:
-        proxy.use(None)
-    new = [f for key, f in report.results.failures.items() if key not in ledger_baseline.results.failures]
-    caught = sorted({f.check for f in new} & fault.caught_by)
-    assert caught, (
-        f"{fault.name} ({fault.description}) was not caught by any of {sorted(fault.caught_by)}; "
-        f"new findings: {sorted({f.check for f in new})}; suite errors: {report.results.errors}"
-    )
-    assert report.exit_code == 1
+    report = run_with_fault(mock_server, proxy, fault, proxy.ledger_api, api="ledger", phases=PHASES)
+    assert_caught(fault, report, ledger_baseline)

@@ -4,15 +4,17 @@ under every harness fault (slow, dropping, duplicating)."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from typing import Any
 
 import pytest
 
 from contract_tests.core.config import PHASES
 from contract_tests.reports.report import Report
-from tests.contract.conftest import reset, run_suite
+from tests.contract.conftest import run_with_fault
 from tests.contract.faults_stack import HARNESS_FAULTS, STACK_FAULTS
-from tests.contract.proxy import Fault, RunningProxy
+from tests.contract.proxy import Fault, Request, Response, RunningProxy
 from tests.support import RunningMock
 
 # Deliveries and triggers are asynchronous between services: a poll timeout they can meet.
@@ -22,12 +24,7 @@ WHOLE_RUN = {**SETTINGS, "phases": (*PHASES, "stack")}
 
 
 def _stack(proxy: RunningProxy, mock: RunningMock, fault: Fault | None, settings: dict[str, Any] = SETTINGS) -> Report:
-    reset(mock)
-    proxy.use(fault)
-    try:
-        return run_suite(proxy.url, **settings)
-    finally:
-        proxy.use(None)
+    return run_with_fault(mock, proxy, fault, proxy.url, **settings)
 
 
 def _verdict(report: Report) -> tuple[int, list[str], list[str]]:
@@ -69,3 +66,58 @@ def test_harness_faults_leave_the_verdict_unchanged(
     report = _stack(proxy, mock_server, fault, WHOLE_RUN)
     assert _verdict(report) == _verdict(healthy_whole_run), report.summary()
     assert set(report.results.phases) == set(healthy_whole_run.results.phases)
+
+
+_UNAUTHORIZED = Response(401, {"content-type": "application/json"}, b'{"errorCode":"UNAUTHORIZED","errorMessage":"x"}')
+# (fault, method, path, request body, answer) the fault's hook was not written for: each passes unchanged.
+_OTHER_ANSWERS = [
+    ("trigger_ignores_ledger_writes", "GET", "/api/orchestration/triggers/t/occurrences", b"",
+     Response(200, {"content-type": "application/json"}, b'{"data":[{"id":"o"}]}')),  # v1's shape
+    ("trigger_ignores_ledger_writes", "GET", "/api/orchestration/v2/triggers/t/occurrences", b"", _UNAUTHORIZED),
+    ("trigger_ignores_ledger_writes", "GET", "/api/orchestration/v2/triggers/t/occurrences", b"",
+     Response(404, {"content-type": "application/json"}, b'{"errorCode":"NOT_FOUND","errorMessage":"x"}')),
+    ("wallet_not_its_account", "GET", "/api/wallets/wallets/w", b"", _UNAUTHORIZED),
+    ("wallet_not_its_account", "GET", "/api/wallets/wallets/w", b"", Response(404, {}, b"")),
+    ("ledger_hides_workflow_bookings", "GET", "/api/ledger/v2/l/transactions", b"", _UNAUTHORIZED),
+    ("webhook_sends_everything", "POST", "/api/webhooks/configs", b'{"endpoint":"http://127.0.0.1:1/"}', None),
+    ("webhook_sends_everything", "POST", "/api/webhooks/configs", b'{"eventTypes":null}', None),
+]  # fmt: skip
+
+
+_OTHER_IDS = [
+    "occurrences-v1", "occurrences-401", "occurrences-404", "wallet-401", "wallet-404", "transactions-401",
+    "config-without-event-types", "config-null-event-types",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "method", "path", "body", "answer"), _OTHER_ANSWERS, ids=_OTHER_IDS)
+def test_a_stack_fault_leaves_answers_it_was_not_written_for_unchanged(
+    name: str, method: str, path: str, body: bytes, answer: Response | None
+) -> None:
+    fault = next(f for f in STACK_FAULTS if f.name == name)
+    request = Request(method, path, (), {"content-type": "application/json"}, body)
+
+    async def send(_: Request) -> Response:
+        raise AssertionError("the hook sent nothing upstream")
+
+    if answer is None:
+        assert fault.on_request is not None
+        assert asyncio.run(fault.on_request(fault, request, send)) == request
+    else:
+        assert fault.on_response is not None
+        kept = Response(answer.status, dict(answer.headers), answer.body)
+        assert asyncio.run(fault.on_response(fault, request, answer, send)) == kept
+
+
+def test_a_stack_fault_still_rewrites_what_it_was_written_for() -> None:
+    fault = next(f for f in STACK_FAULTS if f.name == "trigger_ignores_ledger_writes")
+    request = Request("GET", "/api/orchestration/v2/triggers/t/occurrences", (), {}, b"")
+    page = {"cursor": {"pageSize": 15, "hasMore": False, "data": [{"id": "o"}]}}
+    answer = Response(200, {"content-type": "application/json"}, json.dumps(page).encode())
+
+    async def send(_: Request) -> Response:
+        raise AssertionError("the hook sent nothing upstream")
+
+    assert fault.on_response is not None
+    emptied = asyncio.run(fault.on_response(fault, request, answer, send))
+    assert emptied.json() == {"cursor": {"pageSize": 15, "hasMore": False, "data": []}}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from contract_tests.reports.report import Report
-from tests.contract.conftest import reset, run_suite
+from tests.contract.conftest import assert_caught, run_with_fault
 from tests.contract.faults_wallets import WALLETS_FAULTS
 from tests.contract.proxy import Fault, RunningProxy
 from tests.support import RunningMock
@@ -20,9 +20,7 @@ PHASES = ("auth", "invariants", "model")
 
 @pytest.fixture(scope="module")
 def wallets_baseline(mock_server: RunningMock, proxy: RunningProxy) -> Report:
-    reset(mock_server)
-    proxy.use(None)
-    report = run_suite(proxy.wallets_api, api="wallets", phases=PHASES)
+    report = run_with_fault(mock_server, proxy, None, proxy.wallets_api, api="wallets", phases=PHASES)
     # The mock's wallets conform: every finding of the fault runs below is the fault's.
     assert report.results.failures == {} and report.results.errors == [], report.summary()
     return report
@@ -36,16 +34,5 @@ def test_there_are_distinct_wallets_faults() -> None:
 def test_the_suite_catches_a_broken_wallets_service(
     fault: Fault, wallets_baseline: Report, mock_server: RunningMock, proxy: RunningProxy
 ) -> None:
-    reset(mock_server)
-    proxy.use(fault)
-    try:
-        report = run_suite(proxy.wallets_api, api="wallets", phases=PHASES)
-    finally:
-        proxy.use(None)
-    new = [f for key, f in report.results.failures.items() if key not in wallets_baseline.results.failures]
-    caught = sorted({f.check for f in new} & fault.caught_by)
-    assert caught, (
-        f"{fault.name} ({fault.description}) was not caught by any of {sorted(fault.caught_by)}; "
-        f"new findings: {sorted({f.check for f in new})}; suite errors: {report.results.errors}"
-    )
-    assert report.exit_code == 1
+    report = run_with_fault(mock_server, proxy, fault, proxy.wallets_api, api="wallets", phases=PHASES)
+    assert_caught(fault, report, wallets_baseline)

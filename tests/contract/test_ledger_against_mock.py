@@ -3,18 +3,15 @@ and the CLI, its reports and the pytest plugin work for the ledger as they do fo
 
 from __future__ import annotations
 
-import json
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from contract_tests.checks import load_all
-from contract_tests.cli import main
 from contract_tests.core.config import Config
 from contract_tests.runner import run
-from tests.contract.conftest import reset, run_suite
-from tests.contract.test_pytest_plugin import pytest_run
+from tests.contract.conftest import cli_reports, reset, run_suite, seeded_outcome
+from tests.contract.test_pytest_plugin import suite_items
 from tests.support import RunningMock
 
 
@@ -44,37 +41,22 @@ def test_every_ledger_check_runs_and_holds_against_the_mock(mock_server: Running
 
 
 def test_a_seeded_ledger_run_is_deterministic(mock_server: RunningMock) -> None:
-    outcomes = []
-    for _ in range(2):
-        reset(mock_server)
-        report = run_suite(ledger_api(mock_server), api="ledger", seed=5)
-        requests = {name: stats.requests for name, stats in report.results.operations.items()}
-        outcomes.append((sorted(report.results.failures), requests))
-    assert outcomes[0] == outcomes[1]
+    first, second = (seeded_outcome(mock_server, ledger_api(mock_server), api="ledger", seed=5) for _ in range(2))
+    assert first == second
 
 
 def test_the_cli_checks_a_ledger_and_writes_every_report(mock_server: RunningMock, tmp_path: Path) -> None:
     reset(mock_server)
-    argv = ["--api", "ledger", "--base-url", ledger_api(mock_server), "--client-id", "a", "--client-secret", "b"]
-    argv += ["--profile", "quick", "--phases", "auth,invariants,conformance"]
-    for name in ("report.json", "report.html"):
-        assert main([*argv, "--report", str(tmp_path / name), "--junit-xml", str(tmp_path / "junit.xml")]) == 0
-    data = json.loads((tmp_path / "report.json").read_text())
+    data, html, cases = cli_reports(ledger_api(mock_server), "ledger", tmp_path)
     assert data["exit_code"] == 0 and "ledger:read ledger:write" in data["token_hint"]
     assert "v2CreateTransaction" in data["operations"]
-    assert "Ledger contract" in (tmp_path / "report.html").read_text()
-    cases = {case.get("name") for case in ET.parse(tmp_path / "junit.xml").getroot().iter("testcase")}
+    assert "Ledger contract" in html
     assert {"overdraft_refused", "log_chain_valid"} <= cases
 
 
 def test_the_pytest_plugin_takes_the_ledger(mock_server: RunningMock, tmp_path: Path) -> None:
     reset(mock_server)
-    done = pytest_run(
-        "--orchestration-base-url", ledger_api(mock_server), "--orchestration-api", "ledger",
-        "--orchestration-client-id", "contract-tests", "--orchestration-client-secret", "secret",
-        "--orchestration-max-examples", "2", "--pyargs", "contract_tests.suite", "-v", "-rN",
-        cwd=tmp_path,
-    )  # fmt: skip
+    done = suite_items(ledger_api(mock_server), "ledger", tmp_path)
     assert done.returncode == 0, done.stdout[-3000:]
     assert "test_check[log_chain_valid] PASSED" in done.stdout
     assert "test_check[history_consistent] SKIPPED" in done.stdout  # an orchestration check: not this API's

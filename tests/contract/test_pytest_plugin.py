@@ -22,6 +22,16 @@ def pytest_run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
+def suite_items(base_url: str, api: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The suite as test items (``--pyargs contract_tests.suite -v``) for ``api``, two examples an operation."""
+    return pytest_run(
+        "--orchestration-base-url", base_url, "--orchestration-api", api,
+        "--orchestration-client-id", "contract-tests", "--orchestration-client-secret", "secret",
+        "--orchestration-max-examples", "2", "--pyargs", "contract_tests.suite", "-v", "-rN",
+        cwd=cwd,
+    )  # fmt: skip
+
+
 def test_without_a_base_url_the_plugin_changes_nothing(tmp_path: Path) -> None:
     (tmp_path / "test_plain.py").write_text("def test_plain():\n    assert True\n")
     done = pytest_run("-q", cwd=tmp_path)

@@ -4,18 +4,15 @@ and the pytest plugin take the wallets as they take the ledger."""
 
 from __future__ import annotations
 
-import json
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from contract_tests.checks import load_all
-from contract_tests.cli import main
 from contract_tests.core.config import Config
 from contract_tests.runner import run
-from tests.contract.conftest import reset, run_suite
-from tests.contract.test_pytest_plugin import pytest_run
+from tests.contract.conftest import cli_reports, reset, run_suite, seeded_outcome
+from tests.contract.test_pytest_plugin import suite_items
 from tests.support import RunningMock
 
 WALLETS_CHECKS = {name for name, c in load_all().items() if c.fn.__module__ == "contract_tests.checks.wallets_model"}
@@ -49,14 +46,9 @@ def test_every_wallets_check_runs_and_holds_against_the_mock(mock_server: Runnin
 
 
 def test_a_seeded_wallets_run_is_deterministic(mock_server: RunningMock) -> None:
-    outcomes = []
-    for _ in range(2):
-        reset(mock_server)
-        report = run_suite(wallets_api(mock_server), api="wallets", seed=5, phases=("invariants", "model"))
-        requests = {name: stats.requests for name, stats in report.results.operations.items()}
-        checks = {name: stats.runs for name, stats in report.results.checks.items()}
-        outcomes.append((sorted(report.results.failures), requests, checks))
-    assert outcomes[0] == outcomes[1]
+    settings = {"api": "wallets", "seed": 5, "phases": ("invariants", "model")}
+    first, second = (seeded_outcome(mock_server, wallets_api(mock_server), **settings) for _ in range(2))
+    assert first == second
 
 
 def test_without_a_readable_ledger_the_ledger_check_is_skipped(mock_server: RunningMock) -> None:
@@ -82,26 +74,16 @@ def test_the_releases_departures_are_reported(real_server: RunningMock) -> None:
 
 def test_the_cli_checks_the_wallets_and_writes_every_report(mock_server: RunningMock, tmp_path: Path) -> None:
     reset(mock_server)
-    argv = ["--api", "wallets", "--base-url", wallets_api(mock_server), "--client-id", "a", "--client-secret", "b"]
-    argv += ["--profile", "quick", "--phases", "auth,invariants,conformance"]
-    for name in ("report.json", "report.html"):
-        assert main([*argv, "--report", str(tmp_path / name), "--junit-xml", str(tmp_path / "junit.xml")]) == 0
-    data = json.loads((tmp_path / "report.json").read_text())
+    data, html, cases = cli_reports(wallets_api(mock_server), "wallets", tmp_path)
     assert data["exit_code"] == 0 and "wallets:read wallets:write" in data["token_hint"]
     assert "debitWallet" in data["operations"]
-    assert "Wallets contract" in (tmp_path / "report.html").read_text()
-    cases = {case.get("name") for case in ET.parse(tmp_path / "junit.xml").getroot().iter("testcase")}
+    assert "Wallets contract" in html
     assert {"wallet_matches_ledger", "hold_settlement_bounded"} <= cases
 
 
 def test_the_pytest_plugin_takes_the_wallets(mock_server: RunningMock, tmp_path: Path) -> None:
     reset(mock_server)
-    done = pytest_run(
-        "--orchestration-base-url", wallets_api(mock_server), "--orchestration-api", "wallets",
-        "--orchestration-client-id", "contract-tests", "--orchestration-client-secret", "secret",
-        "--orchestration-max-examples", "2", "--pyargs", "contract_tests.suite", "-v", "-rN",
-        cwd=tmp_path,
-    )  # fmt: skip
+    done = suite_items(wallets_api(mock_server), "wallets", tmp_path)
     assert done.returncode == 0, done.stdout[-3000:]
     assert "test_check[hold_remaining_never_grows] PASSED" in done.stdout
     assert "test_check[log_chain_valid] SKIPPED" in done.stdout  # a ledger check: not this API's

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-import requests
-from schemathesis.core.transport import Response
 
 from contract_tests.checks import load_all
 from contract_tests.core.errors import Violation
-from contract_tests.core.spec import load_spec
 from contract_tests.transport.client import Exchange
+from tests.contract.fabricate import service_exchange
 
 BASE = "http://127.0.0.1:9/api/wallets"
 WALLET = "6a2b1c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
@@ -20,15 +17,7 @@ USD = "USD/2"
 
 
 def wallets_exchange(operation_id: str, status: int, body: Any = None) -> Exchange:
-    operation = load_spec(BASE, version="wallets")[operation_id]
-    case = operation.st.Case(path_parameters={p.name: WALLET for p in operation.st.path_parameters})
-    request = requests.Request(operation.method, BASE + case.formatted_path).prepare()
-    payload = json.dumps(body).encode() if body is not None else b""
-    headers = {"content-type": ["application/json"]} if body is not None else {}
-    response = Response(
-        status_code=status, headers=headers, content=payload, request=request, elapsed=0.01, verify=True
-    )
-    return Exchange(operation, case, response, "write")
+    return service_exchange(BASE, "wallets", WALLET, operation_id, status, body)
 
 
 def wallet(assets: dict[str, int]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from contract_tests.checks import load_all
 from contract_tests.cli import main
 from contract_tests.core.config import Config
 from contract_tests.runner import run
-from tests.contract.conftest import reset, run_suite
+from tests.contract.conftest import reset, run_suite, seeded_outcome
 from tests.support import RunningMock, token_for
 
 WEBHOOKS_MODULES = {"contract_tests.checks.webhooks_model", "contract_tests.checks.webhooks_deliveries"}
@@ -62,14 +62,9 @@ def test_every_webhooks_check_runs_and_holds_against_the_mock(mock_server: Runni
 
 
 def test_a_seeded_webhooks_run_is_deterministic(mock_server: RunningMock) -> None:
-    outcomes = []
-    for _ in range(2):
-        reset(mock_server)
-        report = run_suite(webhooks_api(mock_server), api="webhooks", seed=5, phases=("invariants", "model"))
-        requests = {name: stats.requests for name, stats in report.results.operations.items()}
-        checks = {name: stats.runs for name, stats in report.results.checks.items()}
-        outcomes.append((sorted(report.results.failures), requests, checks))
-    assert outcomes[0] == outcomes[1]
+    settings = {"api": "webhooks", "seed": 5, "phases": ("invariants", "model")}
+    first, second = (seeded_outcome(mock_server, webhooks_api(mock_server), **settings) for _ in range(2))
+    assert first == second
 
 
 def test_without_the_control_api_events_are_skipped_with_a_reason(mock_server: RunningMock) -> None:

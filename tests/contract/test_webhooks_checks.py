@@ -5,20 +5,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from typing import Any
 
 import httpx
 import pytest
-import requests
-from schemathesis.core.transport import Response
 
 from contract_tests.checks import load_all
 from contract_tests.core.errors import Violation
-from contract_tests.core.spec import load_spec
 from contract_tests.oracle.webhooks_model import WebhooksModel, refusal, sign, signature_valid
 from contract_tests.transport.client import Exchange
 from contract_tests.transport.receiver import Delivery, Receiver
+from tests.contract.fabricate import service_exchange
 
 BASE = "http://127.0.0.1:9/api/webhooks"
 CONFIG = "4997257d-dfb6-445b-929c-cbe2ab182818"
@@ -26,15 +23,7 @@ SECRET = "V0bivxRWveaoz08afqjU6Ko/jwO0Cb+3"
 
 
 def exchange(operation_id: str, status: int, body: Any = None) -> Exchange:
-    operation = load_spec(BASE, version="webhooks")[operation_id]
-    case = operation.st.Case(path_parameters={p.name: CONFIG for p in operation.st.path_parameters})
-    request = requests.Request(operation.method, BASE + case.formatted_path).prepare()
-    payload = json.dumps(body).encode() if body is not None else b""
-    headers = {"content-type": ["application/json"]} if body is not None else {}
-    response = Response(
-        status_code=status, headers=headers, content=payload, request=request, elapsed=0.01, verify=True
-    )
-    return Exchange(operation, case, response, "write")
+    return service_exchange(BASE, "webhooks", CONFIG, operation_id, status, body)
 
 
 def delivery(secret: str = SECRET, *, drop: str | None = None, test: bool = True) -> Delivery:

@@ -158,7 +158,7 @@ def writes(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(writes(), max_size=8), st.lists(writes(), min_size=1, max_size=8))
 def test_any_failed_atomic_bulk_is_taken_back_exactly(
     earlier: list[dict[str, Any]], bulk: list[dict[str, Any]]

@@ -1,4 +1,4 @@
-"""A log keeps its payload deflated (packing.py) and gives back exactly the bytes it was given."""
+"""A log keeps its payload compressed (packing.py) and gives back exactly the bytes it was given."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from mockserver.ledger import packing
 from mockserver.ledger.model import Log
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, derandomize=True, deadline=None)
 @given(st.binary(max_size=3000) | st.text(max_size=500).map(str.encode))
 def test_any_payload_comes_back_as_given(data: bytes) -> None:
     packed = packing.pack(data)
@@ -34,3 +34,21 @@ def test_small_payloads_and_nul_are_kept_apart() -> None:
 def test_a_log_reads_its_data_back() -> None:
     log = Log(1, "NEW_TRANSACTION", b'{"transaction":{}}', datetime(2026, 1, 1, tzinfo=UTC), "", "", None)
     assert log.data == b'{"transaction":{}}'
+
+
+def test_threads_pack_and_unpack_at_once() -> None:
+    """mockserver.testing runs mocks in threads: each needs a compressor of its own."""
+    import threading
+
+    payloads = [b'{"transaction":{"id":%d,"metadata":{"k":"%s"}}}' % (n, b"v" * (n % 50)) for n in range(2000)]
+    failures: list[int] = []
+
+    def work() -> None:
+        failures.extend(n for n, data in enumerate(payloads) if packing.unpack(packing.pack(data)) != data)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []

@@ -89,6 +89,17 @@ def test_credit_sources_are_taken_in_order(wallets: Wallets) -> None:
     assert refused.status_code == 400 and refused.json()["errorCode"] == "INSUFFICIENT_FUND"
 
 
+def test_a_wallet_subject_with_a_null_balance_is_the_wallets_main(wallets: Wallets) -> None:
+    # Subject.Balance is a Go string: null leaves it empty, and empty is main (v2.1.5 pkg/subject.go:24-28).
+    donor, wallet_id = wallets.create("donor"), wallets.create("alice")
+    wallets.credit(donor, 30)
+    source = {"type": "WALLET", "identifier": donor, "balance": None}
+    assert wallets.credit(wallet_id, 30, sources=[source]).status_code == 204
+    assert (wallets.balance(donor), wallets.balance(wallet_id)) == (0, 30)
+    assert wallets.debit(wallet_id, 10, destination=source).status_code == 204
+    assert (wallets.balance(donor), wallets.balance(wallet_id)) == (10, 20)
+
+
 def test_credit_timestamp_and_idempotency_key_go_to_the_ledger(wallets: Wallets) -> None:
     wallet_id = wallets.create()
     key = {"Idempotency-Key": "credit-1"}

@@ -4,26 +4,14 @@ on, with the configuration README's "Plain Schemathesis" section ships for the w
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from spec import WALLETS_SPEC
-from tests.support import ROOT, RunningMock, token_for
-
-CONFIG = ROOT / "docs" / "schemathesis-wallets.toml"
+from tests.support import RunningMock, assert_plain_schemathesis_passes
 
 
 @pytest.mark.slow
 def test_plain_schemathesis_finds_nothing_on_the_wallets(mock_server: RunningMock, tmp_path: Path) -> None:
-    st = Path(sys.executable).parent / "st"
-    command = [
-        str(st), "--config-file", str(CONFIG), "run", str(WALLETS_SPEC), "-u", mock_server.url + "/api/wallets",
-        "-H", f"Authorization: Bearer {token_for(mock_server.url)}", "--seed", "1",
-        "--max-examples", "10", "--generation-database", "none", "--no-color",
-    ]  # fmt: skip
-    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=180, check=False)
-    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
-    assert "Configuration:    " + str(CONFIG) in done.stdout  # the file was read, not skipped
+    assert_plain_schemathesis_passes(mock_server, WALLETS_SPEC, "/api/wallets", "schemathesis-wallets.toml", tmp_path)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -50,7 +50,18 @@ class Query:
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def but(self, **changes: Any) -> Query:
-        return replace(self, **changes)
+        """A copy with ``changes`` (``dataclasses.replace`` runs the frozen ``__init__``: three
+        times a page, it was a tenth of a list's CPU)."""
+        unknown = changes.keys() - _FIELDS
+        if unknown:
+            raise TypeError(f"Query has no field {sorted(unknown)[0]!r}")
+        copy = object.__new__(Query)
+        for name in _FIELDS:
+            object.__setattr__(copy, name, changes[name] if name in changes else getattr(self, name))
+        return copy
+
+
+_FIELDS = tuple(f.name for f in fields(Query))
 
 
 def encode(query: Query) -> str:
@@ -69,7 +80,7 @@ def encode(query: Query) -> str:
         body["offset"] = query.offset
     else:
         body.update({"bottom": query.bottom, "paginationID": query.pagination_id, "reverse": query.reverse})
-    return base64.urlsafe_b64encode(gojson.dumps(body)).rstrip(b"=").decode()
+    return base64.urlsafe_b64encode(gojson.dumps_any(body)).rstrip(b"=").decode()
 
 
 def _raw_url_decode(text: str) -> bytes:

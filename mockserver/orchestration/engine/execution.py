@@ -288,6 +288,10 @@ class Execution:
         now = self.rt.clock.now()
         self.state = State.DONE
         self.waiting_for = None
+        # The last timer's callback closes over this execution: dropped, a finished run is freed by
+        # reference counting instead of waiting as a cycle for a collector that never visits the
+        # frozen heap (state/gcpolicy.py).
+        self._timer = None
         self.instance.terminated = True
         self.instance.terminated_at = now
         self.instance.error = error

@@ -105,6 +105,11 @@ class TriggerDispatcher:
         self._seen.clear()
         self.documents.clear()
 
+    def listens_to(self, event_type: str) -> bool:
+        """Whether ``publish`` could do anything with an event of this type: a live trigger on it,
+        or a type whose ids are remembered for deduplication even before any trigger exists."""
+        return event_type in DEDUPLICATED or any(t.event == event_type for t in self._store.live_triggers.values())
+
     # --- pipeline ----------------------------------------------------------------------
     def publish(
         self,
