@@ -9,7 +9,8 @@ A's answers, so what they generate next follows A; B gets the same request with 
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from schemathesis.core import NOT_SET
 from schemathesis.generation.case import Case
@@ -21,12 +22,18 @@ from contract_tests.transport.client import Client, Exchange
 
 __all__ = ["PairedApi"]
 
+T = TypeVar("T")
+
 # A read that differs is read again once, after this pause, before it counts: an asynchronous server may
 # simply not be there yet (the real service moves instances on its own time).
 _SETTLE = 0.2
 
 
 class PairedApi(CheckedApi):
+    # Each case goes to A then B, compared in order (ids learnt from answers translate the next ones): cases are
+    # sent one by one as drawn, and reads one after the other.
+    pipelines = False
+
     def __init__(
         self,
         a: Client,
@@ -41,14 +48,20 @@ class PairedApi(CheckedApi):
         self.correspondence = correspondence
         self.ignore = ignore
 
-    def send(self, case: Case, *, identity: str | None = "write") -> Exchange:
-        if self.prepare is not None:
+    def send(self, case: Case, *, identity: str | None = "write", aimed: bool = False) -> Exchange:
+        if self.prepare is not None and not aimed:
             self.prepare(case)
         return self._both(case, identity)
 
     def call(self, operation_id: str, *, body: Any = NOT_SET, **request: Any) -> Exchange:
         identity = request.pop("identity", "write")
         return self._both(self.client.case_for(operation_id, body=body, **request), identity)
+
+    def read_together(
+        self, calls: Sequence[tuple[str, dict[str, Any]]], beside: Sequence[Callable[[], T]] = ()
+    ) -> tuple[list[Exchange], list[T]]:
+        """One after the other, each through `call` (to both sides), then the other reads."""
+        return [self.call(op, **dict(request)) for op, request in calls], [read() for read in beside]
 
     def apply(self, check: str, exchange: Exchange, **expected: Any) -> bool:
         return True  # a differential run compares answers; it does not judge them against the contract

@@ -12,6 +12,7 @@ from typing import Any
 
 from contract_tests.core.spec import Operation
 from contract_tests.phases.checking import CheckedApi
+from contract_tests.transport.client import Exchange
 
 __all__ = ["request_for", "run_auth"]
 
@@ -54,22 +55,31 @@ def _ledger_request(operation: Operation, unknown: str) -> dict[str, Any]:
     return arguments
 
 
+def _probes(api: CheckedApi, probes: list[tuple[Operation, str | None]], unknown: str) -> list[Exchange]:
+    """Each (operation, identity) probe's answer, in order: the reads' sent together (probes on ids that do not
+    exist, refused or not: no read changes what another answers), the writes one after the other."""
+    reads = [(op.operation_id, {"identity": who, **request_for(op, unknown)}) for op, who in probes if not op.is_write]
+    answers = iter(api.call_all(*reads))
+    return [
+        api.call(op.operation_id, identity=who, **request_for(op, unknown)) if op.is_write else next(answers)
+        for op, who in probes
+    ]
+
+
 def run_auth(api: CheckedApi) -> None:
     unknown = str(uuid.uuid4())
     secured = [op for op in api.spec.operations.values() if op.secured]
+    answers = iter(_probes(api, [(op, who) for op in secured for who in (None, "forged")], unknown))
     for operation in secured:
-        arguments = request_for(operation, unknown)
-        ex = api.call(operation.operation_id, identity=None, **arguments)
+        ex, forged = next(answers), next(answers)
         api.apply("auth_required", ex, expected=401, why=f"{operation.operation_id} without a token")
-        forged = api.call(operation.operation_id, identity="forged", **arguments)
         api.apply("invalid_token_rejected", forged, expected=401, why=f"{operation.operation_id} with a forged token")
     if api.tokens.read is None:
         reason = api.tokens.read_missing_reason or "no read-only token"
         api.results.skip("write_scope_required", reason)
         api.results.skip("read_scope_sufficient", reason)
         return
-    for operation in secured:
-        ex = api.call(operation.operation_id, identity="read", **request_for(operation, unknown))
+    for operation, ex in zip(secured, _probes(api, [(op, "read") for op in secured], unknown), strict=True):
         if operation.is_write:
             api.apply("write_scope_required", ex, expected=403, why=f"{operation.operation_id} with a read-only token")
         else:

@@ -8,9 +8,10 @@ curl reproduction, filed under the phase that is running (`PHASE`).
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from schemathesis.core import NOT_SET
 from schemathesis.generation.case import Case
@@ -23,9 +24,11 @@ from contract_tests.core.spec import Spec
 from contract_tests.phases.views import ViewTracker
 from contract_tests.phases.walks import keys, walk_whole
 from contract_tests.transport.auth import Tokens
-from contract_tests.transport.client import Client, Exchange, PollBudget
+from contract_tests.transport.client import Client, Exchange, PollBudget, concurrently
 
 __all__ = ["PHASE", "CheckedApi"]
+
+T = TypeVar("T")
 
 # The phase a request belongs to, for failure records; set by the runner (and per worker thread).
 PHASE: contextvars.ContextVar[str] = contextvars.ContextVar("contract_phase", default="")
@@ -47,6 +50,8 @@ class CheckedApi:
         self.views = ViewTracker(self)
         # The query that started the cursor walk under way: what its pages are held to.
         self._walk_query: dict[str, Any] | None = None
+        # Writes sent so far (any answer): a read repeated with no write between shows the same state.
+        self.writes = 0
 
     @property
     def spec(self) -> Spec:
@@ -64,17 +69,45 @@ class CheckedApi:
     def results(self) -> Results:
         return self.client.results
 
-    def send(self, case: Case, *, identity: str | None = "write") -> Exchange:
-        if self.prepare is not None:
+    # Whether generated cases may be drawn while earlier ones are on the wire (`phases/pipeline.py`); a subclass
+    # whose sending does more than `Client.send` (the differential run's pair) says no.
+    pipelines = True
+
+    def send(self, case: Case, *, identity: str | None = "write", aimed: bool = False) -> Exchange:
+        """Send a generated case (aimed by `prepare` first, unless `aimed` says it was) and check the answer."""
+        if self.prepare is not None and not aimed:
             self.prepare(case)
+        if case.method.upper() not in ("GET", "HEAD", "OPTIONS"):
+            self.writes += 1
         exchange = self.client.send(case, identity=identity)
-        self._check_response(exchange)
+        self.check_response(exchange)
         return exchange
 
     def call(self, operation_id: str, *, body: Any = NOT_SET, **request: Any) -> Exchange:
         """`Client.call` (path, query, body, raw, identity, headers), then the response checks."""
-        exchange = self.client.call(operation_id, body=body, **request)
-        self._check_response(exchange)
+        return self._took(self.client.call(operation_id, body=body, **request))
+
+    def call_all(self, *calls: tuple[str, dict[str, Any]]) -> list[Exchange]:
+        """Reads that do not depend on each other, each `(operation_id, call's keyword arguments)`, sent at once
+        (`concurrently`: a slow network's wait is shared); then each answer goes through what `call` does, in the
+        order given, so checks and findings come out as they would one read after the other."""
+        return self.read_together(calls)[0]
+
+    def read_together(
+        self, calls: Sequence[tuple[str, dict[str, Any]]], beside: Sequence[Callable[[], T]] = ()
+    ) -> tuple[list[Exchange], list[T]]:
+        """`call_all`, with other reads (of another API: plain callables) sent at the same time."""
+        assert not any(self.spec[op].is_write for op, _ in calls), "only reads go out together"
+        sent = concurrently(
+            *(functools.partial(self.client.call, op, **request) for op, request in calls), *beside
+        )  # fmt: skip
+        exchanges = [self._took(exchange) for exchange in sent[: len(calls)]]  # type: ignore[arg-type]
+        return exchanges, sent[len(calls) :]  # type: ignore[return-value]
+
+    def _took(self, exchange: Exchange) -> Exchange:
+        if exchange.operation.is_write:
+            self.writes += 1
+        self.check_response(exchange)
         self.views.observe(exchange, self._walk_query)
         if exchange.operation.is_write:
             self.views.after_write(exchange)
@@ -126,7 +159,7 @@ class CheckedApi:
             )
             self.results.add_failure(failure)
 
-    def _check_response(self, exchange: Exchange) -> None:
+    def check_response(self, exchange: Exchange) -> None:
         """Every response check on one exchange; a crashing check is a suite bug, reported as such."""
         operation = exchange.operation.operation_id
         for entry in self._response_checks:

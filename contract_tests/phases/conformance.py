@@ -10,22 +10,22 @@ import contextlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-import requests
 from hypothesis import HealthCheck, Phase, Verbosity, given, reject, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.errors import Flaky, Unsatisfiable
 from hypothesis.strategies import SearchStrategy
 from schemathesis import GenerationMode
-from schemathesis.core.errors import SerializationError
 from schemathesis.generation.case import Case
 
 from contract_tests.core.spec import Operation
 from contract_tests.phases.checking import PHASE, CheckedApi
+from contract_tests.phases.pipeline import UNSENDABLE, Sender, sender_for
 
 __all__ = ["run_conformance"]
 
-_UNSENDABLE = (SerializationError, requests.exceptions.InvalidHeader, requests.exceptions.InvalidURL, UnicodeError)
+# GETs with an effect: the webhooks' test call sends a delivery (and records its attempt); its cases go one by one.
+_GETS_THAT_ACT = frozenset({"testConfig"})
 
 
 def _settings(max_examples: int) -> settings:
@@ -41,13 +41,13 @@ def _settings(max_examples: int) -> settings:
     )
 
 
-def _exercise(api: CheckedApi, strategy: SearchStrategy[Case], max_examples: int, seed: int) -> None:
+def _exercise(sender: Sender, strategy: SearchStrategy[Case], max_examples: int, seed: int) -> None:
     @_settings(max_examples)
     @given(case=strategy)
     def exercise(case: Case) -> None:
         try:
-            api.send(case)
-        except _UNSENDABLE:
+            sender.send(case)
+        except UNSENDABLE:
             reject()  # no client could send it (e.g. a header value outside latin-1): try another case
 
     hypothesis_seed(seed)(exercise)
@@ -55,9 +55,10 @@ def _exercise(api: CheckedApi, strategy: SearchStrategy[Case], max_examples: int
     # Flaky: generation learned from answers that changed; what ran was checked.
     with contextlib.suppress(Unsatisfiable, Flaky):
         exercise()
+    sender.drain()
 
 
-def _examples(api: CheckedApi, operation: Operation, seed: int) -> None:
+def _examples(sender: Sender, operation: Operation, seed: int) -> None:
     """The spec's own examples (the happy paths its authors wrote down), all in one generated run."""
     examples = operation.st.get_strategies_from_examples()
     if not examples:
@@ -67,17 +68,22 @@ def _examples(api: CheckedApi, operation: Operation, seed: int) -> None:
     @given(data=st.data())
     def exercise(data: st.DataObject) -> None:
         for example in examples:
-            api.send(data.draw(example))
+            sender.send(data.draw(example))
 
     hypothesis_seed(seed)(exercise)
     exercise()
+    sender.drain()
 
 
 def check_operation(api: CheckedApi, operation: Operation, max_examples: int, seed: int) -> None:
-    """The spec's examples, then positive and negative generated cases."""
-    _examples(api, operation, seed)
-    _exercise(api, operation.st.as_strategy(generation_mode=GenerationMode.POSITIVE), max_examples, seed)
-    _exercise(api, operation.st.as_strategy(generation_mode=GenerationMode.NEGATIVE), max_examples, seed)
+    """The spec's examples, then positive and negative generated cases, each drawn while those before it are on the
+    wire: in the order drawn and one at a time for an operation that writes, several at once for one that only
+    reads (`phases/pipeline.py`)."""
+    reads_only = not operation.is_write and operation.name not in _GETS_THAT_ACT
+    with sender_for(api, reads_only=reads_only) as sender:
+        _examples(sender, operation, seed)
+        _exercise(sender, operation.st.as_strategy(generation_mode=GenerationMode.POSITIVE), max_examples, seed)
+        _exercise(sender, operation.st.as_strategy(generation_mode=GenerationMode.NEGATIVE), max_examples, seed)
 
 
 def run_conformance(

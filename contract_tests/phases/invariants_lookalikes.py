@@ -35,19 +35,35 @@ def _unchanged(a: Actions, before: dict[str, Any], what: str, operation: str, pa
 
 
 def _instance_views(a: Actions, runs: list[InstanceModel]) -> dict[str, Any]:
-    views: dict[str, Any] = {}
-    for run in runs:
-        views[f"instance {run.id}"] = _snapshot(a, "getInstance", {"instanceID": run.id})
-        views[f"history of {run.id}"] = _snapshot(a, "getInstanceHistory", {"instanceID": run.id})
-        views[f"stage 0 of {run.id}"] = _snapshot(a, "getInstanceStageHistory", {"instanceID": run.id, "number": 0})
-    return views
+    """Each run's instance, history and first stage history, read together (reads, nothing written between)."""
+    reads = {
+        name: (operation, {"path": path})
+        for run in runs
+        for name, operation, path in (
+            (f"instance {run.id}", "getInstance", {"instanceID": run.id}),
+            (f"history of {run.id}", "getInstanceHistory", {"instanceID": run.id}),
+            (f"stage 0 of {run.id}", "getInstanceStageHistory", {"instanceID": run.id, "number": 0}),
+        )
+    }
+    answers = a.api.call_all(*reads.values())
+    return {name: ex.data if ex.status == 200 else None for name, ex in zip(reads, answers, strict=True)}
 
 
 def _instances_unchanged(a: Actions, before: dict[str, Any], runs: list[InstanceModel]) -> None:
-    for run in runs:
-        _unchanged(a, before, f"instance {run.id}", "getInstance", {"instanceID": run.id})
-        _unchanged(a, before, f"history of {run.id}", "getInstanceHistory", {"instanceID": run.id})
-        _unchanged(a, before, f"stage 0 of {run.id}", "getInstanceStageHistory", {"instanceID": run.id, "number": 0})
+    """Each view `_instance_views` read, read again (together) and held to what it was."""
+    reads = [
+        (what, operation, {"path": path})
+        for run in runs
+        for what, operation, path in (
+            (f"instance {run.id}", "getInstance", {"instanceID": run.id}),
+            (f"history of {run.id}", "getInstanceHistory", {"instanceID": run.id}),
+            (f"stage 0 of {run.id}", "getInstanceStageHistory", {"instanceID": run.id, "number": 0}),
+        )
+        if before.get(what) is not None
+    ]
+    for (what, _, _), ex in zip(reads, a.api.call_all(*((op, request) for _, op, request in reads)), strict=True):
+        if ex.status == 200:
+            a.api.apply("lookalike_unchanged", ex, before=before[what], what=what)
 
 
 @scenario(11, 13, 14, 22)

@@ -46,6 +46,7 @@ class LedgerWrites(LedgerReads):
     def __init__(self, api: CheckedApi, names: LedgerNames) -> None:
         self.api = api
         self.names = names
+        self.newest_read = {}
 
     def new_ledger(self, purpose: str = "m") -> LedgerModel | None:
         name = self.names.fresh(purpose)

@@ -34,6 +34,9 @@ REREAD_PAGE = 100
 Key = tuple[str, str, str]  # resource, scope (the ledger, or ""), id
 
 
+Request = tuple[str, tuple[tuple[str, Any], ...], tuple[tuple[str, Any], ...]]  # operation, path, query
+
+
 @dataclass(frozen=True)
 class Host:
     """A request whose answer carried a copy: sent again to see the copy as it is now."""
@@ -43,11 +46,23 @@ class Host:
     path: tuple[tuple[str, Any], ...]
     query: tuple[tuple[str, Any], ...]
 
-    def send(self, api: CheckedApi) -> Exchange:
+    def request(self, api: CheckedApi) -> Request:
         query = dict(self.query)
         if api.spec[self.operation].paginated:
             query["pageSize"] = REREAD_PAGE  # one page that holds the copy, wherever the walk met it
-        return api.call(self.operation, path=dict(self.path) or None, query=query or None)
+        return self.operation, self.path, _frozen(query, keep_cursor=True)
+
+
+def _own_read(host: Host, key: Key) -> Request:
+    operation, path, query = host.view.read_request(key[2], dict(host.path))
+    return operation, _frozen(path, keep_cursor=True), _frozen(query, keep_cursor=True)
+
+
+def _read_all(api: CheckedApi, requests: list[Request]) -> dict[Request, Exchange]:
+    """Each distinct request once, all at once (they are reads: their order cannot matter)."""
+    distinct = list(dict.fromkeys(requests))
+    calls = [(op, {"path": dict(path) or None, "query": dict(query) or None}) for op, path, query in distinct]
+    return dict(zip(distinct, api.call_all(*calls), strict=True))
 
 
 class ViewTracker:
@@ -88,7 +103,7 @@ class ViewTracker:
                 # A listed resource is compared at once by the list's own checks; an embed is compared here.
                 if budget and view.at and self._needs_verifying(view, key, item, copy):
                     budget -= 1
-                    self.verify(host, key)
+                    self.verify([(host, key)])
 
     def _remember_read(self, view: View, ex: Exchange, path: dict[str, Any]) -> None:
         data = ex.data if isinstance(ex.data, dict) else {}
@@ -146,48 +161,55 @@ class ViewTracker:
         for key in keys:
             self.generation[key] += 1
         stale = [(host, key) for key in keys for host in self.hosts.get(key, ())]
-        rereads: dict[Any, Exchange] = {}  # one host answer serves every copy it holds
-        for host, key in stale[-REFRESHED_PER_CHANGE:]:
-            self.verify(host, key, rereads)
+        self.verify(stale[-REFRESHED_PER_CHANGE:])
 
-    # ---------------------------------------------------------------- verifying one copy
-    def verify(self, host: Host, key: Key, rereads: dict[Any, Exchange] | None = None) -> None:
-        """Read the resource, the host again, and the resource once more if they differ; report a stable
-        resource whose copy in the host differs."""
-        view, ident = host.view, key[2]
-        self.verified.add((view.name, key, self.generation[key]))
+    # ---------------------------------------------------------------- verifying copies
+    def verify(self, pairs: list[tuple[Host, Key]]) -> None:
+        """For each (host, resource): read the resource and the host, and the resource once more if they differ;
+        report a stable resource whose copy in the host differs. Every distinct read is sent once, the first
+        reads all at once and the second ones at once too: a resource read the same before and after its host's
+        read was stable while the host was read, whichever of the first two came back first."""
+        if not pairs:
+            return
+        for host, key in pairs:
+            self.verified.add((host.view.name, key, self.generation[key]))
         self._busy = True
         try:
-            operation, path, query = view.read_request(ident, dict(host.path))
-            first = self.api.call(operation, path=path, query=query or None)
-            request = (host.operation, host.path, host.query)
-            again = (rereads or {}).get(request) or host.send(self.api)
-            if rereads is not None:
-                rereads[request] = again
-            if first.status != 200 or again.status != 200:
-                return  # a deleted resource, a refused read: other checks judge those answers
-            item = next((i for i in items_of(again) if view.applies(i) and view.ident(i) == ident), None)
-            copy = view.copy_in(item) if item is not None else None
-            if not isinstance(copy, dict):
-                if item is None:
-                    self._forget(key, host)
-                return
-            current = view.counterpart(first.data, item)
-            fields = _shared(view, copy, current)
-            if isinstance(current, dict) and differing(current, copy, fields):
-                second = self.api.call(operation, path=path, query=query or None)
-                moved = view.counterpart(second.data, item)
-                if not isinstance(moved, dict) or differing(current, moved, fields):
-                    return  # the resource moved while it was read: nothing to conclude
-            self.api.apply(
-                "embedded_matches_endpoint", again, embedded=copy, current=current, fields=fields, view=view.name
-            )
+            wanted = [(_own_read(host, key), host.request(self.api)) for host, key in pairs]
+            first = _read_all(self.api, [request for both in wanted for request in both])
+            judged: list[tuple[View, Request, Exchange, dict[str, Any], dict[str, Any], Any, list[str]]] = []
+            for (host, key), (own, hosted) in zip(pairs, wanted, strict=True):
+                view, again = host.view, first[hosted]
+                if first[own].status != 200 or again.status != 200:
+                    continue  # a deleted resource, a refused read: other checks judge those answers
+                item = next((i for i in items_of(again) if view.applies(i) and view.ident(i) == key[2]), None)
+                copy = view.copy_in(item) if item is not None else None
+                if item is None or not isinstance(copy, dict):
+                    if item is None:
+                        self._forget(key, host)
+                    continue
+                current = view.counterpart(first[own].data, item)
+                judged.append((view, own, again, item, copy, current, _shared(view, copy, current)))
+            differ = [own for view, own, _, _, copy, current, fields in judged if _differs(current, copy, fields)]
+            second = _read_all(self.api, differ)
+            for view, own, again, item, copy, current, fields in judged:
+                if _differs(current, copy, fields):
+                    moved = view.counterpart(second[own].data, item)
+                    if not isinstance(moved, dict) or differing(current, moved, fields):
+                        continue  # the resource moved while it was read: nothing to conclude
+                self.api.apply(
+                    "embedded_matches_endpoint", again, embedded=copy, current=current, fields=fields, view=view.name
+                )
         finally:
             self._busy = False
 
     def _forget(self, key: Key, host: Host) -> None:
         if host in self.hosts.get(key, ()):
             self.hosts[key].remove(host)
+
+
+def _differs(current: Any, copy: dict[str, Any], fields: list[str]) -> bool:
+    return isinstance(current, dict) and bool(differing(current, copy, fields))
 
 
 def _shared(view: View, copy: dict[str, Any], current: Any) -> list[str]:
@@ -207,5 +229,5 @@ def _scope(path: dict[str, Any]) -> str:
     return str(path.get("ledger", ""))
 
 
-def _frozen(values: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
-    return tuple(sorted((k, v) for k, v in values.items() if k != "cursor"))
+def _frozen(values: dict[str, Any], *, keep_cursor: bool = False) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted((k, v) for k, v in values.items() if keep_cursor or k != "cursor"))

@@ -8,6 +8,7 @@ without dashes>:<balance>`), and a hold's `originalAmount` and `remaining`.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -188,39 +189,44 @@ class WalletActions:
         self.audit(self.m.holds[hold_id].wallet)
 
     def read_hold(self, hold_id: str, *, before: int | None) -> None:
+        """The hold, and (read with it) the ledger account its confirmations paid."""
         hold = self.m.holds[hold_id]
-        ex = self.api.call("getHold", path={"holdID": hold_id})
+        ledger = self.ledger if self.ledger_name else None
+        beside = [] if ledger is None else [
+            functools.partial(ledger.balances, str(self.ledger_name), self.destinations[hold_id])
+        ]  # fmt: skip
+        (ex,), shown = self.api.read_together([("getHold", {"path": {"holdID": hold_id}})], beside)
         if not self._ok(ex, 200, "read a hold"):
             return
         self.api.apply("hold_remaining_never_grows", ex, before=before)
         self.api.apply("hold_matches_model", ex, original=hold.original, remaining=hold.remaining)
         paid = hold.confirmed
-        if self.ledger is not None and self.ledger_name:
-            shown = self.ledger.balances(self.ledger_name, self.destinations[hold_id])
-            paid = shown.get(hold.asset, 0) if shown is not None else paid
+        if shown and shown[0] is not None:
+            paid = shown[0].get(hold.asset, 0)
         self.api.apply("hold_settlement_bounded", ex, paid=paid, returned=hold.returned)
 
     # --- reads -----------------------------------------------------------------------------------
     def audit(self, wallet_id: str) -> None:
-        """Every balance of the wallet as the model has it; the summary's balances as the ledger has them."""
+        """Every balance of the wallet as the model has it; the summary's balances as the ledger has them. The
+        reads go out together (no write of the suite's between them), then are judged in this order."""
         wallet = self.m.wallets[wallet_id]
-        read = self.api.call("getWallet", path={"id": wallet_id})
+        names = list(wallet.balances)
+        reads = [("getWallet", {"path": {"id": wallet_id}})]
+        reads += [("getBalance", {"path": {"id": wallet_id, "balanceName": name}}) for name in names]
+        reads += [("getWalletSummary", {"path": {"id": wallet_id}})]
+        ledger = self.ledger if self.ledger is not None and self.ledger_name else None
+        beside = [
+            functools.partial(ledger.balances, str(self.ledger_name), address(wallet_id, name)) for name in names
+        ] if ledger is not None else []  # fmt: skip
+        (read, *balances, summary), accounts = self.api.read_together(reads, beside)
         if self._ok(read, 200, "read a wallet"):
             self.api.apply("wallet_matches_model", read, expected=self.m.assets(wallet_id))
-        for name in wallet.balances:
-            ex = self.api.call("getBalance", path={"id": wallet_id, "balanceName": name})
+        for name, ex in zip(names, balances, strict=True):
             if self._ok(ex, 200, "read a balance"):
                 self.api.apply("wallet_matches_model", ex, expected=self.m.assets(wallet_id, name))
-        summary = self.api.call("getWalletSummary", path={"id": wallet_id})
-        if not self._ok(summary, 200, "read a wallet's summary") or self.ledger is None or not self.ledger_name:
-            return
-        accounts = {}
-        for name in wallet.balances:
-            shown = self.ledger.balances(self.ledger_name, address(wallet_id, name))
-            if shown is None:
-                return  # the ledger API cannot be read: nothing to compare with
-            accounts[name] = shown
-        self.api.apply("wallet_matches_ledger", summary, ledger=accounts)
+        if not self._ok(summary, 200, "read a wallet's summary") or ledger is None or None in accounts:
+            return  # None: the ledger API cannot be read, nothing to compare with
+        self.api.apply("wallet_matches_ledger", summary, ledger=dict(zip(names, accounts, strict=True)))
 
     def lists(self, wallet_id: str) -> None:
         listed = self.api.list_all("listWallets", query={"metadata[contract]": self.nonce})

@@ -38,6 +38,8 @@ class WebhooksActions:
         self._names = 0
         self.hooks: dict[str, str] = {}  # config id -> its receiver path name
         self.created: dict[str, Exchange] = {}  # config id -> the exchange that made it (a curl for deliveries)
+        # The configs as the last list showed them, and the count of the suite's writes then (`shown`).
+        self._listed: tuple[int, list[Any]] | None = None
 
     def _ok(self, ex: Exchange, expected: int, why: str) -> bool:
         return self.api.apply("valid_request_accepted", ex, expected=expected, why=why)
@@ -127,6 +129,7 @@ class WebhooksActions:
         """Move a manual clock a second (control API only), so a new `updatedAt` differs from the previous one
         and an answer that shows the new one instead is seen. A clock that will not move is left alone."""
         if self.control is not None:
+            self._listed = None
             with contextlib.suppress(httpx.HTTPError):
                 self.control.advance(1)
 
@@ -135,7 +138,9 @@ class WebhooksActions:
         """The whole list, held to the model: each config's fields, and the order of the run's configs."""
         ex = self.api.call("getManyConfigs")
         if not self._ok(ex, 200, "list the configs") or not isinstance(ex.data, list):
+            self._listed = None
             return None
+        self._listed = (self.api.writes, ex.data)
         for item in ex.data:  # a secret the server drew is learnt from the list, as a client would
             state = self.m.configs.get(str(item.get("id"))) if isinstance(item, dict) else None
             if state is not None and state.secret is None:
@@ -146,9 +151,13 @@ class WebhooksActions:
         return ex
 
     def shown(self, config_id: str) -> dict[str, Any] | None:
-        """The config as the list shows it now (`updatedAt` included), without judging the list."""
-        ex = self.api.call("getManyConfigs", query={"id": config_id})
-        data = ex.data if ex.status == 200 and isinstance(ex.data, list) else []
+        """The config as the list shows it now (`updatedAt` included), without judging the list: as the last
+        list showed it when the suite has written nothing since (every write is followed by a list), else read."""
+        if self._listed is not None and self._listed[0] == self.api.writes:
+            data = self._listed[1]
+        else:
+            ex = self.api.call("getManyConfigs", query={"id": config_id})
+            data = ex.data if ex.status == 200 and isinstance(ex.data, list) else []
         return next((c for c in data if isinstance(c, dict) and c.get("id") == config_id), None)
 
     # --- deliveries ------------------------------------------------------------------------------
@@ -180,6 +189,7 @@ class WebhooksActions:
         matched = self.probe_type()
         app, event = matched.split(".", 1)
         before = {c: len(self.receiver.received(self.hooks[c])) for c in [*listening, *silent]}
+        self._listed = None
         self.control.publish(event.upper(), {"probe": self.nonce}, app=app)
         for config_id in listening:
             name = self.hooks[config_id]

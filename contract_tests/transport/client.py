@@ -8,13 +8,18 @@ Identities: "write" (the write token), "read" (the read-only token), "forged" (a
 
 from __future__ import annotations
 
+import contextvars
+import re
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import requests
+import requests.adapters
+import urllib3.util
 from schemathesis.core import NOT_SET
 from schemathesis.core.transport import Response
 from schemathesis.generation.case import Case
@@ -25,9 +30,43 @@ from contract_tests.core.results import Results
 from contract_tests.core.spec import Operation, Spec
 from contract_tests.transport.auth import Tokens, forged_token
 
-__all__ = ["Client", "Exchange", "PollBudget", "poll"]
+__all__ = ["CONCURRENT_READS", "Client", "Exchange", "PollBudget", "concurrently", "poll"]
 
 T = TypeVar("T")
+
+# Independent reads sent at once (`concurrently`): enough to share a slow network's wait, few enough for any
+# server. The suite sends them only where their order cannot matter: reads with no write of its own between.
+CONCURRENT_READS = 6
+_READERS = ThreadPoolExecutor(max_workers=CONCURRENT_READS - 1, thread_name_prefix="contract-read")
+
+
+def concurrently(*calls: Callable[[], T]) -> list[T]:
+    """Run independent calls at once (the first on this thread, the others on a small shared pool, each in a
+    copy of this thread's context) and return their results in the order given. Every call ends before this
+    returns; then the first error, in that order, is raised. The calls must not use `concurrently` themselves."""
+    if len(calls) <= 1:
+        return [call() for call in calls]
+    results: list[T] = []
+    errors: list[BaseException] = []
+    for start in range(0, len(calls), CONCURRENT_READS):
+        first, *rest = calls[start : start + CONCURRENT_READS]
+        futures = [_READERS.submit(contextvars.copy_context().run, call) for call in rest]
+        outcomes: list[tuple[T | None, BaseException | None]] = []
+        try:
+            outcomes.append((first(), None))
+        except Exception as exc:
+            outcomes.append((None, exc))
+        for future in futures:
+            error = future.exception()
+            outcomes.append((None, error) if error is not None else (future.result(), None))
+        for value, error in outcomes:
+            if error is not None:
+                errors.append(error)
+            results.append(value)  # type: ignore[arg-type]
+    if errors:
+        raise errors[0]
+    return results
+
 
 # Headers we never let generation set: framing headers test the HTTP server, not the API (a bogus
 # Content-Length is rejected before any handler runs), and authorization is ours to choose.
@@ -136,21 +175,47 @@ class Client:
             identity or ""
         )
 
-    def send(self, case: Case, *, identity: str | None = "write") -> Exchange:
-        """Send a (generated or built) case; the Authorization header is always ours, never generated."""
-        operation = self.spec[case.operation.definition.raw["operationId"]]
+    def _headers(self, case: Case, identity: str | None) -> dict[str, str]:
+        """Drop the transport headers generation set; ours: the configured extras and the Authorization."""
         for name in [name for name in case.headers if name.lower() in _TRANSPORT_HEADERS]:
             del case.headers[name]
         headers = dict(self.config.extra_headers)
         token = self.token_for(identity)
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        return headers
+
+    def send(self, case: Case, *, identity: str | None = "write") -> Exchange:
+        """Send a (generated or built) case; the Authorization header is always ours, never generated."""
+        operation = self.spec[case.operation.definition.raw["operationId"]]
+        headers = self._headers(case, identity)
         response = case.call(
             base_url=self.config.base_url, session=self.session, headers=headers, timeout=self.config.request_timeout
         )
-        exchange = Exchange(operation, case, response, identity if token else None)
+        exchange = Exchange(operation, case, response, identity if "Authorization" in headers else None)
         self.results.count_request(operation.operation_id, exchange.status)
         return exchange
+
+    def sendable(self, case: Case, *, identity: str | None = "write") -> bool:
+        """Whether `send` would certainly put `case` on the wire, found without a network: the case goes through
+        exactly what `send` does (the same `case.call`, headers and serialization) to a session whose adapter sends
+        nothing and only looks at the prepared request. True only for a request any HTTP stack sends as it is
+        (ASCII headers and URL, a parseable URL, a bytes body); any doubt or error is False, and the caller then
+        sends it as usual, meeting the same error there."""
+        dry = getattr(self._local, "dry", None)
+        if dry is None:
+            dry = requests.Session()
+            for prefix in ("http://", "https://"):
+                dry.mount(prefix, _DryAdapter())
+            self._local.dry = dry
+        headers = self._headers(case, identity)
+        try:
+            case.call(base_url=self.config.base_url, session=dry, headers=headers, timeout=self.config.request_timeout)
+        except _Prepared as prepared:
+            return prepared.clean
+        except Exception:
+            return False
+        return False
 
     def call(
         self,
@@ -186,6 +251,49 @@ class Client:
             body=payload,
             media_type="application/json" if payload is not NOT_SET else None,
         )
+
+
+class _Prepared(BaseException):
+    """The outcome of a dry run: a BaseException, so that no `except Exception` on its way takes it for a failure."""
+
+    def __init__(self, clean: bool) -> None:
+        self.clean = clean
+
+
+_PRINTABLE_ASCII = re.compile(r"[\x21-\x7e]+( [\x21-\x7e]+)*")
+
+
+def _plain(value: str | bytes, *, spaces: bool = True) -> bool:
+    """Printable ASCII (single inner spaces when `spaces`), or empty."""
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    if not text:
+        return True
+    return bool(_PRINTABLE_ASCII.fullmatch(text)) and (spaces or " " not in text)
+
+
+class _DryAdapter(requests.adapters.BaseAdapter):
+    """Sends nothing: tells `Client.sendable` whether the prepared request is one no transport refuses."""
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        url = request.url or ""
+        try:
+            urllib3.util.parse_url(url)
+            parsed = True
+        except ValueError:
+            parsed = False
+        clean = (
+            parsed
+            and _plain(url, spaces=False)
+            and _plain(request.method or "", spaces=False)
+            and all(_plain(name, spaces=False) and ":" not in name and _plain(value)
+                    for name, value in request.headers.items())
+            and (request.body is None or isinstance(request.body, bytes)
+                 or (isinstance(request.body, str) and request.body.isascii()))
+        )  # fmt: skip
+        raise _Prepared(bool(clean))
+
+    def close(self) -> None:
+        pass
 
 
 class PollBudget:

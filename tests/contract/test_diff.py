@@ -41,6 +41,14 @@ def test_the_mock_against_itself_is_the_same(
     data = json.loads(report.read_text())
     assert data["exit_code"] == 0 and data["differences"] == [] and data["compared"] > 50
     assert data["operations"]["runWorkflow"] > 0 and data["operations"]["getInstance"] > 0
+    # Every request reached both sides (the generated cases too: each goes to A, then to B).
+    assert _requests_received(mock_server) == _requests_received(twin_server) > data["compared"]
+
+
+def _requests_received(server: RunningMock) -> int:
+    """How many API requests the server journalled since its reset (the latest entry's sequence number)."""
+    latest = httpx.get(server.url + "/_mock/requests", params={"limit": 1}, timeout=10).json()["data"]
+    return int(latest[0]["seq"]) if latest else 0
 
 
 def test_a_fault_on_one_side_is_named(

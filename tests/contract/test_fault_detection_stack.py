@@ -1,13 +1,16 @@
-"""The stack phase (`--api all`) on the healthy mock finds nothing, catches each fault of faults_stack.py with
-the check it names, and gives the healthy verdict under every harness fault (slow, dropping, duplicating)."""
+"""The stack phase (`--api all`) on the healthy mock finds nothing and catches each fault of faults_stack.py with
+the check it names; a whole `--api all` run (every service's phases, then the stack's) gives the healthy verdict
+under every harness fault (slow, dropping, duplicating)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import pytest
 
+from contract_tests.core.config import PHASES
 from contract_tests.reports.report import Report
 from tests.contract.conftest import run_with_fault
 from tests.contract.faults_stack import HARNESS_FAULTS, STACK_FAULTS
@@ -16,10 +19,21 @@ from tests.support import RunningMock
 
 # Deliveries and triggers are asynchronous between services: a poll timeout they can meet.
 SETTINGS = {"api": "all", "phases": ("stack",), "poll_timeout": 2.0}
+# Every phase of every service, then the stack's, on the harness' small budget (2 examples per operation).
+WHOLE_RUN = {**SETTINGS, "phases": (*PHASES, "stack")}
 
 
-def _stack(proxy: RunningProxy, mock: RunningMock, fault: Fault | None) -> Report:
-    return run_with_fault(mock, proxy, fault, proxy.url, **SETTINGS)
+def _stack(proxy: RunningProxy, mock: RunningMock, fault: Fault | None, settings: dict[str, Any] = SETTINGS) -> Report:
+    return run_with_fault(mock, proxy, fault, proxy.url, **settings)
+
+
+def _verdict(report: Report) -> tuple[int, list[str], list[str]]:
+    return report.exit_code, sorted(report.results.failures), report.results.errors
+
+
+@pytest.fixture(scope="module")
+def healthy_whole_run(mock_server: RunningMock, proxy: RunningProxy) -> Report:
+    return _stack(proxy, mock_server, None, WHOLE_RUN)
 
 
 def test_the_healthy_stack_conforms(mock_server: RunningMock, proxy: RunningProxy) -> None:
@@ -37,12 +51,21 @@ def test_the_stack_phase_catches_a_broken_seam(fault: Fault, mock_server: Runnin
     assert report.exit_code == 1
 
 
+def test_the_whole_healthy_stack_conforms(healthy_whole_run: Report) -> None:
+    assert _verdict(healthy_whole_run) == (0, [], []), healthy_whole_run.summary()
+    assert {"v1 model", "ledger conformance", "wallets model", "webhooks model", "stack"} <= set(
+        healthy_whole_run.results.phases
+    )
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", HARNESS_FAULTS, ids=[f.name for f in HARNESS_FAULTS])
 def test_harness_faults_leave_the_verdict_unchanged(
-    fault: Fault, mock_server: RunningMock, proxy: RunningProxy
+    fault: Fault, healthy_whole_run: Report, mock_server: RunningMock, proxy: RunningProxy
 ) -> None:
-    report = _stack(proxy, mock_server, fault)
-    assert report.exit_code == 0 and report.results.failures == {}, report.summary()
+    report = _stack(proxy, mock_server, fault, WHOLE_RUN)
+    assert _verdict(report) == _verdict(healthy_whole_run), report.summary()
+    assert set(report.results.phases) == set(healthy_whole_run.results.phases)
 
 
 _UNAUTHORIZED = Response(401, {"content-type": "application/json"}, b'{"errorCode":"UNAUTHORIZED","errorMessage":"x"}')
