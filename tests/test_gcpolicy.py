@@ -65,13 +65,19 @@ def test_survivors_of_the_first_generation_are_frozen_at_once(policy: None) -> N
     assert gc.get_freeze_count() >= before + len(survivors)
 
 
-def test_frozen_cycles_wait_for_a_thaw_then_one_full_collection_frees_them(policy: None) -> None:
+def a_frozen_cycle_dropped() -> weakref.ref[Node]:
+    """A cycle frozen while in use, then dropped: only a walk of the frozen heap frees it."""
     node = Node()
     ref = weakref.ref(node)
     gc.collect(1)
     del node
     gc.collect()
     assert ref() is not None  # frozen: invisible to the collector
+    return ref
+
+
+def test_frozen_cycles_wait_for_a_thaw_then_one_full_collection_frees_them(policy: None) -> None:
+    ref = a_frozen_cycle_dropped()
     gcpolicy.thaw()
     gc.collect(1)  # a young collection while thawed must not freeze the heap again
     assert ref() is not None
@@ -116,12 +122,7 @@ def test_the_policy_stays_until_the_last_mock_in_the_process_stops() -> None:
 
 def test_a_frozen_heap_that_doubled_is_walked_again_and_its_leaked_cycles_freed(policy: None) -> None:
     """A cycle frozen while in use and dropped later waits at most until the heap doubles."""
-    node = Node()
-    ref = weakref.ref(node)
-    gc.collect(1)
-    del node
-    gc.collect()
-    assert ref() is not None
+    ref = a_frozen_cycle_dropped()
     # Young collections on the way freeze them; the frozen heap is counted (not at each one: that
     # walks it) once it may have doubled, and found doubled it is thawed ...
     grown = [Node() for _ in range(3 * gc.get_freeze_count())]
