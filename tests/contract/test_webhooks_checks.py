@@ -9,6 +9,18 @@ from typing import Any
 
 import httpx
 import pytest
+from requests.structures import CaseInsensitiveDict
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.generation import GenerationMode
+from schemathesis.generation.case import Case
+from schemathesis.generation.meta import (
+    CaseMetadata,
+    ComponentInfo,
+    FuzzingPhaseData,
+    GenerationInfo,
+    PhaseInfo,
+    TestPhase,
+)
 
 from contract_tests.checks import load_all
 from contract_tests.core.errors import Violation
@@ -110,3 +122,45 @@ def test_config_checks_judge_order_and_bodies() -> None:
     checks["config_write_without_body"].fn(exchange("deleteConfig", 200), why="delete")
     with pytest.raises(Violation):
         checks["config_write_without_body"].fn(exchange("deleteConfig", 204), why="delete")
+
+
+def _negative(sent: bytes, *parts: ParameterLocation, headers: dict[str, str] | None = None) -> Exchange:
+    """changeConfigSecret answered 200 to a case Schemathesis generated invalid in `parts`, `sent` as its body."""
+    answered = exchange("changeConfigSecret", 200, {"data": {}})
+    meta = CaseMetadata(
+        generation=GenerationInfo(time=0.0, mode=GenerationMode.NEGATIVE),
+        components={part: ComponentInfo(mode=GenerationMode.NEGATIVE) for part in parts},
+        phase=PhaseInfo(name=TestPhase.FUZZING, data=FuzzingPhaseData(None, None, None, None)),
+    )
+    st = answered.operation.st
+    case = Case(
+        st, st.method.upper(), st.path, path_parameters=answered.case.path_parameters,
+        headers=CaseInsensitiveDict(headers or {}), meta=meta,
+    )  # fmt: skip
+    assert answered.response.request is not None
+    answered.response.request.body = sent
+    return Exchange(answered.operation, case, answered.response, "write")
+
+
+@pytest.mark.parametrize(
+    ("sent", "parts", "headers", "judged"),
+    [
+        # Go's decoder reads a blank body as none: the body is optional, so 200 is what the release answers.
+        (b"\n", (ParameterLocation.BODY,), None, False),
+        (b" \t", (ParameterLocation.BODY, ParameterLocation.HEADER), {"Authorization": "x"}, False),
+        (b"", (ParameterLocation.BODY,), None, False),
+        # Anything else invalid that reaches the server must still be refused.
+        (b"{", (ParameterLocation.BODY,), None, True),
+        (b"\n", (ParameterLocation.BODY, ParameterLocation.HEADER), {"Content-Type": "x"}, True),
+        (b"\n", (ParameterLocation.BODY, ParameterLocation.PATH), None, True),
+    ],
+)
+def test_a_blank_optional_body_is_no_invalid_request(
+    sent: bytes, parts: tuple[ParameterLocation, ...], headers: dict[str, str] | None, judged: bool
+) -> None:
+    ex = _negative(sent, *parts, headers=headers)
+    if judged:
+        with pytest.raises(Violation, match=r"Schema-violating request accepted"):
+            load_all()["negative_data_rejection"].fn(ex)
+    else:
+        load_all()["negative_data_rejection"].fn(ex)
