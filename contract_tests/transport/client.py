@@ -30,7 +30,7 @@ from contract_tests.core.results import Results
 from contract_tests.core.spec import Operation, Spec
 from contract_tests.transport.auth import Tokens, forged_token
 
-__all__ = ["CONCURRENT_READS", "Client", "Exchange", "PollBudget", "concurrently", "poll"]
+__all__ = ["CONCURRENT_READS", "TRANSPORT_HEADERS", "Client", "Exchange", "PollBudget", "concurrently", "poll"]
 
 T = TypeVar("T")
 
@@ -70,7 +70,7 @@ def concurrently(*calls: Callable[[], T]) -> list[T]:
 
 # Headers we never let generation set: framing headers test the HTTP server, not the API (a bogus
 # Content-Length is rejected before any handler runs), and authorization is ours to choose.
-_TRANSPORT_HEADERS = frozenset(
+TRANSPORT_HEADERS = frozenset(
     {"authorization", "content-length", "transfer-encoding", "host", "connection", "expect", "te", "upgrade", "trailer"}
 )
 
@@ -177,7 +177,7 @@ class Client:
 
     def _headers(self, case: Case, identity: str | None) -> dict[str, str]:
         """Drop the transport headers generation set; ours: the configured extras and the Authorization."""
-        for name in [name for name in case.headers if name.lower() in _TRANSPORT_HEADERS]:
+        for name in [name for name in case.headers if name.lower() in TRANSPORT_HEADERS]:
             del case.headers[name]
         headers = dict(self.config.extra_headers)
         token = self.token_for(identity)

@@ -151,6 +151,7 @@ def _negative(sent: bytes, *parts: ParameterLocation, headers: dict[str, str] | 
         (b"", (ParameterLocation.BODY,), None, False),
         # Anything else invalid that reaches the server must still be refused.
         (b"{", (ParameterLocation.BODY,), None, True),
+        (b"\x0c", (ParameterLocation.BODY,), None, True),  # a form feed is no JSON whitespace: Go refuses it
         (b"\n", (ParameterLocation.BODY, ParameterLocation.HEADER), {"Content-Type": "x"}, True),
         (b"\n", (ParameterLocation.BODY, ParameterLocation.PATH), None, True),
     ],
