@@ -20,7 +20,7 @@ from schemathesis.generation.case import Case
 
 from contract_tests.core.spec import Operation
 from contract_tests.phases.checking import PHASE, CheckedApi
-from contract_tests.phases.pipeline import UNSENDABLE, Sender, sender_for
+from contract_tests.phases.pipeline import UNSENDABLE, Pipeline
 
 __all__ = ["run_conformance"]
 
@@ -41,7 +41,7 @@ def _settings(max_examples: int) -> settings:
     )
 
 
-def _exercise(sender: Sender, strategy: SearchStrategy[Case], max_examples: int, seed: int) -> None:
+def _exercise(sender: Pipeline, strategy: SearchStrategy[Case], max_examples: int, seed: int) -> None:
     @_settings(max_examples)
     @given(case=strategy)
     def exercise(case: Case) -> None:
@@ -58,7 +58,7 @@ def _exercise(sender: Sender, strategy: SearchStrategy[Case], max_examples: int,
     sender.drain()
 
 
-def _examples(sender: Sender, operation: Operation, seed: int) -> None:
+def _examples(sender: Pipeline, operation: Operation, seed: int) -> None:
     """The spec's own examples (the happy paths its authors wrote down), all in one generated run."""
     examples = operation.st.get_strategies_from_examples()
     if not examples:
@@ -80,7 +80,7 @@ def check_operation(api: CheckedApi, operation: Operation, max_examples: int, se
     wire: in the order drawn and one at a time for an operation that writes, several at once for one that only
     reads (`phases/pipeline.py`)."""
     reads_only = not operation.is_write and operation.name not in _GETS_THAT_ACT
-    with sender_for(api, reads_only=reads_only) as sender:
+    with Pipeline(api, reads_only=reads_only) as sender:
         _examples(sender, operation, seed)
         _exercise(sender, operation.st.as_strategy(generation_mode=GenerationMode.POSITIVE), max_examples, seed)
         _exercise(sender, operation.st.as_strategy(generation_mode=GenerationMode.NEGATIVE), max_examples, seed)

@@ -37,7 +37,7 @@ class LedgerActions(LedgerWrites):
             return None
         short = m.short_of_funds(postings, force=force)
         clash = short is None and bool(reference) and reference in m.references
-        before = self.newest_log(m)[1] if short or clash or dry_run else None
+        before = self.newest_log(m) if short or clash or dry_run else None
         ex = send()
         if short is not None:
             why = f"{short} cannot pay its posting"
@@ -107,7 +107,7 @@ class LedgerActions(LedgerWrites):
         if self._keyed(m, key, signature, send, touched) is not None:
             return None
         short = None if force or tx.reverted else m.revert_short(tx)
-        before = self.newest_log(m)[1] if tx.reverted or short or dry_run else None
+        before = self.newest_log(m) if tx.reverted or short or dry_run else None
         ex = send()
         if tx.reverted:
             why = "a transaction reverted before"

@@ -24,8 +24,8 @@ TX_FIELDS = ("id", "postings", "timestamp", "reference", "insertedAt")
 
 class LedgerReads:
     api: CheckedApi
-    # Per ledger, the last one-log page of `listLogs` read, with the count of the suite's writes then.
-    newest_read: dict[str, tuple[int, Exchange]]
+    # Per ledger, its newest log's id and hash as last read, with the count of the suite's writes then.
+    newest_read: dict[str, tuple[int, Any]]
 
     def _ok(self, ex: Exchange, why: str) -> bool:
         return self.api.apply("valid_request_accepted", ex, expected=ex.operation.success, why=why)
@@ -62,16 +62,16 @@ class LedgerReads:
             self.api.apply("stats_match_model", ex, expected=m.stats())
         return ex
 
-    def newest_log(self, m: LedgerModel) -> tuple[Exchange, Any]:
+    def newest_log(self, m: LedgerModel) -> Any:
         """The newest log's id and hash (what a refused write must leave as it was). A ledger's log changes only
         with a write, and the run's ledgers are written by this run alone: when the suite has sent no write since
         it last read it (`CheckedApi.writes`), that read is the answer."""
         known = self.newest_read.get(m.name)
         if known is not None and known[0] == self.api.writes:
-            return known[1], _newest(known[1])
-        ex = self.api.call("listLogs", path={"ledger": m.name}, query={"pageSize": 1})
-        self.newest_read[m.name] = (self.api.writes, ex)
-        return ex, _newest(ex)
+            return known[1]
+        newest = _newest(self.api.call("listLogs", path={"ledger": m.name}, query={"pageSize": 1}))
+        self.newest_read[m.name] = (self.api.writes, newest)
+        return newest
 
     # ---------------------------------------------------------------- whole lists
     def list_transactions(
@@ -154,8 +154,8 @@ class LedgerReads:
             else:
                 actual, expected = ex.status, 404
             self.api.apply("failed_write_changes_nothing", ex, what="balances", expected=expected, actual=actual)
-        self.newest_read[m.name] = (self.api.writes, logs)
         after = _newest(logs)
+        self.newest_read[m.name] = (self.api.writes, after)
         self.api.apply("failed_write_changes_nothing", logs, what="the log", expected=log_before, actual=after)
 
 

@@ -71,7 +71,7 @@ class LedgerWrites(LedgerReads):
             ex = send()
             self.api.apply("idempotent_replay", ex, first=first)
             return ex
-        _, before = self.newest_log(m)
+        before = self.newest_log(m)
         ex = send()
         why = "an Idempotency-Key reused with another input"
         self.api.apply("idempotency_conflict_rejected", ex, status=400, code="VALIDATION", why=why)
@@ -121,7 +121,7 @@ class LedgerWrites(LedgerReads):
 
         if self._keyed(m, key, signature, send, set()) is not None:
             return
-        _, before = self.newest_log(m)
+        before = self.newest_log(m)
         ex = send()
         if name not in tx.metadata:
             self.api.apply("unknown_resource_not_found", ex, expected=404, why="delete a key the transaction lacks")

@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextvars
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Protocol
 
 import requests
 from schemathesis.core.errors import SerializationError
@@ -30,7 +29,7 @@ from schemathesis.generation.case import Case
 from contract_tests.phases.checking import CheckedApi
 from contract_tests.transport.client import CONCURRENT_READS, Exchange
 
-__all__ = ["UNSENDABLE", "Pipeline", "Sender", "sender_for"]
+__all__ = ["UNSENDABLE", "Pipeline"]
 
 # What the transport refuses to send: no client could send such a case (e.g. a header value outside Latin-1).
 UNSENDABLE = (SerializationError, requests.exceptions.InvalidHeader, requests.exceptions.InvalidURL, UnicodeError)
@@ -55,7 +54,9 @@ class Pipeline:
         self._settle(wait=False)
         if self.api.prepare is not None:
             self.api.prepare(case)
-        if not self.api.client.sendable(case):
+        # An API whose sending is its own (`CheckedApi.pipelines`: the differential run's pair) sends each case
+        # as drawn, once those before it are checked; so does a case the transport might refuse.
+        if not self.api.pipelines or not self.api.client.sendable(case):
             self.drain()
             self.api.send(case, aimed=True)  # raises what the transport refuses, for the caller to reject
             return
@@ -99,35 +100,3 @@ class Pipeline:
             self._pending.clear()
             raise
         self.api.check_response(exchange)
-
-
-class Sender(Protocol):
-    """What the conformance phase sends its cases through: `Pipeline`, or the plain loop."""
-
-    def send(self, case: Case) -> None: ...
-
-    def drain(self) -> None: ...
-
-
-class _Plain:
-    """Each case sent and checked before the next is drawn (`CheckedApi.send`), for an API that does not pipeline."""
-
-    def __init__(self, api: CheckedApi) -> None:
-        self.api = api
-
-    def send(self, case: Case) -> None:
-        self.api.send(case)
-
-    def drain(self) -> None:
-        pass
-
-    def __enter__(self) -> _Plain:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-
-def sender_for(api: CheckedApi, *, reads_only: bool) -> Pipeline | _Plain:  # both are Senders
-    """A `Pipeline` for `api`, or the plain loop when its sending is its own (`CheckedApi.pipelines`)."""
-    return Pipeline(api, reads_only=reads_only) if api.pipelines else _Plain(api)
