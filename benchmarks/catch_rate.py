@@ -35,14 +35,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from contract_tests.runner import run  # noqa: E402
 from spec import LEDGER_SPEC, ORCHESTRATION_SPEC, ORCHESTRATION_V2_SPEC, WALLETS_SPEC, WEBHOOKS_SPEC  # noqa: E402
-from tests.contract.conftest import harness_config  # noqa: E402
+from tests.contract.conftest import harness_config, reset  # noqa: E402
 from tests.contract.faults import FAULTS  # noqa: E402
 from tests.contract.faults_ledger import LEDGER_FAULTS  # noqa: E402
 from tests.contract.faults_stack import STACK_FAULTS  # noqa: E402
@@ -196,10 +194,6 @@ def tolerant(fault: Fault, crashes: list[str]) -> Fault:
     )
 
 
-def reset(mock: RunningMock) -> None:
-    httpx.post(mock.url + "/_mock/reset", timeout=10).raise_for_status()
-
-
 def suite(proxy: RunningProxy, fault_list: FaultList, max_examples: int, seed: int) -> tuple[dict[str, str], float]:
     """The suite's failures (key -> check) and its time."""
     began = time.monotonic()
@@ -265,7 +259,7 @@ def selected(fault_lists: list[FaultList], apis: str | None, faults: str | None)
             continue
         kept = tuple(f for f in fault_list.faults if not wanted_faults or f.name in wanted_faults)
         if kept:
-            chosen.append(FaultList(**{**fault_list.__dict__, "faults": kept}))
+            chosen.append(replace(fault_list, faults=kept))
     return chosen
 
 

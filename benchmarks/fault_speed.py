@@ -341,10 +341,11 @@ def main() -> int:
             print(f"{fault.name:<34} {api:<13} {seconds:>7.1f}s {healthy[api]:>7.1f}s {ratio:>6.2f}  {mark:<9}  "
                   f"{said}{runs}", flush=True)  # fmt: skip
             if harness and not same:
-                print(f"  healthy: {verdicts[api]}\n  faulty:  {verdict(report)}")
-            if counts is not None:
-                counts.print(f"{api} under {fault.name} ({seconds:.1f} s)")
-                print_phases(reports[api], report)
+                changed = next(verdict(r) for _, r in timed if verdict(r) != verdicts[api])
+                print(f"  healthy: {verdicts[api]}\n  faulty:  {changed}")
+            if counts is not None:  # counted on the first run: its time and phases are the ones shown
+                counts.print(f"{api} under {fault.name} ({timed[0][0]:.1f} s)")
+                print_phases(reports[api], timed[0][1])
                 counted[f"{api} {fault.name}"] = counts.as_json()
     if rows:
         worst = max(rows, key=lambda r: float(r["ratio"]))
