@@ -146,8 +146,10 @@ class PostingsDigest:
     force: bool
 
     def digest(self) -> str:
-        bare = TransactionRequest(self.postings, None, None, {}, {}, False, {}, None, None, self.force, "")
-        return bare.digest()
+        return TransactionRequest(
+            postings=self.postings, plain=None, template=None, vars={}, metadata={}, metadata_given=False,
+            account_metadata={}, timestamp=None, reference=None, force=self.force, runtime="",
+        ).digest()  # fmt: skip
 
 
 def sorted_accounts(values: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:

@@ -6,25 +6,25 @@ collections came every second or so and each stopped the server for as long as t
 big: POST /workflows had a p99 of 100 ms, 16 ms with the collector off, and with 100k
 resources one full collection takes over a second.
 
-The state the mock keeps is freed by reference counting (a workload of every operation,
-errors included, leaves under a hundred cyclic objects behind), so whatever survives a
-young collection is frozen: later collections only walk what is new. That is the first
+The state the mock keeps is freed by reference counting, so whatever survives a young
+collection is frozen: later collections only walk what is new. That is the first
 generation's collection already: letting survivors age into the second one first made the
 collector walk each of them twice, and a write of the ledger leaves about 35 (its
 transaction, moves, log, event and journal entry), so under write load the collector took
-about 10 % of the CPU and every tenth young collection paused the server for 5 ms. Frozen
-after generation 0, 8 clients writing and reading concurrently left exactly as much cyclic
-garbage behind as before (6 objects in 20,000 requests). A reset (Backend.clear)
-is the one moment a whole object graph with cycles (the engine's) becomes garbage; it thaws
-the heap and lets the next full collection run over everything before freezing resumes.
+about 10 % of the CPU and every tenth young collection paused the server for 5 ms. A reset
+(Backend.clear) is the one moment a whole object graph with cycles (the engine's) becomes
+garbage; it thaws the heap and lets the next full collection run over everything before
+freezing resumes.
 
 The flaw of freezing: a cycle still in use when frozen (a request in flight, a run between
-two steps) is never freed once it becomes garbage. The mock's own objects are kept free of
-such cycles (tests/test_gcpolicy.py drives every service with the collector off and counts
-what only it could free); for whatever a library may still leave, the heap is also thawed
-each time the frozen count has doubled since the last full walk, as CPython itself runs a
-full collection only once the heap grew by a quarter: leaked cycles stay bounded by the live
-heap, and the walks cost O(1) per object over time.
+two steps) is never freed once it becomes garbage. Every request once left one (uvicorn's
+request cycle, kept in its own scope by the fault hooks: 330 bytes a request, never freed),
+so requests are kept free of cycles: tests/test_request_cycles.py drives every service with
+the collector off and fails on anything only the collector could free. For whatever a
+library may still leave, the heap is also thawed each time the frozen count has doubled
+since the last full walk (CPython itself runs a full collection only once the heap grew by
+a quarter): leaked cycles stay bounded by the live heap, and the walks cost O(1) per object
+over time.
 """
 
 from __future__ import annotations

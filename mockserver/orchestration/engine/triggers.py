@@ -29,7 +29,7 @@ payload is a float in expressions; ``event.amount`` of ``1000000`` becomes the v
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -108,7 +108,10 @@ class TriggerDispatcher:
     def listens_to(self, event_type: str) -> bool:
         """Whether ``publish`` could do anything with an event of this type: a live trigger on it,
         or a type whose ids are remembered for deduplication even before any trigger exists."""
-        return event_type in DEDUPLICATED or any(t.event == event_type for t in self._store.live_triggers.values())
+        return event_type in DEDUPLICATED or any(self._live_on(event_type))
+
+    def _live_on(self, event_type: str) -> Iterator[Trigger]:
+        return (t for t in self._store.live_triggers.values() if t.event == event_type)
 
     # --- pipeline ----------------------------------------------------------------------
     def publish(
@@ -135,11 +138,7 @@ class TriggerDispatcher:
         app = app or infer_app(event_type)
         if version is None:
             version = APP_VERSIONS.get(app, "v1")
-        candidates = [
-            t
-            for t in self._store.live_triggers.values()
-            if t.event == event_type and (t.version is None or t.version == version)
-        ]
+        candidates = [t for t in self._live_on(event_type) if t.version is None or t.version == version]
         if not candidates:
             return []
         try:
