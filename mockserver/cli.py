@@ -316,15 +316,15 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-def serving_config(app: Any, host: str, port: int) -> uvicorn.Config:
-    """How the command serves the mock (tests serve it the same way in a thread)."""
+def serving_config(app: Any, host: str, port: int, *, log_level: str = "info") -> uvicorn.Config:
+    """How the command serves the mock (``mockserver.testing`` serves it the same way in a thread)."""
     return uvicorn.Config(
         app,
         host=host,
         port=port,
         # The gateway writes the access log itself, in batches (mockserver/http/accesslog.py).
         access_log=False,
-        log_level="info",
+        log_level=log_level,
         loop="uvloop",
         http=GatheringHttpToolsProtocol,  # httptools, one socket write per answer (http/coalesce.py)
         # No Server header and no X-Forwarded-* rewrite of the client: nothing reads either, and the

@@ -203,6 +203,7 @@ def serve_mock(**options: Any) -> Iterator[OrchestrationMock]:
     import uvicorn
 
     from mockserver.app import create_app
+    from mockserver.cli import serving_config
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -223,7 +224,7 @@ def serve_mock(**options: Any) -> Iterator[OrchestrationMock]:
         }
     )
     try:
-        config = uvicorn.Config(create_app(settings).asgi, log_level="warning", access_log=False, lifespan="on")
+        config = serving_config(create_app(settings).asgi, "127.0.0.1", port, log_level="warning")
     except BaseException:
         sock.close()
         raise
