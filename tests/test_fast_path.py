@@ -20,7 +20,6 @@ from mockserver import stack
 from mockserver.app import create_app
 from mockserver.config import Settings
 from mockserver.http.fastpath import FastRoutes
-from mockserver.http.validation import LazyValidator, compile_schema
 from tests.support import Api, RunningMock, load_spec
 
 SPEC = load_spec()
@@ -149,9 +148,9 @@ def test_fast_routes_take_exactly_the_operations_connexion_cannot_tell_apart() -
     assert operation is not None and operation.body is None and arguments == {"trigger_id": "t1"}
 
 
-def test_every_served_fast_body_validator_compiles_and_judges_as_an_eager_one() -> None:
+def test_every_served_fast_body_validator_compiles() -> None:
     """The fast path compiles a body schema on its operation's first request: every one of every
-    service must compile then, and judge as a validator compiled at start would."""
+    service must compile then (how a compiled one judges is tested above and in test_request_verification)."""
     routes = FastRoutes()
     for mount in stack.mounts(Settings(), lambda: None, "t"):
         routes.add(mount.spec, mount.handlers, mount.base)
@@ -159,9 +158,6 @@ def test_every_served_fast_body_validator_compiles_and_judges_as_an_eager_one() 
     assert len(bodies) > 20
     for body in bodies:
         assert body.compiled is not None
-    schema = {"type": "object", "required": ["a"], "properties": {"a": {"type": "string", "nullable": True}}}
-    for document in ({"a": "x"}, {"a": None}, {"a": 1}, {}, []):
-        assert LazyValidator(schema).is_valid(document) == compile_schema(schema).is_valid(document), document
 
 
 def test_a_uuid_path_parameter_stays_fast_because_connexion_does_not_check_the_format() -> None:

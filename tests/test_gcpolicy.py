@@ -21,7 +21,7 @@ class Node:
 def alone() -> Iterator[None]:
     """The policy is the process's: mocks other tests of this worker left running hold it too.
     Each test here starts as a process with no mock, and theirs is given back afterwards."""
-    saved = (gcpolicy._users, gcpolicy._thawed, gcpolicy._walked)
+    saved = (gcpolicy._users, gcpolicy._thawed, gcpolicy._walked, gcpolicy._young)
     if saved[0]:
         gc.callbacks.remove(gcpolicy._freeze_survivors)
     gcpolicy._users, gcpolicy._thawed = 0, False
@@ -29,10 +29,11 @@ def alone() -> Iterator[None]:
     yield
     while gcpolicy._users:
         gcpolicy.uninstall()
-    gcpolicy._users, gcpolicy._thawed, gcpolicy._walked = saved
+    gcpolicy._users, gcpolicy._thawed, gcpolicy._walked, gcpolicy._young = saved
     if saved[0]:
         gc.callbacks.append(gcpolicy._freeze_survivors)
-        gc.freeze()
+        if not saved[1]:  # a thawed heap awaits its full walk: freezing it would keep its garbage
+            gc.freeze()
 
 
 @pytest.fixture

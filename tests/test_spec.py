@@ -266,9 +266,8 @@ def test_the_sdk_decodes_every_success_example(service: Service, key: tuple[str,
 
     examples = service.response_examples(*key)
     assert examples
-    for name, value in examples:
+    for _, value in examples:
         unmarshal_json(json.dumps(value), sdk_model(model))
-        assert name
 
 
 @having("sdk_error_model")
@@ -280,10 +279,13 @@ def test_the_sdk_decodes_every_error_example_with_an_upstream_code(service: Serv
         for status, response in op["responses"].items():
             if status.startswith("2") or "content" not in service.deref(response):
                 continue
-            for _, value in service.media_examples(service.deref(response)["content"]["application/json"]):
-                if value.get("errorCode") in service.upstream_codes and "data" not in value:
+            for name, value in service.media_examples(service.deref(response)["content"]["application/json"]):
+                if "data" in value:
+                    continue  # the ledger's bulk: a failed element's answer holds every element's result
+                assert "errorCode" in value, f"{op['operationId']} {status} {name}"
+                if value["errorCode"] in service.upstream_codes:
                     seen.add(unmarshal_json(json.dumps(value), sdk_model(service.sdk_error_model)).error_code.value)
-    assert service.sdk_error_codes <= seen <= set(service.upstream_codes)
+    assert service.sdk_error_codes <= seen
 
 
 # ----------------------------------------------------------------------------- descriptions

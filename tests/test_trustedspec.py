@@ -17,7 +17,11 @@ from mockserver.http.trustedspec import trusted_specs
 
 CONNEXION_LOAD = Specification.__dict__["load"]
 MOUNTED = {
-    **{m.name: m.spec for quirks in ("spec", "real") for m in stack.mounts(Settings(quirks=quirks), lambda: None, "t")},
+    **{
+        f"{m.name}-{quirks}": m.spec
+        for quirks in ("spec", "real")
+        for m in stack.mounts(Settings(quirks=quirks), lambda: None, "t")
+    },
     "control": stack.spec(CONTROL_SPEC),
 }
 
@@ -54,7 +58,7 @@ def test_a_packaged_spec_is_what_connexion_builds(name: str) -> None:
 
 
 def test_a_packaged_spec_shares_nothing_with_the_document_it_came_from() -> None:
-    document = MOUNTED["orchestration"]
+    document = MOUNTED["orchestration-spec"]
     with trusted_specs():
         trusted = Specification.load(document)
     trusted.base_path = "/elsewhere"
